@@ -1,0 +1,485 @@
+//! Command line (DESIGN §2): clap definitions, reporting and exit codes.
+//! Exit codes: 0 success; 1 invalid input; 2 usage error; 3 `check` found the
+//! pack stale or due; 4 an output could not be written.
+
+use crate::pack::{self, BuildOptions, Format};
+use crate::profile::{self, Loaded};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The example profile shipped inside the binary, used by `hicp build` when no
+/// profile is given and there is no `./profile.yaml`.
+pub const EXAMPLE_PROFILE: &str = include_str!("../profiles/riverbend-clinic.yaml");
+pub const EXAMPLE_PROFILE_NAME: &str = "profiles/riverbend-clinic.yaml";
+
+#[derive(Parser, Debug)]
+#[command(name = "hicp", version, about = "Turn a YAML profile of a health care organization into its HHS 405(d) HICP cybersecurity policy pack (Markdown, HTML, PDF).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more detail (warnings, per-file lines).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build each profile's pack into OUT/<slug>/.
+    Build(BuildArgs),
+    /// Check profiles; print every problem at once; exit 1 if any.
+    Validate {
+        #[arg(required = true)]
+        profiles: Vec<PathBuf>,
+        /// Machine-readable report on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a commented starter profile.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "profile.yaml")]
+        path: PathBuf,
+        #[arg(long, default_value = "small", value_parser = ["small", "medium", "large"])]
+        size: String,
+        /// Legal name of the organization.
+        #[arg(long, default_value = "Example Health Clinic")]
+        name: String,
+        /// Organization type (e.g. primary-care, hospital).
+        #[arg(long = "type", default_value = "primary-care")]
+        org_type: String,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The document library: id, title, kind, sub-practices; with a profile, which apply and why.
+    List {
+        #[arg(long)]
+        profile: Option<PathBuf>,
+        /// Template override folder.
+        #[arg(long = "templates")]
+        templates: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the profile's JSON Schema.
+    Schema,
+    /// Exit 3 when a pack is stale, due for review, or (with --require-approved) DRAFT.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// Profiles to build (default: ./profile.yaml, else the bundled example).
+    pub profiles: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// Formats, comma separated: md,html,pdf.
+    #[arg(short, long, value_delimiter = ',', default_value = "md,html,pdf")]
+    pub format: Vec<String>,
+    /// Template override folder (same id replaces, new id adds).
+    #[arg(long = "templates")]
+    pub templates: Vec<PathBuf>,
+    /// Parallel jobs.
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Machine-readable report on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Rewrite every file even when nothing changed.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    pub profiles: Vec<PathBuf>,
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    #[arg(long = "templates")]
+    pub templates: Vec<PathBuf>,
+    /// Report a review due within this many days.
+    #[arg(long)]
+    pub due_within: Option<u32>,
+    /// Fail when the pack is DRAFT.
+    #[arg(long)]
+    pub require_approved: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Entry point: parse arguments, run, map errors to exit codes.
+pub fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(run(cli))
+}
+
+/// A panic is a bug in hicp, not the user's fault: say so briefly.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: hicp hit an internal error{loc}. Nothing was written. Please report it at \
+             https://github.com/hicp-tool/hicp/issues with the command you ran."
+        );
+    }));
+}
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn red(s: &str) -> String {
+    if color() { format!("\x1b[1;31m{s}\x1b[0m") } else { s.to_string() }
+}
+
+fn parse_formats(list: &[String]) -> Result<Vec<Format>, String> {
+    let mut out = Vec::new();
+    for f in list {
+        let f = f.trim();
+        match Format::parse(f) {
+            Some(x) if !out.contains(&x) => out.push(x),
+            Some(_) => {}
+            None => {
+                let hint = crate::suggest::did_you_mean(f, ["md", "html", "pdf"])
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!("unknown format `{f}`{hint}; formats are md, html, pdf"));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Which profiles a command works on: those given, else ./profile.yaml, else
+/// the bundled example.
+enum ProfileSource {
+    File(PathBuf),
+    Example,
+}
+
+fn profile_sources(given: &[PathBuf]) -> Vec<ProfileSource> {
+    if !given.is_empty() {
+        return given.iter().cloned().map(ProfileSource::File).collect();
+    }
+    if Path::new("profile.yaml").is_file() {
+        return vec![ProfileSource::File(PathBuf::from("profile.yaml"))];
+    }
+    vec![ProfileSource::Example]
+}
+
+fn load_source(src: &ProfileSource) -> Result<(Loaded, String), profile::Diagnostics> {
+    match src {
+        ProfileSource::File(p) => profile::load(p).map(|l| (l, p.display().to_string())),
+        ProfileSource::Example => {
+            profile::load_str(EXAMPLE_PROFILE_NAME, EXAMPLE_PROFILE).map(|l| (l, EXAMPLE_PROFILE_NAME.to_string()))
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build(args) => cmd_build(args, cli.quiet, cli.verbose),
+        Command::Validate { profiles, json } => cmd_validate(&profiles, json, cli.quiet),
+        Command::Init { path, size, name, org_type, force } => cmd_init(&path, &size, &name, &org_type, force),
+        Command::List { profile, templates, json } => cmd_list(profile.as_deref(), &templates, json),
+        Command::Schema => {
+            let schema = profile::json_schema();
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            0
+        }
+        Command::Check(args) => cmd_check(args),
+    }
+}
+
+fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
+    let formats = match parse_formats(&args.format) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{} {e}", red("error:"));
+            return 2;
+        }
+    };
+    if let Some(j) = args.jobs {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+    }
+    let sources = profile_sources(&args.profiles);
+    if matches!(sources.first(), Some(ProfileSource::Example)) && !quiet {
+        eprintln!("no profile given and no ./profile.yaml: building the bundled example profile ({EXAMPLE_PROFILE_NAME})");
+    }
+    let opts = BuildOptions { out_dir: args.out.clone(), formats: formats.clone(), templates: args.templates.clone(), force: args.force };
+    let mut worst = 0u8;
+    let mut reports = Vec::new();
+    for src in &sources {
+        let result = load_source(src)
+            .map_err(pack::BuildError::from)
+            .and_then(|(loaded, shown)| pack::build(&loaded, &opts, &shown));
+        match result {
+            Ok(report) => {
+                if !quiet && !args.json {
+                    let fmts: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
+                    if report.unchanged {
+                        eprintln!("{}: unchanged, nothing written ({} documents)", report.pack, report.documents);
+                    } else {
+                        eprintln!(
+                            "built {}: {} documents ({}), {} files written",
+                            report.pack, report.documents, fmts.join(", "), report.files_written
+                        );
+                    }
+                    eprintln!("  {}; {}", report.size_rule, report.status);
+                    for w in &report.warnings {
+                        eprintln!("  warning: {w}");
+                    }
+                    if verbose {
+                        eprintln!("  from {}", report.profile);
+                    }
+                }
+                reports.push(serde_json::json!({"ok": true, "report": report}));
+            }
+            Err(e) => {
+                let shown = match src {
+                    ProfileSource::File(p) => p.display().to_string(),
+                    ProfileSource::Example => EXAMPLE_PROFILE_NAME.to_string(),
+                };
+                eprintln!("{}", render_error(&e));
+                if matches!(e, pack::BuildError::Profile(_)) || matches!(e, pack::BuildError::Render(_)) || matches!(e, pack::BuildError::Library(_)) {
+                    eprintln!("nothing was written for {shown}");
+                } else if matches!(e, pack::BuildError::Write { .. }) {
+                    eprintln!("the previous pack for {shown} was left as it was");
+                }
+                worst = worst.max(e.exit_code());
+                reports.push(serde_json::json!({"ok": false, "profile": shown, "error": e.to_string(), "exit_code": e.exit_code()}));
+            }
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
+    }
+    worst
+}
+
+fn render_error(e: &pack::BuildError) -> String {
+    match e {
+        pack::BuildError::Profile(d) => d.to_string(),
+        other => format!("{} {other}", red("error:")),
+    }
+}
+
+fn cmd_validate(profiles: &[PathBuf], json: bool, quiet: bool) -> u8 {
+    let mut code = 0;
+    let mut out = Vec::new();
+    for p in profiles {
+        match profile::load(p) {
+            Ok(l) => {
+                if !quiet && !json {
+                    eprintln!("{}: valid ({})", p.display(), l.size_rule);
+                }
+                out.push(serde_json::json!({"profile": p.display().to_string(), "valid": true, "size": crate::render::context::size_str(l.size)}));
+            }
+            Err(d) => {
+                code = 1;
+                if !json {
+                    eprintln!("{d}");
+                    eprintln!("{}: {} problem(s)", p.display(), d.items.len());
+                }
+                out.push(serde_json::json!({"profile": p.display().to_string(), "valid": false,
+                    "problems": d.items.iter().map(|i| serde_json::json!({
+                        "file": i.file, "line": i.line, "column": i.column, "path": i.yaml_path,
+                        "message": i.message, "expected": i.expected, "found": i.found, "hint": i.hint,
+                    })).collect::<Vec<_>>()}));
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    }
+    code
+}
+
+fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) -> u8 {
+    use crate::profile::types::{OrgType, Size};
+    let size = match size {
+        "medium" => Size::Medium,
+        "large" => Size::Large,
+        _ => Size::Small,
+    };
+    let t: OrgType = match serde_json::from_value(serde_json::Value::String(org_type.to_string())) {
+        Ok(t) => t,
+        Err(_) => {
+            eprintln!("{} unknown organization type `{org_type}`; run `hicp schema` for the list", red("error:"));
+            return 2;
+        }
+    };
+    if path.exists() && !force {
+        eprintln!("{} {} already exists; use --force to overwrite it", red("error:"), path.display());
+        return 1;
+    }
+    let text = profile::starter_profile(size, name, t);
+    match std::fs::write(path, text) {
+        Ok(()) => {
+            eprintln!("wrote {}; edit it, then run `hicp build {}`", path.display(), path.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("{} cannot write {}: {e}", red("error:"), path.display());
+            4
+        }
+    }
+}
+
+fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u8 {
+    let loaded = match profile_path.map(profile::load).transpose() {
+        Ok(l) => l,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
+    };
+    let dirs = match &loaded {
+        Some(l) => pack::template_dirs(l, templates),
+        None => templates.to_vec(),
+    };
+    let library = match crate::library::Library::load(&dirs) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{} {e}", red("error:"));
+            return 1;
+        }
+    };
+    let selections = match &loaded {
+        Some(l) => match crate::render::plan(l, &library) {
+            Ok((_, s)) => Some(s),
+            Err(e) => {
+                eprintln!("{} {e}", red("error:"));
+                return 1;
+            }
+        },
+        None => None,
+    };
+    let catalog = crate::catalog::Catalog::builtin();
+    let mut docs: Vec<_> = library.documents.values().collect();
+    docs.sort_by(|a, b| (a.front.order, &a.front.id).cmp(&(b.front.order, &b.front.id)));
+    let mut rows = Vec::new();
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    for d in docs {
+        let practices: Vec<String> = match &loaded {
+            Some(l) => d
+                .front
+                .practices
+                .iter()
+                .filter(|id| catalog.subpractice(id).is_some_and(|sp| crate::catalog::applies(sp.size, l.size)))
+                .cloned()
+                .collect(),
+            None => d.front.practices.clone(),
+        };
+        let sel = selections.as_ref().and_then(|s| s.iter().find(|s| s.id == d.front.id));
+        if json {
+            rows.push(serde_json::json!({"id": d.front.id, "title": d.front.title, "kind": d.front.kind.as_str(),
+                "practices": practices, "included": sel.map(|s| s.included), "reason": sel.map(|s| s.reason.clone())}));
+        } else {
+            let mark = match sel {
+                Some(s) if s.included => "+ ",
+                Some(_) => "- ",
+                None => "",
+            };
+            let _ = writeln!(w, "{mark}{:<36} {:<10} {}", d.front.id, d.front.kind.as_str(), d.front.title);
+            if !practices.is_empty() {
+                let _ = writeln!(w, "{}    sub-practices: {}", " ".repeat(mark.len()), practices.join(", "));
+            }
+            if let Some(s) = sel {
+                let _ = writeln!(w, "{}    {}", " ".repeat(mark.len()), s.reason);
+            }
+        }
+    }
+    if json {
+        let _ = writeln!(w, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+    }
+    0
+}
+
+fn cmd_check(args: CheckArgs) -> u8 {
+    let sources = profile_sources(&args.profiles);
+    let today = crate::dates::today();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut failed_input = false;
+    for src in &sources {
+        let (loaded, shown) = match load_source(src) {
+            Ok(x) => x,
+            Err(d) => {
+                eprintln!("{d}");
+                failed_input = true;
+                continue;
+            }
+        };
+        let (files, info) = match pack::prepare(&loaded, &args.templates, &Format::ALL, &shown) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("{}", render_error(&e));
+                failed_input = true;
+                continue;
+            }
+        };
+        let dir = args.out.join(&info.slug);
+        match pack::read_manifest(&dir) {
+            None => reasons.push(format!("{}: no pack built yet (no manifest.json)", dir.display())),
+            Some(old) => {
+                for d in &files.manifest.documents {
+                    match old.documents.iter().find(|o| o.id == d.id) {
+                        None => reasons.push(format!("{}: document {} is missing from the pack (stale)", dir.display(), d.id)),
+                        Some(o) if o.input_sha256 != d.input_sha256 => {
+                            reasons.push(format!("{}: document {} is stale (its inputs changed since the pack was built)", dir.display(), d.id))
+                        }
+                        _ => {}
+                    }
+                }
+                for o in &old.documents {
+                    if !files.manifest.documents.iter().any(|d| d.id == o.id) {
+                        reasons.push(format!("{}: document {} should no longer be in the pack (stale)", dir.display(), o.id));
+                    }
+                }
+            }
+        }
+        if let Some(days) = args.due_within {
+            if let Some(next) = crate::dates::Date::parse(&info.next_review) {
+                let left = next.to_days() - today.to_days();
+                if left < 0 {
+                    reasons.push(format!("{}: review overdue since {} ({} days ago)", shown, info.next_review, -left));
+                } else if left <= days as i64 {
+                    reasons.push(format!("{}: review due on {} (in {} days)", shown, info.next_review, left));
+                }
+            }
+        }
+        if args.require_approved && !info.approved {
+            reasons.push(format!("{}: the pack is DRAFT (documents.approved_by is not set)", shown));
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"ok": reasons.is_empty() && !failed_input, "reasons": reasons})).unwrap_or_default());
+    } else {
+        for r in &reasons {
+            println!("{r}");
+        }
+    }
+    if failed_input {
+        1
+    } else if reasons.is_empty() {
+        0
+    } else {
+        3
+    }
+}

@@ -1,0 +1,581 @@
+//! Pack stage: runs the stages for one profile and writes `OUT/<slug>/`
+//! all or nothing.
+//!
+//! Every output is produced in memory first; only when all documents rendered
+//! does anything touch the disk. The new pack is written to a temporary folder
+//! beside the old one and swapped in by rename, so a crash or a full disk
+//! leaves the previous pack as it was. Files a person put in the pack folder
+//! (not listed in the previous manifest) are carried over.
+
+use crate::library::Library;
+use crate::model::{Logo, PackInfo, PaperSize, RenderedDoc};
+use crate::profile::{self, Loaded};
+use crate::render::{self, RenderedPack};
+use crate::writers;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
+const DEFAULT_ACCENT: &str = "#0b5394";
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Md,
+    Html,
+    Pdf,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "md" | "markdown" => Some(Format::Md),
+            "html" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+    pub const ALL: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
+}
+
+/// Options of one build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub out_dir: PathBuf,
+    pub formats: Vec<Format>,
+    pub templates: Vec<PathBuf>,
+    pub force: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Profile(#[from] profile::Diagnostics),
+    #[error("{0}")]
+    Library(#[from] crate::library::LibraryError),
+    #[error("{0}")]
+    Render(#[from] render::RenderError),
+    #[error("{file}: {message}")]
+    Input { file: String, message: String },
+    #[error("{document}: PDF: {message}")]
+    Pdf { document: String, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl BuildError {
+    /// Exit code per DESIGN §2: 1 invalid input, 4 an output could not be written.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BuildError::Write { .. } => 4,
+            _ => 1,
+        }
+    }
+}
+
+/// manifest.json (DESIGN §6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub hicp_manifest: u32,
+    pub generator: Generator,
+    pub template_pack: TemplatePack,
+    pub profile: ProfileRef,
+    pub organization: String,
+    pub size: String,
+    pub size_rule: String,
+    pub status: String,
+    pub version: String,
+    pub effective_date: String,
+    pub next_review: String,
+    pub documents: Vec<ManifestDoc>,
+    /// Pack-level files (index, binder).
+    pub files: BTreeMap<String, FileEntry>,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Generator {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TemplatePack {
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProfileRef {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestDoc {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub practices: Vec<String>,
+    pub input_sha256: String,
+    pub outputs: BTreeMap<String, String>,
+    pub sha256: BTreeMap<String, String>,
+}
+
+/// What a build did, for the CLI's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    pub profile: String,
+    pub pack: String,
+    pub documents: usize,
+    pub files_written: usize,
+    pub unchanged: bool,
+    pub warnings: Vec<String>,
+    pub size: String,
+    pub size_rule: String,
+    pub status: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// `short_name` (or name) as `[a-z0-9-]`, with common Latin accents folded.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.chars() {
+        let folded: &str = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "a",
+            'æ' | 'Æ' => "ae",
+            'ç' | 'Ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
+            'ñ' | 'Ñ' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => "o",
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
+            'ý' | 'ÿ' | 'Ý' => "y",
+            'ß' => "ss",
+            'œ' | 'Œ' => "oe",
+            _ => "",
+        };
+        let piece = if !folded.is_empty() {
+            folded.to_string()
+        } else if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase().to_string()
+        } else {
+            String::new()
+        };
+        if piece.is_empty() {
+            dash = true;
+            continue;
+        }
+        if dash && !out.is_empty() {
+            out.push('-');
+        }
+        dash = false;
+        out.push_str(&piece);
+    }
+    out.truncate(60);
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "pack".to_string() } else { out }
+}
+
+/// Relative luminance of `#rrggbb`.
+fn luminance(rgb: [u8; 3]) -> f64 {
+    let ch = |c: u8| {
+        let c = c as f64 / 255.0;
+        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * ch(rgb[0]) + 0.7152 * ch(rgb[1]) + 0.0722 * ch(rgb[2])
+}
+
+fn parse_hex(s: &str) -> Option<[u8; 3]> {
+    let h = s.strip_prefix('#')?;
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let p = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some([p(0)?, p(2)?, p(4)?])
+}
+
+/// The accent colour, darkened until it has at least 4.5:1 contrast on white
+/// (WCAG AA for text), so a pale brand colour never makes headings unreadable.
+pub fn accessible_accent(requested: Option<&str>) -> String {
+    let mut rgb = requested.and_then(parse_hex).or_else(|| parse_hex(DEFAULT_ACCENT)).unwrap_or([11, 83, 148]);
+    for _ in 0..60 {
+        if 1.05 / (luminance(rgb) + 0.05) >= 4.5 {
+            break;
+        }
+        rgb = rgb.map(|c| (c as f64 * 0.9) as u8);
+    }
+    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
+    let Some(rel) = &loaded.profile.branding.logo else {
+        return Ok(None);
+    };
+    let path = loaded.base_dir.join(rel);
+    let shown = path.display().to_string();
+    let err = |message: String| BuildError::Input { file: shown.clone(), message };
+    let meta = std::fs::metadata(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    if meta.len() > MAX_LOGO_BYTES {
+        return Err(err("branding.logo is larger than the 2 MiB limit".into()));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    let mime = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        "image/jpeg"
+    } else {
+        return Err(err("branding.logo must be a PNG or JPEG image".into()));
+    };
+    Ok(Some(Logo { mime, bytes }))
+}
+
+/// Facts for the writers.
+pub fn pack_info(loaded: &Loaded, rendered: &RenderedPack) -> Result<PackInfo, BuildError> {
+    let p = &loaded.profile;
+    let short = p.organization.short_name.clone().unwrap_or_else(|| p.organization.name.clone());
+    let dates = render::context::pack_dates(&p.documents);
+    Ok(PackInfo {
+        organization: p.organization.name.clone(),
+        slug: slug(&short),
+        short_name: short,
+        size: render::context::size_str(loaded.size).to_string(),
+        size_rule: loaded.size_rule.clone(),
+        version: p.documents.version.clone(),
+        effective_date: dates.effective.to_string(),
+        next_review: dates.next_review.to_string(),
+        approved: p.documents.approved_by.is_some(),
+        status_line: rendered.status_line.clone(),
+        paper: match p.documents.paper {
+            crate::profile::types::Paper::A4 => PaperSize::A4,
+            crate::profile::types::Paper::Letter => PaperSize::Letter,
+        },
+        accent_color: accessible_accent(p.branding.accent_color.as_deref()),
+        logo: read_logo(loaded)?,
+        documents: rendered.documents.iter().map(|d| d.meta.clone()).collect(),
+    })
+}
+
+/// Template folders for a build: `--templates` folders, then the profile's
+/// `documents.templates` (relative to the profile).
+pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = cli.to_vec();
+    if let Some(t) = &loaded.profile.documents.templates {
+        dirs.push(loaded.base_dir.join(t));
+    }
+    dirs
+}
+
+/// Everything a pack consists of, in memory: relative path → bytes.
+pub struct PackFiles {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub manifest: Manifest,
+}
+
+fn template_pack_hash(library: &Library) -> String {
+    let mut h = Sha256::new();
+    for s in library.sources() {
+        h.update(s.name.as_bytes());
+        h.update([0]);
+        h.update(s.text.as_bytes());
+        h.update([0]);
+    }
+    for (name, text) in crate::catalog::SOURCES {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+    }
+    let digest = h.finalize();
+    sha256_hex(&digest)
+}
+
+/// Produce every file of the pack in memory.
+pub fn produce(
+    loaded: &Loaded,
+    library: &Library,
+    rendered: &RenderedPack,
+    info: &PackInfo,
+    formats: &[Format],
+    profile_shown: &str,
+) -> Result<PackFiles, BuildError> {
+    let template_hash = template_pack_hash(library);
+    let mut profile_hasher = Sha256::new();
+    for (_, bytes) in &loaded.sources {
+        profile_hasher.update(bytes);
+    }
+    let profile_sha = sha256_hex(&profile_hasher.finalize());
+
+    struct DocOut {
+        files: Vec<(String, Vec<u8>)>,
+        warnings: Vec<String>,
+    }
+    let outs: Vec<Result<DocOut, BuildError>> = rendered
+        .documents
+        .par_iter()
+        .map(|doc: &RenderedDoc| {
+            let mut files = Vec::new();
+            let mut warnings = Vec::new();
+            for f in formats {
+                match f {
+                    Format::Md => files.push((format!("md/{}.md", doc.meta.id), writers::markdown::render_document(doc))),
+                    Format::Html => files.push((
+                        format!("html/{}.html", doc.meta.id),
+                        writers::html::render_document(doc, info).into_bytes(),
+                    )),
+                    Format::Pdf => {
+                        let out = writers::pdf::render_document(doc, info).map_err(|e| BuildError::Pdf {
+                            document: doc.meta.id.clone(),
+                            message: e.to_string(),
+                        })?;
+                        warnings.extend(out.warnings);
+                        files.push((format!("pdf/{}.pdf", doc.meta.id), out.bytes));
+                    }
+                }
+            }
+            Ok(DocOut { files, warnings })
+        })
+        .collect();
+
+    let mut files = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let mut documents = Vec::new();
+    for (doc, out) in rendered.documents.iter().zip(outs) {
+        let out = out?;
+        warnings.extend(out.warnings);
+        let mut outputs = BTreeMap::new();
+        let mut hashes = BTreeMap::new();
+        for (path, bytes) in out.files {
+            let fmt = path.split('/').next().unwrap_or_default().to_string();
+            hashes.insert(fmt.clone(), sha256_hex(&bytes));
+            outputs.insert(fmt, path.clone());
+            files.insert(path, bytes);
+        }
+        let ctx = rendered.contexts.get(&doc.meta.id).map(|v| v.to_string()).unwrap_or_default();
+        let mut h = Sha256::new();
+        h.update(GENERATOR_VERSION.as_bytes());
+        h.update([0]);
+        h.update(template_hash.as_bytes());
+        h.update([0]);
+        h.update(ctx.as_bytes());
+        documents.push(ManifestDoc {
+            id: doc.meta.id.clone(),
+            title: doc.meta.title.clone(),
+            kind: doc.meta.kind.as_str().to_string(),
+            practices: doc.meta.practices.clone(),
+            input_sha256: sha256_hex(&h.finalize()),
+            outputs,
+            sha256: hashes,
+        });
+    }
+    let mut pack_files = BTreeMap::new();
+    if formats.contains(&Format::Html) {
+        let bytes = writers::html::render_index(info).into_bytes();
+        pack_files.insert("index".to_string(), FileEntry { path: "index.html".into(), sha256: sha256_hex(&bytes) });
+        files.insert("index.html".to_string(), bytes);
+    }
+    if formats.contains(&Format::Pdf) {
+        let out = writers::pdf::render_binder(&rendered.documents, info).map_err(|e| BuildError::Pdf {
+            document: "binder".into(),
+            message: e.to_string(),
+        })?;
+        warnings.extend(out.warnings);
+        let path = format!("pdf/{}-policy-pack.pdf", info.slug);
+        pack_files.insert("binder".to_string(), FileEntry { path: path.clone(), sha256: sha256_hex(&out.bytes) });
+        files.insert(path, out.bytes);
+    }
+    warnings.sort();
+    warnings.dedup();
+    let manifest = Manifest {
+        hicp_manifest: 1,
+        generator: Generator { name: "hicp".into(), version: GENERATOR_VERSION.into() },
+        template_pack: TemplatePack { version: GENERATOR_VERSION.into(), sha256: template_hash },
+        profile: ProfileRef { path: profile_shown.replace('\\', "/"), sha256: profile_sha },
+        organization: loaded.profile.organization.name.clone(),
+        size: info.size.clone(),
+        size_rule: info.size_rule.clone(),
+        status: if info.approved { "approved".into() } else { "draft".into() },
+        version: info.version.clone(),
+        effective_date: info.effective_date.clone(),
+        next_review: info.next_review.clone(),
+        documents,
+        files: pack_files,
+        warnings,
+    };
+    Ok(PackFiles { files, manifest })
+}
+
+/// Read a pack's manifest, if it has one that parses.
+pub fn read_manifest(pack_dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(pack_dir.join("manifest.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn manifest_paths(m: &Manifest) -> Vec<String> {
+    let mut v: Vec<String> = m.documents.iter().flat_map(|d| d.outputs.values().cloned()).collect();
+    v.extend(m.files.values().map(|f| f.path.clone()));
+    v.push("manifest.json".into());
+    v
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Write { path: path.display().to_string(), source }
+}
+
+/// Write the pack to `out_dir/<slug>/` by building it in a temporary folder
+/// beside it and renaming. Returns the number of files written, or 0 when the
+/// pack on disk already holds exactly these bytes.
+pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> Result<usize, BuildError> {
+    let target = out_dir.join(slug);
+    let manifest_bytes = manifest_json(&pack.manifest);
+    // Nothing changed: leave every file (and its modification time) alone.
+    if !force {
+        if let Ok(old) = std::fs::read(target.join("manifest.json")) {
+            if old == manifest_bytes && pack.files.iter().all(|(p, b)| std::fs::read(target.join(p)).is_ok_and(|x| &x == b)) {
+                return Ok(0);
+            }
+        }
+    }
+    std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
+    let tmp = out_dir.join(format!(".{slug}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
+    }
+    let result = (|| -> Result<(), BuildError> {
+        for (rel, bytes) in &pack.files {
+            let path = tmp.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+            }
+            std::fs::write(&path, bytes).map_err(write_err(&path))?;
+        }
+        let mpath = tmp.join("manifest.json");
+        std::fs::write(&mpath, &manifest_bytes).map_err(write_err(&mpath))?;
+        // Carry over files a person put in the old pack folder.
+        if target.is_dir() {
+            let owned: Vec<String> = read_manifest(&target).map(|m| manifest_paths(&m)).unwrap_or_default();
+            for entry in walkdir::WalkDir::new(&target).sort_by_file_name().into_iter().filter_map(Result::ok) {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&target) else { continue };
+                let rel_s = rel.to_string_lossy().replace('\\', "/");
+                if owned.contains(&rel_s) || pack.files.contains_key(&rel_s) || rel_s == "manifest.json" {
+                    continue;
+                }
+                let dest = tmp.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+                }
+                std::fs::copy(entry.path(), &dest).map_err(write_err(&dest))?;
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let old = out_dir.join(format!(".{slug}.old-{}", std::process::id()));
+    if target.exists() {
+        std::fs::rename(&target, &old).map_err(write_err(&target))?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, &target) {
+        // Put the previous pack back.
+        let _ = std::fs::rename(&old, &target);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(write_err(&target)(e));
+    }
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(pack.files.len() + 1)
+}
+
+pub fn manifest_json(m: &Manifest) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(m).unwrap_or_default();
+    v.push(b'\n');
+    v
+}
+
+/// Load, render and produce a pack in memory (no disk writes).
+pub fn prepare(
+    loaded: &Loaded,
+    cli_templates: &[PathBuf],
+    formats: &[Format],
+    profile_shown: &str,
+) -> Result<(PackFiles, PackInfo), BuildError> {
+    let library = Library::load(&template_dirs(loaded, cli_templates))?;
+    let tera = render::tera_for(&library)?;
+    let rendered = render::render_pack(loaded, &library, &tera)?;
+    let info = pack_info(loaded, &rendered)?;
+    let files = produce(loaded, &library, &rendered, &info, formats, profile_shown)?;
+    Ok((files, info))
+}
+
+/// Build one profile's pack end to end.
+pub fn build(loaded: &Loaded, opts: &BuildOptions, profile_shown: &str) -> Result<BuildReport, BuildError> {
+    let (files, info) = prepare(loaded, &opts.templates, &opts.formats, profile_shown)?;
+    let written = write_pack(&opts.out_dir, &info.slug, &files, opts.force)?;
+    Ok(BuildReport {
+        profile: profile_shown.to_string(),
+        pack: opts.out_dir.join(&info.slug).display().to_string(),
+        documents: files.manifest.documents.len(),
+        files_written: written,
+        unchanged: written == 0,
+        warnings: files.manifest.warnings.clone(),
+        size: info.size.clone(),
+        size_rule: info.size_rule.clone(),
+        status: info.status_line.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Riverbend"), "riverbend");
+        assert_eq!(slug("Clínica Sañta Müller & Co."), "clinica-santa-muller-co");
+        assert_eq!(slug("!!!"), "pack");
+    }
+
+    #[test]
+    fn accent_is_darkened_until_readable() {
+        assert_eq!(accessible_accent(Some("#0b5394")), "#0b5394");
+        let pale = accessible_accent(Some("#ffff00"));
+        let rgb = parse_hex(&pale).unwrap();
+        assert!(1.05 / (luminance(rgb) + 0.05) >= 4.5, "{pale}");
+    }
+}

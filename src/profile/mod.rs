@@ -1,0 +1,452 @@
+//! Profile stage: loading, `extends`, validation and diagnostics (DESIGN §3).
+//!
+//! How a profile is loaded, and why in this order:
+//!
+//! 1. Each file of the `extends` chain is read (refused above 4 MiB before
+//!    parsing), decoded as UTF-8 and parsed into a span tree ([`yaml`]) under
+//!    serde-saphyr's budgets, so alias bombs and runaway nesting fail fast.
+//! 2. The trees are merged (maps key by key, lists and scalars replace), each
+//!    node keeping the file it came from.
+//! 3. The merged tree is walked against the JSON Schema of [`types::Profile`]
+//!    ([`check`]) and checked semantically ([`semantic`]), collecting *every*
+//!    problem — serde alone would stop at the first.
+//! 4. Only when nothing was found is the profile deserialized into
+//!    [`types::Profile`] (with serde-saphyr and `strict_booleans` for a single
+//!    file). If that still fails, its error becomes one diagnostic.
+
+pub mod check;
+pub mod date;
+pub mod diag;
+pub mod semantic;
+mod starter;
+pub mod types;
+pub mod yaml;
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use starter::starter_profile;
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+use yaml::{Kind, Node, Pos};
+
+/// Profiles larger than this are refused before parsing.
+pub const MAX_PROFILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Longest `extends` chain (files), so a chain of distinct files cannot run on.
+pub const MAX_EXTENDS_CHAIN: usize = 16;
+
+/// A loaded, merged and validated profile.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Merged (extends applied) and validated.
+    pub profile: types::Profile,
+    /// The profile file as given.
+    pub path: PathBuf,
+    /// Its folder: relative paths such as `documents.templates` and
+    /// `branding.logo` resolve here.
+    pub base_dir: PathBuf,
+    /// Every file read (the extends chain), child first, for hashing.
+    pub sources: Vec<(PathBuf, Vec<u8>)>,
+    /// The merged profile as JSON (for `when` conditions and diffs).
+    pub merged: serde_json::Value,
+    pub size: types::Size,
+    /// The sentence saying how the size was chosen.
+    pub size_rule: String,
+}
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+enum ReadError {
+    #[error("file not found")]
+    NotFound,
+    #[error("cannot read the file: {0}")]
+    Io(std::io::Error),
+    #[error("the file is {size} bytes; profiles are limited to 4 MiB ({MAX_PROFILE_BYTES} bytes)")]
+    TooLarge { size: u64 },
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e),
+    })?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(std::io::Error::other("it is a directory")));
+    }
+    if meta.len() > MAX_PROFILE_BYTES {
+        return Err(ReadError::TooLarge { size: meta.len() });
+    }
+    // The metadata may lie (pipes, /proc); never read more than the limit + 1.
+    let mut bytes = Vec::new();
+    file.take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if len > MAX_PROFILE_BYTES {
+        return Err(ReadError::TooLarge { size: len });
+    }
+    Ok(bytes)
+}
+
+/// Decode UTF-8 (dropping a byte-order mark); on failure, say where.
+fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let valid = bytes.get(..offset).unwrap_or_default();
+        // The prefix is valid UTF-8 by construction.
+        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let byte = bytes.get(offset).copied().unwrap_or_default();
+        Diagnostic::new(
+            file,
+            line,
+            column,
+            "",
+            format!("the file is not valid UTF-8 (byte 0x{byte:02x} at byte offset {offset})"),
+        )
+        .with_hint("save the profile as UTF-8")
+    })
+}
+
+/// Lexically tidy a path for display (`a/./b/../c` → `a/c`), keeping it relative.
+fn tidy(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// The schema of [`types::Profile`], built once per process.
+fn schema() -> &'static serde_json::Value {
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    SCHEMA.get_or_init(json_schema)
+}
+
+/// The profile's JSON Schema (draft 2020-12), derived from [`types::Profile`].
+pub fn json_schema() -> serde_json::Value {
+    schemars::schema_for!(types::Profile).to_value()
+}
+
+/// serde-saphyr options: YAML 1.2 booleans only, default budgets on.
+fn saphyr_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: Some(serde_saphyr::Budget::default()),
+        with_snippet: false,
+    }
+}
+
+fn limits() -> yaml::Limits {
+    yaml::Limits::from_budget(&serde_saphyr::Budget::default())
+}
+
+/// Load, merge and validate the profile at `path`.
+pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
+    load_inner(path, None)
+}
+
+/// Load a profile from a string; `name` is used in diagnostics and as the
+/// base for a relative `extends`.
+pub fn load_str(name: &str, src: &str) -> Result<Loaded, Diagnostics> {
+    load_inner(Path::new(name), Some(src.as_bytes().to_vec()))
+}
+
+/// One parsed file of the chain.
+struct ChainFile {
+    display: String,
+    read_path: PathBuf,
+    bytes: Vec<u8>,
+    root: Node,
+}
+
+fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics> {
+    let mut files: Vec<String> = Vec::new();
+    let mut chain: Vec<ChainFile> = Vec::new();
+    let mut canon: Vec<PathBuf> = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let limits = limits();
+
+    let mut next: Option<(PathBuf, Option<Vec<u8>>)> = Some((path.to_path_buf(), given));
+    // Where the current `extends` was written: (file index, value position, value).
+    let mut extends_at: Option<(Pos, String)> = None;
+
+    while let Some((read_path, given)) = next.take() {
+        let idx = chain.len();
+        let shown = display(&tidy(&read_path));
+        let chain_text = |extra: &str| -> String {
+            let mut names: Vec<&str> = chain.iter().map(|c| c.display.as_str()).collect();
+            names.push(extra);
+            names.join(" → ")
+        };
+        let bytes = match given {
+            Some(b) => b,
+            None => match read_limited(&read_path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let d = match &extends_at {
+                        None => Diagnostic::file_level(display(&read_path), e.to_string()),
+                        Some((pos, value)) => {
+                            let parent = files.get(pos.file).cloned().unwrap_or_default();
+                            Diagnostic::new(
+                                parent,
+                                pos.line,
+                                pos.column,
+                                "extends",
+                                format!("cannot load `{value}` named by `extends` ({shown}): {e}"),
+                            )
+                            .with_hint(format!("extends chain: {}", chain_text(&shown)))
+                        }
+                    };
+                    problems.push(d);
+                    return Err(finish(problems, &files));
+                }
+            },
+        };
+        // Cycle detection on the real file identity.
+        let id = std::fs::canonicalize(&read_path).unwrap_or_else(|_| tidy(&read_path));
+        if let Some(first) = canon.iter().position(|c| *c == id) {
+            if let Some((pos, _)) = &extends_at {
+                let parent = files.get(pos.file).cloned().unwrap_or_default();
+                let names: Vec<&str> = chain
+                    .iter()
+                    .skip(first)
+                    .map(|c| c.display.as_str())
+                    .chain(std::iter::once(shown.as_str()))
+                    .collect();
+                problems.push(
+                    Diagnostic::new(
+                        parent,
+                        pos.line,
+                        pos.column,
+                        "extends",
+                        format!("extends cycle: {}", names.join(" → ")),
+                    )
+                    .with_hint("a profile cannot extend itself, directly or through others; remove one `extends`"),
+                );
+            }
+            return Err(finish(problems, &files));
+        }
+        if idx >= MAX_EXTENDS_CHAIN {
+            if let Some((pos, _)) = &extends_at {
+                let parent = files.get(pos.file).cloned().unwrap_or_default();
+                problems.push(Diagnostic::new(
+                    parent,
+                    pos.line,
+                    pos.column,
+                    "extends",
+                    format!("the extends chain is longer than {MAX_EXTENDS_CHAIN} files"),
+                ));
+            }
+            return Err(finish(problems, &files));
+        }
+        canon.push(id);
+        files.push(shown.clone());
+
+        let text = match decode(&shown, &bytes) {
+            Ok(t) => t,
+            Err(d) => {
+                problems.push(d);
+                return Err(finish(problems, &files));
+            }
+        };
+        let parsed = match yaml::parse(text, idx, &shown, limits) {
+            Ok(p) => p,
+            Err(d) => {
+                problems.push(d);
+                return Err(finish(problems, &files));
+            }
+        };
+        problems.extend(parsed.problems);
+        let root = match parsed.root {
+            Some(r) if !r.is_null() => r,
+            _ => {
+                problems.push(
+                    Diagnostic::file_level(&shown, "the profile is empty")
+                        .with_hint("run `hicp init` to write a starter profile"),
+                );
+                return Err(finish(problems, &files));
+            }
+        };
+        if root.as_map().is_none() {
+            problems.push(
+                Diagnostic::new(
+                    &shown,
+                    root.pos.line,
+                    root.pos.column,
+                    "",
+                    "a profile must be a mapping of keys (hicp:, organization:, …)",
+                )
+                .with_expected_found("a mapping (key: value)", root.describe()),
+            );
+            return Err(finish(problems, &files));
+        }
+
+        // Follow `extends`, relative to this file's folder.
+        if let Some(e) = root.entry("extends") {
+            match &e.value.kind {
+                Kind::Null => {}
+                Kind::Scalar { value, .. } if !value.trim().is_empty() => {
+                    let dir = read_path.parent().unwrap_or(Path::new(""));
+                    next = Some((dir.join(value), None));
+                    extends_at = Some((e.value.pos, value.clone()));
+                }
+                _ => {
+                    problems.push(
+                        Diagnostic::new(&shown, e.value.pos.line, e.value.pos.column, "extends", "wrong type for `extends`")
+                            .with_expected_found("a path to a parent profile (text)", e.value.describe()),
+                    );
+                }
+            }
+        }
+        chain.push(ChainFile {
+            display: shown,
+            read_path,
+            bytes,
+            root,
+        });
+    }
+
+    // Merge: the root-most parent first, each child over it.
+    let mut roots = chain.iter().rev().map(|c| c.root.clone());
+    let Some(mut merged_tree) = roots.next() else {
+        return Err(finish(problems, &files));
+    };
+    for child in roots {
+        merged_tree = merge(merged_tree, child);
+    }
+
+    let mut checker = check::Checker::new(schema(), &files);
+    let root_pos = Pos {
+        file: 0,
+        line: 1,
+        column: 1,
+    };
+    let merged = checker.walk(&merged_tree, schema(), "", root_pos);
+    problems.append(&mut checker.diags);
+    let size = semantic::check(&merged_tree, &files, crate::catalog::Catalog::builtin, &mut problems);
+    if !problems.is_empty() {
+        return Err(finish(problems, &files));
+    }
+
+    let first = chain.first().map(|c| c.display.clone()).unwrap_or_default();
+    let profile: types::Profile = if chain.len() == 1 {
+        let text = chain
+            .first()
+            .and_then(|c| decode(&c.display, &c.bytes).ok())
+            .unwrap_or_default();
+        serde_saphyr::from_str_with_options(text, saphyr_options()).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map_or((0, 0), |l| (usize::try_from(l.line()).unwrap_or(0), usize::try_from(l.column()).unwrap_or(0)));
+            let msg = e.without_snippet().to_string();
+            let msg = strip_location_prefix(&msg);
+            finish(vec![Diagnostic::new(&first, line, column, "", msg.to_string())], &files)
+        })?
+    } else {
+        serde_json::from_value(merged.clone()).map_err(|e| {
+            finish(
+                vec![Diagnostic::file_level(&first, format!("the merged profile does not match the format: {e}"))],
+                &files,
+            )
+        })?
+    };
+    let Some((size, size_rule)) = size else {
+        // The semantic checks report a missing size; reaching here means the
+        // checks and the types disagree, which is a defect worth reporting.
+        return Err(finish(
+            vec![Diagnostic::file_level(&first, "organization.size or organization.metrics is required")],
+            &files,
+        ));
+    };
+
+    let base_dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok(Loaded {
+        profile,
+        path: path.to_path_buf(),
+        base_dir,
+        sources: chain
+            .into_iter()
+            .map(|c| (c.read_path, c.bytes))
+            .collect(),
+        merged,
+        size,
+        size_rule,
+    })
+}
+
+/// Drop serde-saphyr's "line N column M: " prefix (the location has its own line).
+fn strip_location_prefix(msg: &str) -> &str {
+    if let Some(rest) = msg.strip_prefix("line ") {
+        if let Some((_, tail)) = rest.split_once(": ") {
+            return tail;
+        }
+    }
+    msg
+}
+
+/// Order diagnostics by file (child first), line and column.
+fn finish(mut items: Vec<Diagnostic>, files: &[String]) -> Diagnostics {
+    let rank = |f: &str| files.iter().position(|x| x == f).unwrap_or(usize::MAX);
+    items.sort_by(|a, b| {
+        (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column))
+    });
+    items.dedup();
+    Diagnostics { items }
+}
+
+/// Merge `over` onto `base`: maps merge key by key; lists and scalars replace.
+fn merge(base: Node, over: Node) -> Node {
+    match (base.kind, over.kind) {
+        (Kind::Map(mut entries), Kind::Map(over_entries)) => {
+            for oe in over_entries {
+                if let Some(be) = entries.iter_mut().find(|e| e.key == oe.key) {
+                    let old = std::mem::replace(
+                        &mut be.value,
+                        Node {
+                            pos: oe.value.pos,
+                            kind: Kind::Null,
+                        },
+                    );
+                    be.value = merge(old, oe.value);
+                    be.key_pos = oe.key_pos;
+                } else {
+                    entries.push(oe);
+                }
+            }
+            Node {
+                pos: over.pos,
+                kind: Kind::Map(entries),
+            }
+        }
+        (_, kind) => Node {
+            pos: over.pos,
+            kind,
+        },
+    }
+}

@@ -1,0 +1,313 @@
+//! Checks that need more than the schema: the format version, the size rule,
+//! references to `people`, and sub-practice IDs against the HICP catalog.
+//!
+//! They run on the span tree (not on the typed profile) so that their
+//! problems are reported together with the schema's, each at its own line.
+
+use super::check::join;
+use super::diag::{Diagnostic, did_you_mean, did_you_mean_hint};
+use super::types::Size;
+use super::yaml::{Kind, Node, Pos};
+use crate::catalog::{Catalog, SizeLetter, applies};
+
+/// The profile format version this build reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// People keys that may be referenced even when absent, because they default
+/// to the security officer (DESIGN §3).
+const DEFAULTED_PEOPLE: [&str; 2] = ["executive_sponsor", "incident_commander"];
+
+/// Size limits from HICP's size guidance (DESIGN §3).
+pub const SMALL_MAX_PROVIDERS: u64 = 10;
+pub const SMALL_MAX_BEDS: u64 = 50;
+pub const MEDIUM_MAX_PROVIDERS: u64 = 50;
+pub const MEDIUM_MAX_BEDS: u64 = 500;
+
+pub fn size_name(size: Size) -> &'static str {
+    match size {
+        Size::Small => "small",
+        Size::Medium => "medium",
+        Size::Large => "large",
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The size of an organization and the sentence saying which rule chose it.
+///
+/// `providers` / `beds` are `None` when the metric is not given (it counts as 0).
+pub fn size_rule(set: Option<Size>, providers: Option<u64>, beds: Option<u64>) -> (Size, String) {
+    if let Some(size) = set {
+        return (size, format!("Size {} is set in the profile.", size_name(size)));
+    }
+    let p = providers.unwrap_or(0);
+    let b = beds.unwrap_or(0);
+    let ps = plural(p, "provider", "providers");
+    let bs = plural(b, "bed", "beds");
+    let (size, mut text) = if p <= SMALL_MAX_PROVIDERS && b <= SMALL_MAX_BEDS {
+        (
+            Size::Small,
+            format!(
+                "Size small was derived from metrics: {ps} (≤ {SMALL_MAX_PROVIDERS}) and {bs} (≤ {SMALL_MAX_BEDS})."
+            ),
+        )
+    } else if p <= MEDIUM_MAX_PROVIDERS && b <= MEDIUM_MAX_BEDS {
+        let over = if p > SMALL_MAX_PROVIDERS && b > SMALL_MAX_BEDS {
+            format!("more than {SMALL_MAX_PROVIDERS} providers and more than {SMALL_MAX_BEDS} beds")
+        } else if p > SMALL_MAX_PROVIDERS {
+            format!("more than {SMALL_MAX_PROVIDERS} providers")
+        } else {
+            format!("more than {SMALL_MAX_BEDS} beds")
+        };
+        (
+            Size::Medium,
+            format!(
+                "Size medium was derived from metrics: {ps} (≤ {MEDIUM_MAX_PROVIDERS}) and {bs} (≤ {MEDIUM_MAX_BEDS}), with {over}."
+            ),
+        )
+    } else {
+        let over = match (p > MEDIUM_MAX_PROVIDERS, b > MEDIUM_MAX_BEDS) {
+            (true, true) => format!(
+                "{ps} (more than {MEDIUM_MAX_PROVIDERS}) and {bs} (more than {MEDIUM_MAX_BEDS})"
+            ),
+            (true, false) => format!("{ps} (more than {MEDIUM_MAX_PROVIDERS})"),
+            _ => format!("{bs} (more than {MEDIUM_MAX_BEDS})"),
+        };
+        (
+            Size::Large,
+            format!("Size large was derived from metrics: {over}."),
+        )
+    };
+    match (providers.is_none(), beds.is_none()) {
+        (true, true) => text.push_str(" Providers and beds are not given and count as 0."),
+        (true, false) => text.push_str(" Providers are not given and count as 0."),
+        (false, true) => text.push_str(" Beds are not given and count as 0."),
+        (false, false) => {}
+    }
+    (size, text)
+}
+
+fn letter_phrase(letter: SizeLetter) -> &'static str {
+    match letter {
+        SizeLetter::S => "small organizations",
+        SizeLetter::M => "medium and large organizations",
+        SizeLetter::L => "large organizations",
+    }
+}
+
+struct Ctx<'a> {
+    files: &'a [String],
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn diag(&self, pos: Pos, path: &str, message: impl Into<String>) -> Diagnostic {
+        let file = self.files.get(pos.file).cloned().unwrap_or_default();
+        Diagnostic::new(file, pos.line, pos.column, path, message)
+    }
+}
+
+/// Run the semantic checks; returns the organization's size (and the rule that
+/// chose it) when it can be determined.
+///
+/// `catalog` is called only when the profile assesses sub-practices.
+pub fn check(
+    root: &Node,
+    files: &[String],
+    catalog: impl Fn() -> &'static Catalog,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Size, String)> {
+    let mut cx = Ctx {
+        files,
+        diags: Vec::new(),
+    };
+
+    // Format version.
+    if let Some(v) = root.get("hicp") {
+        if let Some(n) = v.as_u64() {
+            if n != FORMAT_VERSION {
+                let d = cx
+                    .diag(
+                        v.pos,
+                        "hicp",
+                        format!(
+                            "unsupported profile format version {n}; this hicp reads version {FORMAT_VERSION}"
+                        ),
+                    )
+                    .with_hint("write `hicp: 1`, or use the hicp release that reads this version");
+                cx.diags.push(d);
+            }
+        }
+    }
+
+    let size = organization_size(root, &mut cx);
+
+    // References to people.
+    let people: Vec<&str> = root
+        .get("people")
+        .and_then(Node::as_map)
+        .map(|es| es.iter().map(|e| e.key.as_str()).collect())
+        .unwrap_or_default();
+    let people_known = root.get("people").and_then(Node::as_map).is_some();
+    if let Some(docs) = root.get("documents") {
+        let approved_by = docs.get("approved_by").filter(|n| !n.is_null());
+        if let Some(node) = approved_by {
+            if people_known {
+                person_ref(&mut cx, node, "documents.approved_by", &people);
+            }
+        }
+        if let Some(e) = docs.entry("approved_on") {
+            if approved_by.is_none() && !e.value.is_null() {
+                let d = cx
+                    .diag(e.key_pos, "documents.approved_on", "`approved_on` is set but `approved_by` is not")
+                    .with_hint("add `approved_by: <a key of people>` or remove `approved_on`; without an approver the documents are DRAFT");
+                cx.diags.push(d);
+            }
+        }
+    }
+
+    // Sub-practice IDs and owners.
+    if let Some(entries) = root.get("practices").and_then(Node::as_map) {
+        let catalog = if entries.is_empty() { None } else { Some(catalog()) };
+        for e in entries.iter().zip(std::iter::repeat(catalog)).filter_map(|(e, c)| Some((e, c?))) {
+            let (e, catalog) = e;
+            let path = join("practices", &e.key);
+            practice_id(&mut cx, catalog, e.key.as_str(), e.key_pos, &path, size.as_ref().map(|s| s.0));
+            if let Some(owner) = e.value.get("owner").filter(|n| !n.is_null()) {
+                if people_known {
+                    person_ref(&mut cx, owner, &join(&path, "owner"), &people);
+                }
+            }
+        }
+    }
+
+    diags.append(&mut cx.diags);
+    size
+}
+
+fn organization_size(root: &Node, cx: &mut Ctx<'_>) -> Option<(Size, String)> {
+    let org_entry = root.entry("organization")?;
+    let org = &org_entry.value;
+    org.as_map()?;
+    let size_node = org.get("size").filter(|n| !n.is_null());
+    let metrics = org.get("metrics").filter(|n| !n.is_null());
+    if let Some(s) = size_node {
+        let size: Size = serde_json::from_value(serde_json::Value::String(s.as_str()?.to_string())).ok()?;
+        return Some(size_rule(Some(size), None, None));
+    }
+    let Some(m) = metrics else {
+        let d = cx
+            .diag(org_entry.key_pos, "organization", "organization.size or organization.metrics is required")
+            .with_hint("add `size: small` (small | medium | large), or `metrics: { providers: 6, beds: 0 }` to derive it");
+        cx.diags.push(d);
+        return None;
+    };
+    m.as_map()?;
+    // A metric of the wrong type is reported by the schema walk; size is unknown then.
+    let metric = |k: &str| -> Result<Option<u64>, ()> {
+        match m.get(k) {
+            None => Ok(None),
+            Some(n) if n.is_null() => Ok(None),
+            Some(n) => n.as_u64().map(Some).ok_or(()),
+        }
+    };
+    let (Ok(p), Ok(b)) = (metric("providers"), metric("beds")) else {
+        return None;
+    };
+    Some(size_rule(None, p, b))
+}
+
+fn person_ref(cx: &mut Ctx<'_>, node: &Node, path: &str, people: &[&str]) {
+    let Kind::Scalar { value, .. } = &node.kind else {
+        return; // wrong type: reported by the schema walk
+    };
+    if people.contains(&value.as_str()) || DEFAULTED_PEOPLE.contains(&value.as_str()) {
+        return;
+    }
+    let hint = did_you_mean_hint(value, people.iter().copied())
+        .unwrap_or_else(|| format!("`people` defines: {}", people.join(", ")));
+    let d = cx
+        .diag(node.pos, path, format!("`{value}` is not a key of `people`"))
+        .with_expected_found(
+            format!("a key of `people` ({})", people.join(", ")),
+            format!("`{value}`"),
+        )
+        .with_hint(hint);
+    cx.diags.push(d);
+}
+
+fn practice_id(
+    cx: &mut Ctx<'_>,
+    catalog: &Catalog,
+    id: &str,
+    pos: Pos,
+    path: &str,
+    size: Option<Size>,
+) {
+    match catalog.subpractice(id) {
+        None => {
+            // Prefer suggestions that fit the organization's size.
+            let fitting: Vec<&str> = catalog
+                .subpractices
+                .iter()
+                .filter(|sp| size.is_none_or(|s| applies(sp.size, s)))
+                .map(|sp| sp.id.as_str())
+                .collect();
+            let hint = did_you_mean(id, fitting.iter().copied())
+                .or_else(|| did_you_mean(id, catalog.subpractices.iter().map(|sp| sp.id.as_str())))
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    "sub-practice IDs look like `1.S.A` (practice, size letter S/M/L, item); `hicp list` shows them".to_string()
+                });
+            let d = cx
+                .diag(pos, path, format!("unknown sub-practice ID `{id}`"))
+                .with_hint(hint);
+            cx.diags.push(d);
+        }
+        Some(sp) => {
+            let Some(size) = size else { return };
+            if applies(sp.size, size) {
+                return;
+            }
+            let same_practice: Vec<&str> = catalog
+                .subpractices
+                .iter()
+                .filter(|o| o.practice == sp.practice && applies(o.size, size))
+                .map(|o| o.id.as_str())
+                .collect();
+            let letters = match size {
+                Size::Small => "N.S.X",
+                Size::Medium => "N.M.X",
+                Size::Large => "N.M.X and N.L.X",
+            };
+            let hint = if same_practice.is_empty() {
+                format!("a {} organization assesses the {letters} sub-practices", size_name(size))
+            } else {
+                format!(
+                    "a {} organization assesses the {letters} sub-practices; for practice {}: {}",
+                    size_name(size),
+                    sp.practice,
+                    same_practice.join(", ")
+                )
+            };
+            let d = cx
+                .diag(
+                    pos,
+                    path,
+                    format!(
+                        "sub-practice `{id}` is for {}, but this organization is {}",
+                        letter_phrase(sp.size),
+                        size_name(size)
+                    ),
+                )
+                .with_hint(hint);
+            cx.diags.push(d);
+        }
+    }
+}

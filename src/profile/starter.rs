@@ -1,0 +1,120 @@
+//! The commented starter profile written by `hicp init`.
+//!
+//! It shows every key of the profile format (DESIGN §3); required keys are
+//! filled in, optional ones are commented out with an example, so a user can
+//! see the whole format in one file. A test loads it for every size.
+
+use super::semantic::size_name;
+use super::types::{OrgType, Size};
+
+/// Quote `s` as a YAML double-quoted scalar.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn org_type_name(t: OrgType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_else(|| "other".to_string())
+}
+
+/// A commented, valid starter profile for `hicp init`.
+pub fn starter_profile(size: Size, name: &str, org_type: OrgType) -> String {
+    let size = size_name(size);
+    let letter = match size {
+        "small" => "S",
+        _ => "M",
+    };
+    let (providers, beds, employees) = match size {
+        "small" => (6, 0, 24),
+        "medium" => (30, 120, 400),
+        _ => (250, 800, 5000),
+    };
+    let name_q = quote(name);
+    let org_type = org_type_name(org_type);
+    format!(
+        r##"# HICP policy pack profile (format version 1). Reference: `hicp schema`.
+# yaml-language-server: $schema=profile.schema.json
+# Lines starting with "#" are optional keys: remove the "# " to use them.
+hicp: 1
+# extends: ../group-defaults.yaml        # a parent profile; maps merge, lists and values replace
+
+organization:
+  name: {name_q}                          # legal name, printed on every document
+  # short_name: Riverbend                 # used in running text and the output folder name
+  type: {org_type}                        # primary-care | specialty-practice | dental | behavioral-health |
+                                          # hospital | critical-access-hospital | health-system |
+                                          # ambulatory-surgery | long-term-care | home-health | pharmacy |
+                                          # laboratory | imaging | business-associate | other
+  size: {size}                            # small | medium | large; or leave out and give metrics
+  # metrics: {{ providers: {providers}, employees: {employees}, beds: {beds}, locations: 1, it_staff: 0 }}
+  # address: {{ street: 120 Mill Road, city: Riverbend, state: OR, postal_code: "97000", country: US }}
+  # phone: "+1 541 555 0100"
+  # website: https://example.org
+  # hipaa_role: covered-entity            # covered-entity | business-associate | hybrid-entity
+
+people:                                   # each: {{ name, title, email, phone? }}
+  security_officer: {{ name: Replace Me, title: Security Officer, email: security@example.org }}
+  privacy_officer: {{ name: Replace Me, title: Privacy Officer, email: privacy@example.org }}
+  # executive_sponsor: {{ name: ..., title: ..., email: ... }}   # default: the security officer
+  # it_contact: {{ name: ..., title: ..., email: ... }}          # a staff member or your IT provider
+  # incident_commander: {{ name: ..., title: ..., email: ... }}  # default: the security officer
+
+documents:
+  version: "1.0"                          # pack version printed on every document
+  effective_date: 2026-01-01              # YYYY-MM-DD
+  # review_every_months: 12               # next review = effective date + months
+  # approved_by: executive_sponsor        # a key of people; without it every document is DRAFT
+  # approved_on: 2026-01-01               # only together with approved_by
+  # paper: letter                         # letter | a4
+  # include: []                           # document ids to add
+  # exclude: []                           # document ids to leave out
+  # templates: ./policy-overrides         # folder of templates that override or add
+
+# technology:                             # all optional; what is not stated is worded for your size
+#   ehr: {{ name: athenaOne, hosting: cloud }}              # hosting: cloud | on-premises | hybrid
+#   email: {{ platform: Microsoft 365, mfa: true, external_banner: true }}
+#   endpoints: {{ protection: Microsoft Defender for Business, disk_encryption: true, mdm: Intune, local_admin_removed: true }}
+#   backups: {{ solution: Datto SIRIS, frequency: daily, offsite: true, immutable: true, restore_test_every_months: 6, rto_hours: 24, rpo_hours: 24 }}
+#   remote_access: {{ allowed: true, method: VPN with MFA }}
+#   byod: {{ allowed: false }}
+#   wireless: {{ guest_network: true, segmented: true }}
+#   telehealth: {{ used: true, platform: Doxy.me }}
+#   medical_devices: {{ present: true, examples: [infusion pumps, ECG carts], managed_by: Biomed vendor }}
+#   cloud_services: [Google Workspace, RingCentral]
+
+# vendors:                                # business associates and IT suppliers
+#   - {{ name: Cascade IT Partners, service: managed IT services, phi_access: true, baa: true, contact: helpdesk@example.org }}
+
+# incident_response:
+#   report_to: {{ email: security@example.org, phone: "+1 541 555 0199" }}
+#   external_contacts:                    # role: cyber-insurance | legal-counsel | law-enforcement |
+#                                         #   forensics-firm | msp-incident-response | hhs-ocr |
+#                                         #   public-relations | regulator | other
+#     - {{ role: cyber-insurance, name: Example Mutual, phone: "+1 800 555 0142", reference: POL-88213 }}
+#   isac: Health-ISAC
+
+# practices:                              # self-assessment by HICP sub-practice ID (`hicp list`)
+#   "1.{letter}.A": {{ status: implemented }}   # implemented | partial | planned | not-implemented | not-applicable
+#   "3.{letter}.A": {{ status: partial, owner: security_officer, due: 2026-06-30, note: MFA missing on VPN }}
+
+# branding:
+#   accent_color: "#0b5394"               # #rrggbb
+#   logo: ./logo.png                      # PNG or JPEG, relative to this file
+"##
+    )
+}

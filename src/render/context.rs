@@ -1,0 +1,423 @@
+//! The template context: profile + catalog + pack facts, as documented in
+//! `docs/templates.md`. Built once per pack; each document adds its `doc`.
+//!
+//! Every optional profile fact is present (as `null` when absent) so that a
+//! template can test it with `{% if %}` while a misspelt name stays an error.
+
+use crate::catalog::{Catalog, SubPractice};
+use crate::dates::Date;
+use crate::profile::Loaded;
+use crate::profile::types::*;
+use serde_json::{Map, Value, json};
+
+/// HIPAA documentation must be kept six years (45 CFR 164.316(b)(2)(i)).
+pub const RETENTION_YEARS: u32 = 6;
+
+pub fn org_type_label(t: OrgType) -> &'static str {
+    match t {
+        OrgType::PrimaryCare => "primary care practice",
+        OrgType::SpecialtyPractice => "specialty practice",
+        OrgType::Dental => "dental practice",
+        OrgType::BehavioralHealth => "behavioral health provider",
+        OrgType::Hospital => "hospital",
+        OrgType::CriticalAccessHospital => "critical access hospital",
+        OrgType::HealthSystem => "health system",
+        OrgType::AmbulatorySurgery => "ambulatory surgery center",
+        OrgType::LongTermCare => "long-term care facility",
+        OrgType::HomeHealth => "home health agency",
+        OrgType::Pharmacy => "pharmacy",
+        OrgType::Laboratory => "laboratory",
+        OrgType::Imaging => "imaging center",
+        OrgType::BusinessAssociate => "business associate",
+        OrgType::Other => "health care organization",
+    }
+}
+
+pub fn size_str(s: Size) -> &'static str {
+    match s {
+        Size::Small => "small",
+        Size::Medium => "medium",
+        Size::Large => "large",
+    }
+}
+
+pub fn status_str(s: Status) -> &'static str {
+    match s {
+        Status::Implemented => "implemented",
+        Status::Partial => "partial",
+        Status::Planned => "planned",
+        Status::NotImplemented => "not-implemented",
+        Status::NotApplicable => "not-applicable",
+    }
+}
+
+pub fn status_label(s: &str) -> &'static str {
+    match s {
+        "implemented" => "Implemented",
+        "partial" => "Partially implemented",
+        "planned" => "Planned",
+        "not-implemented" => "Not implemented",
+        "not-applicable" => "Not applicable",
+        _ => "Not assessed",
+    }
+}
+
+fn contact_role_label(r: ContactRole) -> &'static str {
+    match r {
+        ContactRole::CyberInsurance => "Cyber insurance carrier",
+        ContactRole::LegalCounsel => "Legal counsel",
+        ContactRole::LawEnforcement => "Law enforcement",
+        ContactRole::ForensicsFirm => "Forensics firm",
+        ContactRole::MspIncidentResponse => "Managed service provider (incident response)",
+        ContactRole::HhsOcr => "HHS Office for Civil Rights",
+        ContactRole::PublicRelations => "Public relations",
+        ContactRole::Regulator => "Regulator",
+        ContactRole::Other => "Other contact",
+    }
+}
+
+fn role_label(key: &str) -> String {
+    match key {
+        "security_officer" => "Security Officer".into(),
+        "privacy_officer" => "Privacy Officer".into(),
+        "executive_sponsor" => "Executive Sponsor".into(),
+        "it_contact" => "IT Contact".into(),
+        "incident_commander" => "Incident Commander".into(),
+        other => other
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut c = w.chars();
+                match c.next() {
+                    Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                    None => String::new(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn person_json(key: &str, p: &Person) -> Value {
+    json!({
+        "key": key,
+        "name": p.name,
+        "title": p.title,
+        "email": p.email,
+        "phone": p.phone,
+        "role": role_label(key),
+    })
+}
+
+/// All people by key, with the defaults of DESIGN §3 applied.
+pub fn people_map(people: &People) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("security_officer".into(), person_json("security_officer", &people.security_officer));
+    m.insert("privacy_officer".into(), person_json("privacy_officer", &people.privacy_officer));
+    let sponsor = people.executive_sponsor.as_ref().unwrap_or(&people.security_officer);
+    m.insert("executive_sponsor".into(), person_json("executive_sponsor", sponsor));
+    let commander = people.incident_commander.as_ref().unwrap_or(&people.security_officer);
+    m.insert("incident_commander".into(), person_json("incident_commander", commander));
+    m.insert(
+        "it_contact".into(),
+        people.it_contact.as_ref().map_or(Value::Null, |p| person_json("it_contact", p)),
+    );
+    for (k, p) in &people.others {
+        m.insert(k.clone(), person_json(k, p));
+    }
+    m
+}
+
+/// Dates every document prints.
+#[derive(Debug, Clone)]
+pub struct PackDates {
+    pub effective: Date,
+    pub next_review: Date,
+    pub retain_until: Date,
+}
+
+pub fn pack_dates(docs: &Documents) -> PackDates {
+    // The profile validator guarantees a real date; fall back to the epoch
+    // rather than panic if a caller skipped validation.
+    let effective = Date::parse(&docs.effective_date).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    let next_review = effective.add_months(docs.review_every_months.max(1));
+    let retain_until = next_review.add_months(RETENTION_YEARS * 12);
+    PackDates { effective, next_review, retain_until }
+}
+
+fn address_line(a: &Address) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(s) = &a.street {
+        parts.push(s.clone());
+    }
+    let city_state = match (&a.city, &a.state) {
+        (Some(c), Some(s)) => Some(format!("{c}, {s}")),
+        (Some(c), None) => Some(c.clone()),
+        (None, Some(s)) => Some(s.clone()),
+        (None, None) => None,
+    };
+    match (city_state, &a.postal_code) {
+        (Some(cs), Some(pc)) => parts.push(format!("{cs} {pc}")),
+        (Some(cs), None) => parts.push(cs),
+        (None, Some(pc)) => parts.push(pc.clone()),
+        (None, None) => {}
+    }
+    if let Some(c) = &a.country {
+        parts.push(c.clone());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// `technology` with every key present.
+fn tech_json(t: &Technology) -> Value {
+    let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
+    let defaults = json!({
+        "ehr": {"name": null, "hosting": null},
+        "email": {"platform": null, "mfa": null, "external_banner": null},
+        "endpoints": {"protection": null, "disk_encryption": null, "mdm": null, "local_admin_removed": null},
+        "backups": {"solution": null, "frequency": null, "offsite": null, "immutable": null,
+                    "restore_test_every_months": null, "rto_hours": null, "rpo_hours": null},
+        "remote_access": {"allowed": null, "method": null},
+        "byod": {"allowed": null},
+        "wireless": {"guest_network": null, "segmented": null},
+        "telehealth": {"used": null, "platform": null},
+        "medical_devices": {"present": null, "examples": [], "managed_by": null},
+    });
+    if let (Value::Object(obj), Value::Object(defs)) = (&mut v, defaults) {
+        for (key, fields) in defs {
+            let entry = obj.entry(key).or_insert(Value::Null);
+            if let (Value::Object(present), Value::Object(fields)) = (entry, fields) {
+                for (f, d) in fields {
+                    present.entry(f).or_insert(d);
+                }
+            }
+        }
+    }
+    v
+}
+
+/// Whether a vendor's service reads as managed IT services.
+fn is_msp(v: &Vendor) -> bool {
+    let s = v.service.to_lowercase();
+    s.contains("managed it") || s.contains("managed service") || s.contains("msp") || s.contains("managed security")
+}
+
+/// The whole-pack part of the context (everything but `doc`).
+pub struct PackContext {
+    pub value: Map<String, Value>,
+}
+
+/// A sub-practice as the context shows it, with its assessment.
+fn subpractice_json(
+    sp: &SubPractice,
+    profile: &Profile,
+    people: &Map<String, Value>,
+    catalog: &Catalog,
+    documents: &[String],
+) -> Value {
+    let entry = profile.practices.get(&sp.id);
+    let status = entry.map_or("not-assessed", |e| status_str(e.status));
+    let owner = entry
+        .and_then(|e| e.owner.as_ref())
+        .and_then(|k| people.get(k).cloned())
+        .unwrap_or(Value::Null);
+    let essential_cpgs = sp
+        .cpgs
+        .iter()
+        .filter(|id| catalog.cpgs.iter().any(|c| &c.id == *id && c.kind == "essential"))
+        .count();
+    let practice = catalog.practice(sp.practice);
+    json!({
+        "id": sp.id,
+        "practice": sp.practice,
+        "practice_name": practice.map(|p| p.name.clone()),
+        "name": sp.name,
+        "summary": sp.summary,
+        "nist": sp.nist,
+        "threats": sp.threats,
+        "cpgs": sp.cpgs,
+        "essential_cpgs": essential_cpgs,
+        "hipaa": practice.map(|p| p.hipaa.clone()).unwrap_or_default(),
+        "verified": sp.verified,
+        "status": status,
+        "status_label": status_label(status),
+        "owner": owner,
+        "due": entry.and_then(|e| e.due.clone()),
+        "note": entry.and_then(|e| e.note.clone()),
+        "documents": documents,
+    })
+}
+
+/// Build the pack context. `doc_ids_by_practice` maps a sub-practice ID to
+/// the ids of the pack's documents that carry it; `documents` is the pack's
+/// document list as the context shows it.
+pub fn pack_context(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    documents: Vec<Value>,
+    doc_ids_by_practice: &std::collections::BTreeMap<String, Vec<String>>,
+    status_line: &str,
+) -> PackContext {
+    let p = &loaded.profile;
+    let people = people_map(&p.people);
+    let dates = pack_dates(&p.documents);
+    let size = size_str(loaded.size);
+    let org = &p.organization;
+    let metrics = org.metrics.clone().unwrap_or_default();
+    let it_staff = metrics.it_staff.unwrap_or(0);
+
+    let org_json = json!({
+        "name": org.name,
+        "short_name": org.short_name.clone().unwrap_or_else(|| org.name.clone()),
+        "type": serde_json::to_value(org.org_type).unwrap_or(Value::Null),
+        "type_label": org_type_label(org.org_type),
+        "size": size,
+        "size_rule": loaded.size_rule,
+        "metrics": {
+            "providers": metrics.providers, "employees": metrics.employees, "beds": metrics.beds,
+            "locations": metrics.locations, "it_staff": metrics.it_staff,
+        },
+        "address": org.address.as_ref().and_then(address_line),
+        "phone": org.phone,
+        "website": org.website,
+        "hipaa_role": org.hipaa_role.map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).unwrap_or(json!("covered-entity")),
+        "hipaa_role_label": match org.hipaa_role {
+            Some(HipaaRole::BusinessAssociate) => "business associate",
+            Some(HipaaRole::HybridEntity) => "hybrid entity",
+            _ => "covered entity",
+        },
+    });
+
+    let approver = p
+        .documents
+        .approved_by
+        .as_ref()
+        .and_then(|k| people.get(k).cloned())
+        .unwrap_or(Value::Null);
+    let approved = !approver.is_null();
+    let pack_json = json!({
+        "version": p.documents.version,
+        "effective_date": dates.effective.to_string(),
+        "effective_date_long": dates.effective.long(),
+        "next_review": dates.next_review.to_string(),
+        "next_review_long": dates.next_review.long(),
+        "retain_until": dates.retain_until.to_string(),
+        "review_every_months": p.documents.review_every_months,
+        "status": if approved { "Approved" } else { "DRAFT" },
+        "status_line": status_line,
+        "approved": approved,
+        "approver": approver,
+        "approved_on": p.documents.approved_on,
+        "paper": serde_json::to_value(p.documents.paper).unwrap_or(Value::Null),
+        "documents": documents,
+    });
+
+    let vendors: Vec<Value> = p
+        .vendors
+        .iter()
+        .map(|v| {
+            json!({
+                "name": v.name, "service": v.service, "phi_access": v.phi_access, "baa": v.baa,
+                "contact": v.contact, "missing_baa": v.phi_access && !v.baa, "msp": is_msp(v),
+            })
+        })
+        .collect();
+    let vendors_missing_baa: Vec<Value> = vendors
+        .iter()
+        .filter(|v| v["missing_baa"] == Value::Bool(true))
+        .cloned()
+        .collect();
+    let msp = vendors
+        .iter()
+        .find(|v| v["msp"] == Value::Bool(true))
+        .cloned()
+        .unwrap_or(Value::Null);
+
+    let ir = &p.incident_response;
+    let ir_json = json!({
+        "report_to": ir.report_to.as_ref().map(|r| json!({"email": r.email, "phone": r.phone})),
+        "external_contacts": ir.external_contacts.iter().map(|c| json!({
+            "role": serde_json::to_value(c.role).unwrap_or(Value::Null),
+            "role_label": contact_role_label(c.role),
+            "name": c.name, "phone": c.phone, "email": c.email, "reference": c.reference,
+        })).collect::<Vec<_>>(),
+        "isac": ir.isac,
+    });
+
+    let subs: Vec<Value> = catalog
+        .subpractices_for(loaded.size)
+        .into_iter()
+        .map(|sp| {
+            let docs = doc_ids_by_practice.get(&sp.id).cloned().unwrap_or_default();
+            subpractice_json(sp, p, &people, catalog, &docs)
+        })
+        .collect();
+    let mut sp_map = Map::new();
+    for s in &subs {
+        if let Some(id) = s["id"].as_str() {
+            sp_map.insert(id.to_string(), s.clone());
+        }
+    }
+    let count = |st: &str| subs.iter().filter(|s| s["status"] == st).count();
+    let mut gaps: Vec<Value> = subs
+        .iter()
+        .filter(|s| !matches!(s["status"].as_str(), Some("implemented") | Some("not-applicable")))
+        .cloned()
+        .collect();
+    let status_rank = |s: &Value| match s["status"].as_str() {
+        Some("not-implemented") => 0,
+        Some("not-assessed") => 1,
+        Some("planned") => 2,
+        _ => 3,
+    };
+    gaps.sort_by(|a, b| {
+        let key = |s: &Value| {
+            (
+                std::cmp::Reverse(s["essential_cpgs"].as_u64().unwrap_or(0)),
+                std::cmp::Reverse(s["threats"].as_array().map_or(0, |t| t.len())),
+                status_rank(s),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    for (i, g) in gaps.iter_mut().enumerate() {
+        g["rank"] = json!(i + 1);
+    }
+    let remediation: Vec<Value> = subs
+        .iter()
+        .filter(|s| matches!(s["status"].as_str(), Some("partial") | Some("planned") | Some("not-implemented")))
+        .cloned()
+        .collect();
+
+    let mut value = Map::new();
+    value.insert("size".into(), json!(size));
+    value.insert("org".into(), org_json);
+    let it = people.get("it_contact").filter(|v| !v.is_null()).or(people.get("security_officer")).cloned().unwrap_or(Value::Null);
+    value.insert("it".into(), it);
+    value.insert("has_it_staff".into(), json!(it_staff > 0));
+    value.insert("msp".into(), msp);
+    value.insert("people".into(), Value::Object(people));
+    value.insert("pack".into(), pack_json);
+    value.insert("tech".into(), tech_json(&p.technology));
+    value.insert("vendors".into(), Value::Array(vendors));
+    value.insert("vendors_missing_baa".into(), Value::Array(vendors_missing_baa));
+    value.insert("ir".into(), ir_json);
+    value.insert("threats".into(), serde_json::to_value(&catalog.threats).unwrap_or(Value::Null));
+    value.insert("practices".into(), serde_json::to_value(&catalog.practices).unwrap_or(Value::Null));
+    value.insert("cpgs".into(), serde_json::to_value(&catalog.cpgs).unwrap_or(Value::Null));
+    value.insert(
+        "assessment".into(),
+        json!({
+            "counts": {
+                "implemented": count("implemented"), "partial": count("partial"), "planned": count("planned"),
+                "not_implemented": count("not-implemented"), "not_applicable": count("not-applicable"),
+                "not_assessed": count("not-assessed"), "total": subs.len(),
+            },
+            "gaps": gaps,
+            "remediation": remediation,
+        }),
+    );
+    value.insert("subpractices".into(), Value::Array(subs));
+    value.insert("sp".into(), Value::Object(sp_map));
+    PackContext { value }
+}

@@ -1,0 +1,367 @@
+//! Render stage: choose the pack's documents (the plan), build the context,
+//! and run Tera to produce each document's Markdown.
+//!
+//! One Tera environment holds the built-in and override templates. Autoescape
+//! is on for every template with a Markdown escape function, so profile values
+//! are always data: they are printed, never parsed as Markdown or Tera.
+
+pub mod context;
+pub mod escape;
+
+use crate::catalog::{self, Catalog};
+use crate::library::{DocTemplate, Library};
+use crate::model::{DocMeta, RenderedDoc};
+use crate::profile::Loaded;
+use context::{PackContext, pack_context, pack_dates, people_map};
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {origin}:\n{message}")]
+    Template { origin: String, message: String },
+    #[error("{0}")]
+    Plan(String),
+}
+
+/// Why a document is in the pack (or not), for `hicp list --profile`.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub id: String,
+    pub included: bool,
+    pub reason: String,
+}
+
+/// Evaluate a front-matter `when` condition against the merged profile.
+pub fn eval_when(cond: &str, profile: &Value) -> bool {
+    let cond = cond.trim();
+    let (negate, path) = match cond.strip_prefix("not ") {
+        Some(p) => (true, p.trim()),
+        None => (false, cond),
+    };
+    let mut v = profile;
+    let mut found = true;
+    for part in path.split('.') {
+        match v.get(part) {
+            Some(next) => v = next,
+            None => {
+                found = false;
+                break;
+            }
+        }
+    }
+    let truthy = found
+        && match v {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+            Value::String(s) => !s.is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(o) => !o.is_empty(),
+        };
+    truthy != negate
+}
+
+/// Decide which documents the pack holds, in pack order (`order`, then id).
+pub fn plan<'a>(loaded: &Loaded, library: &'a Library) -> Result<(Vec<&'a DocTemplate>, Vec<Selection>), RenderError> {
+    let docs = &loaded.profile.documents;
+    for id in docs.include.iter().chain(docs.exclude.iter()) {
+        if !library.documents.contains_key(id) {
+            let hint = crate::suggest::did_you_mean(id, library.documents.keys().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(RenderError::Plan(format!(
+                "documents.include/exclude names `{id}`, which is not a document of the library{hint}; `hicp list` shows the ids"
+            )));
+        }
+    }
+    let mut chosen = Vec::new();
+    let mut selections = Vec::new();
+    for (id, t) in &library.documents {
+        let (included, reason) = if docs.exclude.contains(id) {
+            (false, "excluded by documents.exclude".to_string())
+        } else if docs.include.contains(id) {
+            (true, "added by documents.include".to_string())
+        } else if let Some(cond) = &t.front.when {
+            let ok = eval_when(cond, &loaded.merged);
+            (ok, if ok { format!("condition `{cond}` holds") } else { format!("condition `{cond}` does not hold") })
+        } else {
+            (true, "always part of the pack".to_string())
+        };
+        if included {
+            chosen.push(t);
+        }
+        selections.push(Selection { id: id.clone(), included, reason });
+    }
+    chosen.sort_by(|a, b| (a.front.order, &a.front.id).cmp(&(b.front.order, &b.front.id)));
+    Ok((chosen, selections))
+}
+
+/// The tera environment for a library.
+pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
+    let mut tera = tera::Tera::new();
+    tera.set_escape_fn(escape::markdown_escape_fn);
+    tera.autoescape_on(vec![".md.tera"]);
+    register_functions(&mut tera);
+    let sources: Vec<(String, String)> = library
+        .sources()
+        .map(|s| (s.name.clone(), s.text.clone()))
+        .collect();
+    tera.add_raw_templates(sources).map_err(|e| {
+        let origin = library
+            .sources()
+            .find(|s| e.to_string().contains(&s.name))
+            .map(|s| s.origin.to_string())
+            .unwrap_or_else(|| "library".to_string());
+        RenderError::Template { origin, message: tera_message(&e) }
+    })?;
+    Ok(tera)
+}
+
+fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(&format!("\ncaused by: {s}"));
+        src = s.source();
+    }
+    msg
+}
+
+fn register_functions(tera: &mut tera::Tera) {
+    // tag(ids=[...]): the IDs of the organization's size, as " [HICP …]".
+    tera.register_function("tag", |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
+        let ids: Vec<String> = kwargs.must_get("ids")?;
+        let size: String = state.get("size")?.unwrap_or_default();
+        let keep: Vec<String> = ids
+            .into_iter()
+            .filter(|id| match catalog::id_size_letter(id) {
+                Some(letter) => crate::catalog::applies(letter, size_from_str(&size)),
+                None => false,
+            })
+            .collect();
+        if keep.is_empty() {
+            Ok(tera::Value::safe_string(""))
+        } else {
+            Ok(tera::Value::safe_string(&format!(" \\[HICP {}\\]", keep.join(", "))))
+        }
+    });
+    // doc_link(id=..., anchor=...): a link when the document is in the pack.
+    tera.register_function("doc_link", |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
+        let id: String = kwargs.must_get("id")?;
+        let anchor: Option<String> = kwargs.get("anchor")?;
+        let titles: Option<tera::Value> = state.get("doc_titles")?;
+        let title = titles
+            .as_ref()
+            .and_then(|t| t.as_map())
+            .and_then(|m| m.get(&tera::value::Key::Str(id.as_str())))
+            .and_then(|v| v.as_str().map(str::to_string));
+        match title {
+            Some(t) => {
+                let href = match &anchor {
+                    Some(a) => format!("{id}.md#{a}"),
+                    None => format!("{id}.md"),
+                };
+                Ok(tera::Value::safe_string(&format!("[{}]({href})", escape::escape_markdown(&t))))
+            }
+            None => {
+                let t = crate::library::builtin_title(&id)
+                    .ok_or_else(|| tera::Error::message(format!("doc_link: no document with id `{id}`")))?;
+                Ok(tera::Value::safe_string(&format!("*{}*", escape::escape_markdown(&t))))
+            }
+        }
+    });
+}
+
+fn size_from_str(s: &str) -> crate::profile::types::Size {
+    match s {
+        "large" => crate::profile::types::Size::Large,
+        "medium" => crate::profile::types::Size::Medium,
+        _ => crate::profile::types::Size::Small,
+    }
+}
+
+/// A rendered pack: documents in pack order plus facts for the writers.
+pub struct RenderedPack {
+    pub documents: Vec<RenderedDoc>,
+    pub selections: Vec<Selection>,
+    /// Per document id, the JSON context it was rendered with (for input hashes).
+    pub contexts: BTreeMap<String, Value>,
+    pub status_line: String,
+}
+
+/// The one-line approval status for headers and the index.
+pub fn status_line(loaded: &Loaded) -> String {
+    let d = &loaded.profile.documents;
+    let people = people_map(&loaded.profile.people);
+    match d.approved_by.as_ref().and_then(|k| people.get(k)) {
+        Some(p) => {
+            let name = p["name"].as_str().unwrap_or_default();
+            let title = p["title"].as_str().unwrap_or_default();
+            match &d.approved_on {
+                Some(on) => format!("Approved by {name}, {title}, on {on}"),
+                None => format!("Approved by {name}, {title}"),
+            }
+        }
+        None => "DRAFT: not yet approved".to_string(),
+    }
+}
+
+/// Render every document of the pack.
+pub fn render_pack(loaded: &Loaded, library: &Library, tera: &tera::Tera) -> Result<RenderedPack, RenderError> {
+    let catalog = Catalog::builtin();
+    let (chosen, selections) = plan(loaded, library)?;
+    let size = loaded.size;
+    let people = people_map(&loaded.profile.people);
+    let dates = pack_dates(&loaded.profile.documents);
+    let approved = loaded.profile.documents.approved_by.is_some();
+    let status_label = if approved { "Approved" } else { "DRAFT" };
+
+    // Front-matter practices of this size, checked against the catalog.
+    let mut metas = Vec::new();
+    let mut by_practice: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in &chosen {
+        let mut practices = Vec::new();
+        for id in &t.front.practices {
+            let Some(sp) = catalog.subpractice(id) else {
+                return Err(RenderError::Template {
+                    origin: t.source.origin.to_string(),
+                    message: format!("front matter names sub-practice `{id}`, which is not in the HICP catalog"),
+                });
+            };
+            if catalog::applies(sp.size, size) {
+                practices.push(id.clone());
+                by_practice.entry(id.clone()).or_default().push(t.front.id.clone());
+            }
+        }
+        metas.push(DocMeta {
+            id: t.front.id.clone(),
+            title: t.front.title.clone(),
+            kind: t.front.kind,
+            audience: t.front.audience.clone(),
+            description: t.front.description.clone(),
+            practices,
+            order: t.front.order,
+            version: loaded.profile.documents.version.clone(),
+            status_label: status_label.to_string(),
+            effective_date: dates.effective.to_string(),
+            next_review: dates.next_review.to_string(),
+        });
+    }
+    let doc_list: Vec<Value> = metas
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id, "title": m.title, "kind": m.kind.as_str(), "kind_label": m.kind.label(),
+                "description": m.description, "practices": m.practices, "href": format!("{}.md", m.id),
+            })
+        })
+        .collect();
+    let status_line = status_line(loaded);
+    let PackContext { value: mut base } = pack_context(loaded, catalog, doc_list, &by_practice, &status_line);
+    let titles: Map<String, Value> = metas.iter().map(|m| (m.id.clone(), json!(m.title))).collect();
+    base.insert("doc_titles".into(), Value::Object(titles));
+
+    let results: Vec<Result<(RenderedDoc, Value), RenderError>> = chosen
+        .par_iter()
+        .zip(metas.par_iter())
+        .map(|(t, meta)| {
+            let owner_key = t.front.owner.clone().unwrap_or_else(|| "security_officer".to_string());
+            let owner = people.get(&owner_key).filter(|v| !v.is_null()).cloned().ok_or_else(|| RenderError::Template {
+                origin: t.source.origin.to_string(),
+                message: format!("front matter names owner `{owner_key}`, who is not in the profile's people"),
+            })?;
+            let mut definitions = Vec::new();
+            for term in &t.front.definitions {
+                let def = catalog.glossary.get(term).ok_or_else(|| RenderError::Template {
+                    origin: t.source.origin.to_string(),
+                    message: format!("front matter lists definition `{term}`, which is not in the glossary"),
+                })?;
+                definitions.push(json!({"term": term, "definition": def}));
+            }
+            let related: Vec<Value> = t
+                .front
+                .related
+                .iter()
+                .filter_map(|r| metas.iter().find(|m| &m.id == r))
+                .map(|m| json!({"id": m.id, "title": m.title, "href": format!("{}.md", m.id)}))
+                .collect();
+            let doc = json!({
+                "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
+                "audience": meta.audience, "description": meta.description, "practices": meta.practices,
+                "owner": owner, "related": related, "definitions": definitions,
+            });
+            let mut ctx_map: Map<String, Value> = base.clone();
+            ctx_map.insert("doc".into(), doc);
+            let ctx_value = Value::Object(ctx_map);
+            let ctx = tera::Context::from_serialize(&ctx_value).map_err(|e| RenderError::Template {
+                origin: t.source.origin.to_string(),
+                message: tera_message(&e),
+            })?;
+            let out = tera.render(&t.source.name, &ctx).map_err(|e| RenderError::Template {
+                origin: t.source.origin.to_string(),
+                message: tera_message(&e),
+            })?;
+            Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_value))
+        })
+        .collect();
+    let mut documents = Vec::new();
+    let mut contexts = BTreeMap::new();
+    for r in results {
+        let (doc, ctx) = r?;
+        contexts.insert(doc.meta.id.clone(), ctx);
+        documents.push(doc);
+    }
+    Ok(RenderedPack { documents, selections, contexts, status_line })
+}
+
+/// Trim leading blank lines (left by the front matter), collapse runs of more
+/// than one blank line that template control blocks leave, end with one newline.
+pub fn tidy_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    let mut in_fence = false;
+    let mut last_line_is_row = false;
+    for line in s.lines() {
+        let line = line.trim_end();
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if line.is_empty() && !in_fence {
+            blank += 1;
+            continue;
+        }
+        // A blank line between two table rows (left by a template loop)
+        // would end the table; drop it.
+        let joins_table = line.starts_with('|') && last_line_is_row;
+        if !out.is_empty() && blank > 0 && !joins_table {
+            out.push('\n');
+        }
+        last_line_is_row = line.starts_with('|');
+        blank = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_conditions() {
+        let p = json!({"technology": {"medical_devices": {"present": true}, "byod": {"allowed": false}}});
+        assert!(eval_when("technology.medical_devices.present", &p));
+        assert!(!eval_when("technology.byod.allowed", &p));
+        assert!(eval_when("not technology.byod.allowed", &p));
+        assert!(!eval_when("technology.telehealth.used", &p));
+    }
+
+    #[test]
+    fn tidy_collapses_blank_runs() {
+        assert_eq!(tidy_markdown("\n\n# T\n\n\n\npara\n"), "# T\n\npara\n");
+        assert_eq!(tidy_markdown("| a |\n\n| b |\n"), "| a |\n| b |\n");
+    }
+}

@@ -1,0 +1,283 @@
+//! The bundled faces: parsed once per process, measured with real advances and
+//! the font's own `kern` pairs.
+//!
+//! Output must never depend on the fonts installed on a machine, so the five
+//! Liberation faces (SIL OFL 1.1, see `assets/fonts/OFL.txt`) are compiled in.
+//! Parsing them costs milliseconds, so it happens once ([`OnceLock`]); the
+//! parsed data is read-only afterwards and shared by documents rendered in
+//! parallel.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use printpdf::ParsedFont;
+
+/// One of the bundled faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Face {
+    Regular,
+    Bold,
+    Italic,
+    BoldItalic,
+    Mono,
+}
+
+impl Face {
+    pub const ALL: [Face; 5] = [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic, Face::Mono];
+
+    /// The face with bold and/or italic added.
+    pub fn with(self, bold: bool, italic: bool) -> Face {
+        match self {
+            Face::Mono => Face::Mono,
+            _ => match (bold, italic) {
+                (false, false) => Face::Regular,
+                (true, false) => Face::Bold,
+                (false, true) => Face::Italic,
+                (true, true) => Face::BoldItalic,
+            },
+        }
+    }
+
+    pub fn is_bold(self) -> bool {
+        matches!(self, Face::Bold | Face::BoldItalic)
+    }
+
+    pub fn is_italic(self) -> bool {
+        matches!(self, Face::Italic | Face::BoldItalic)
+    }
+
+    /// Our own PDF font id: six uppercase letters, so the subset tag
+    /// (`XXXXXX+Name`) is valid and identical in every run and every thread
+    /// (printpdf's own ids come from a process-wide counter).
+    pub fn pdf_id(self) -> &'static str {
+        match self {
+            Face::Regular => "HCPREG",
+            Face::Bold => "HCPBLD",
+            Face::Italic => "HCPITA",
+            Face::BoldItalic => "HCPBIT",
+            Face::Mono => "HCPMON",
+        }
+    }
+
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Face::Regular => include_bytes!("../../../assets/fonts/LiberationSans-Regular.ttf"),
+            Face::Bold => include_bytes!("../../../assets/fonts/LiberationSans-Bold.ttf"),
+            Face::Italic => include_bytes!("../../../assets/fonts/LiberationSans-Italic.ttf"),
+            Face::BoldItalic => include_bytes!("../../../assets/fonts/LiberationSans-BoldItalic.ttf"),
+            Face::Mono => include_bytes!("../../../assets/fonts/LiberationMono-Regular.ttf"),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Characters below this are looked up in a dense table built once; the rest
+/// (rare: CJK, symbols) go to the font's cmap each time.
+const DENSE: usize = 0x2200;
+
+/// A parsed face with its metrics tables.
+pub struct FontData {
+    pub parsed: ParsedFont,
+    units_per_em: f32,
+    /// Ascender and descender (positive, below the baseline) in font units.
+    ascender: f32,
+    descender: f32,
+    /// `(glyph id, advance)` per character for the dense range; gid 0 = missing.
+    dense: Vec<(u16, u16)>,
+    kern: HashMap<(u16, u16), i16>,
+}
+
+impl FontData {
+    fn load(face: Face) -> Result<FontData, String> {
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
+            .ok_or_else(|| format!("bundled font {face:?} could not be parsed"))?;
+        let m = &parsed.pdf_font_metrics;
+        let units_per_em = f32::from(m.units_per_em.max(1));
+        let ascender = f32::from(m.ascender);
+        let descender = -f32::from(m.descender);
+        let mut dense = vec![(0u16, 0u16); DENSE];
+        for (cp, slot) in dense.iter_mut().enumerate() {
+            if let Some(gid) = parsed.lookup_glyph_index(cp as u32)
+                && gid != 0
+            {
+                *slot = (gid, parsed.get_horizontal_advance(gid));
+            }
+        }
+        let kern = parse_kern(face.bytes());
+        Ok(FontData { parsed, units_per_em, ascender, descender, dense, kern })
+    }
+
+    /// Glyph id and advance (font units) of a character, `None` when the face lacks it.
+    pub fn glyph(&self, c: char) -> Option<(u16, u16)> {
+        let cp = c as usize;
+        if cp < DENSE {
+            let (gid, adv) = self.dense[cp];
+            return (gid != 0).then_some((gid, adv));
+        }
+        let gid = self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0)?;
+        Some((gid, self.parsed.get_horizontal_advance(gid)))
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        self.glyph(c).is_some()
+    }
+
+    /// Kerning between two glyphs, in font units (negative tightens).
+    pub fn kern(&self, left: u16, right: u16) -> i16 {
+        if self.kern.is_empty() {
+            return 0;
+        }
+        self.kern.get(&(left, right)).copied().unwrap_or(0)
+    }
+
+    /// Width of `text` at `size` points, with kerning.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        let mut units = 0i64;
+        let mut prev: Option<u16> = None;
+        for c in text.chars() {
+            let (gid, adv) = self.glyph(c).unwrap_or((0, self.missing_advance()));
+            if let Some(p) = prev {
+                units += i64::from(self.kern(p, gid));
+            }
+            units += i64::from(adv);
+            prev = Some(gid);
+        }
+        units as f32 * size / self.units_per_em
+    }
+
+    /// Advance of a glyph the face lacks (drawn as .notdef): the font's own
+    /// .notdef width, so layout matches what the viewer shows.
+    fn missing_advance(&self) -> u16 {
+        self.parsed.get_horizontal_advance(0)
+    }
+
+    /// Split `text` into shown runs and kerning adjustments for a `TJ`
+    /// operator: `(run, adjustment after it in thousandths of an em)`.
+    pub fn kerned_runs(&self, text: &str) -> Vec<(String, f32)> {
+        let mut out: Vec<(String, f32)> = Vec::new();
+        let mut cur = String::new();
+        let mut prev: Option<u16> = None;
+        for c in text.chars() {
+            let gid = self.glyph(c).map(|g| g.0).unwrap_or(0);
+            if let Some(p) = prev {
+                let k = self.kern(p, gid);
+                if k != 0 {
+                    // TJ adjustments move the next glyph left by n/1000 em.
+                    out.push((std::mem::take(&mut cur), -f32::from(k) * 1000.0 / self.units_per_em));
+                }
+            }
+            cur.push(c);
+            prev = Some(gid);
+        }
+        out.push((cur, 0.0));
+        out
+    }
+
+    /// Ascent above the baseline at `size` points.
+    pub fn ascent(&self, size: f32) -> f32 {
+        self.ascender * size / self.units_per_em
+    }
+
+    /// Descent below the baseline (positive) at `size` points.
+    pub fn descent(&self, size: f32) -> f32 {
+        self.descender * size / self.units_per_em
+    }
+}
+
+/// The five bundled faces.
+pub struct Fonts {
+    faces: Vec<FontData>,
+}
+
+impl Fonts {
+    pub fn get(&self, face: Face) -> &FontData {
+        &self.faces[face.index()]
+    }
+}
+
+static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
+
+/// The bundled fonts, parsed on first use.
+pub fn fonts() -> Result<&'static Fonts, String> {
+    FONTS
+        .get_or_init(|| {
+            let faces = Face::ALL.iter().map(|f| FontData::load(*f)).collect::<Result<Vec<_>, _>>()?;
+            Ok(Fonts { faces })
+        })
+        .as_ref()
+        .map_err(|e| e.clone())
+}
+
+/// Read the format-0 pairs of a TrueType `kern` table. The Liberation faces
+/// carry one (alongside GPOS); a font without it simply is not kerned.
+fn parse_kern(font: &[u8]) -> HashMap<(u16, u16), i16> {
+    let mut pairs = HashMap::new();
+    let be16 = |o: usize| -> Option<u16> { font.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]])) };
+    let be32 = |o: usize| -> Option<u32> { font.get(o..o + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])) };
+    let Some(num_tables) = be16(4) else { return pairs };
+    let mut kern_off = None;
+    for i in 0..usize::from(num_tables) {
+        let rec = 12 + 16 * i;
+        if font.get(rec..rec + 4) == Some(b"kern".as_slice()) {
+            kern_off = be32(rec + 8).map(|o| o as usize);
+        }
+    }
+    let Some(base) = kern_off else { return pairs };
+    // Version 0 (OpenType/Microsoft) header: version, nTables.
+    if be16(base) != Some(0) {
+        return pairs;
+    }
+    let n_sub = be16(base + 2).unwrap_or(0);
+    let mut off = base + 4;
+    for _ in 0..n_sub {
+        let (Some(len), Some(coverage)) = (be16(off + 2), be16(off + 4)) else { break };
+        let format = coverage >> 8;
+        let horizontal = coverage & 1 == 1;
+        let cross_or_minimum = coverage & 0b110 != 0;
+        if format == 0 && horizontal && !cross_or_minimum {
+            let n_pairs = be16(off + 6).unwrap_or(0);
+            for p in 0..usize::from(n_pairs) {
+                let e = off + 14 + p * 6;
+                if let (Some(l), Some(r), Some(v)) = (be16(e), be16(e + 2), be16(e + 4)) {
+                    pairs.insert((l, r), v as i16);
+                }
+            }
+        }
+        if len == 0 {
+            break;
+        }
+        off += usize::from(len);
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faces_cover_latin_and_typography() {
+        let f = fonts().expect("bundled fonts parse");
+        for face in [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic] {
+            for c in "éñøßÅçü’“”–—§€•…©®™".chars() {
+                assert!(f.get(face).has(c), "{face:?} lacks {c}");
+            }
+        }
+        assert!(!f.get(Face::Regular).has('中'));
+    }
+
+    #[test]
+    fn kerning_is_read() {
+        let f = fonts().expect("bundled fonts parse");
+        let reg = f.get(Face::Regular);
+        assert!(!reg.kern.is_empty());
+        // "AV" is kerned tighter than A + V in Liberation Sans.
+        assert!(reg.width("AV", 10.0) < reg.width("A", 10.0) + reg.width("V", 10.0));
+        let runs = reg.kerned_runs("AVA");
+        assert!(runs.len() > 1);
+    }
+}

@@ -1,0 +1,973 @@
+//! Typesetting: blocks → pages of positioned items.
+//!
+//! Greedy line breaking with real glyph advances and kerning, ragged-right.
+//! Words too long for the measure (URLs, e-mail addresses) break at a
+//! punctuation point, else between characters, so nothing is ever set past
+//! the margins. Pagination keeps headings with what follows, avoids single
+//! widow and orphan lines, never splits a table row that fits on a page and
+//! repeats a table's header row on every page it spans.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::display::{Dest, Item, LinkTarget, OutlineEntry, Page, Rgb};
+use super::fonts::{Face, Fonts};
+use crate::blocks::{Align, Block, Inline, ListItem, plain_text};
+use crate::model::PaperSize;
+use crate::writers::doc_link_target;
+
+/// Body text size and leading.
+pub const BODY: f32 = 10.0;
+pub const BODY_LH: f32 = 14.0;
+const TABLE_SIZE: f32 = 8.5;
+const TABLE_LH: f32 = 11.0;
+const CODE_SIZE: f32 = 8.5;
+const CODE_LH: f32 = 11.5;
+const CELL_PAD_X: f32 = 4.5;
+const CELL_PAD_Y: f32 = 3.5;
+const LIST_INDENT: f32 = 18.0;
+const QUOTE_INDENT: f32 = 16.0;
+const PARA_AFTER: f32 = 7.0;
+/// Breaking measure is this much narrower than the column, so kerning across
+/// run boundaries can never push a glyph past the margin.
+const SAFETY: f32 = 0.5;
+
+/// Page size and margins, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    pub left: f32,
+    pub right: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl Geometry {
+    /// Letter with 1in margins, A4 with 25mm: room for binding and hole punches.
+    pub fn for_paper(paper: PaperSize) -> Geometry {
+        match paper {
+            PaperSize::Letter => Geometry { width: 612.0, height: 792.0, left: 72.0, right: 72.0, top: 72.0, bottom: 72.0 },
+            PaperSize::A4 => {
+                let m = 25.0 * 72.0 / 25.4;
+                Geometry { width: 595.28, height: 841.89, left: m, right: m, top: m, bottom: m }
+            }
+        }
+    }
+
+    pub fn content_width(&self) -> f32 {
+        self.width - self.left - self.right
+    }
+
+    pub fn body_bottom(&self) -> f32 {
+        self.height - self.bottom
+    }
+}
+
+/// Text attributes of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Style {
+    face: Face,
+    size: f32,
+    color: Rgb,
+    /// Index into [`Layouter::links`].
+    link: Option<usize>,
+    strike: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    text: String,
+    style: Style,
+    width: f32,
+}
+
+/// A unit between break opportunities: possibly several styled pieces
+/// (`**bold**,` is one word).
+#[derive(Debug, Clone)]
+struct Word {
+    pieces: Vec<Piece>,
+    width: f32,
+    /// Width of the space after the word, 0 when none.
+    space: f32,
+    hard_break: bool,
+}
+
+impl Word {
+    fn empty() -> Word {
+        Word { pieces: Vec::new(), width: 0.0, space: 0.0, hard_break: false }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Line {
+    words: Vec<Word>,
+    width: f32,
+}
+
+/// A list marker waiting for the first line of its item.
+#[derive(Debug, Clone)]
+struct Marker {
+    x_right: f32,
+    text: String,
+    style: Style,
+}
+
+/// What the layouter needs to know about the document being set.
+#[derive(Debug, Clone)]
+pub struct DocContext {
+    pub id: String,
+    /// Small line above the title, e.g. `Acme Clinic · Policy`.
+    pub kicker: String,
+}
+
+/// The typesetter. One per output file; it is not shared between threads.
+pub struct Layouter<'f> {
+    fonts: &'f Fonts,
+    pub geom: Geometry,
+    accent: Rgb,
+    pub pages: Vec<Page>,
+    y: f32,
+    /// `(document id, anchor)` → heading position; `(id, "")` is the document start.
+    pub anchors: BTreeMap<(String, String), Dest>,
+    pub outline: Vec<OutlineEntry>,
+    pub links: Vec<LinkTarget>,
+    /// Characters the bundled faces lack, per document id.
+    pub missing: BTreeMap<String, BTreeSet<char>>,
+    doc: Option<DocContext>,
+    title_done: bool,
+    marker: Option<Marker>,
+    para_after: f32,
+    text_color: Rgb,
+    footnotes: Vec<(String, Vec<Block>)>,
+}
+
+impl<'f> Layouter<'f> {
+    pub fn new(fonts: &'f Fonts, geom: Geometry, accent: Rgb) -> Layouter<'f> {
+        Layouter {
+            fonts,
+            geom,
+            accent,
+            pages: Vec::new(),
+            y: geom.top,
+            anchors: BTreeMap::new(),
+            outline: Vec::new(),
+            links: Vec::new(),
+            missing: BTreeMap::new(),
+            doc: None,
+            title_done: false,
+            marker: None,
+            para_after: PARA_AFTER,
+            text_color: Rgb::TEXT,
+            footnotes: Vec::new(),
+        }
+    }
+
+    pub fn fonts(&self) -> &'f Fonts {
+        self.fonts
+    }
+
+    pub fn accent(&self) -> Rgb {
+        self.accent
+    }
+
+    // ----- pages and the vertical cursor -----
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.geom.top;
+    }
+
+    fn page_index(&self) -> usize {
+        self.pages.len().saturating_sub(1)
+    }
+
+    fn push(&mut self, item: Item) {
+        if self.pages.is_empty() {
+            self.pages.push(Page::default());
+        }
+        let i = self.page_index();
+        self.pages[i].items.push(item);
+    }
+
+    fn at_top(&self) -> bool {
+        self.y <= self.geom.top + 0.01
+    }
+
+    fn room(&self) -> f32 {
+        self.geom.body_bottom() - self.y
+    }
+
+    /// Vertical space, dropped at the top of a page.
+    fn vspace(&mut self, h: f32) {
+        if !self.at_top() {
+            self.y += h;
+        }
+    }
+
+    /// Start a new page unless `h` points fit below the cursor.
+    fn ensure(&mut self, h: f32) {
+        if h > self.room() + 0.01 && !self.at_top() {
+            self.new_page();
+        }
+    }
+
+    pub fn current_dest(&self) -> Dest {
+        Dest { page: self.page_index(), y: self.y }
+    }
+
+    // ----- documents -----
+
+    /// Set one document, starting on a new page.
+    pub fn document(&mut self, ctx: DocContext, blocks: &[Block]) {
+        self.new_page();
+        self.anchors.insert((ctx.id.clone(), String::new()), self.current_dest());
+        self.doc = Some(ctx);
+        self.title_done = false;
+        self.footnotes.clear();
+        let w = self.geom.content_width();
+        let x = self.geom.left;
+        self.blocks(blocks, x, w);
+        if !self.footnotes.is_empty() {
+            let notes = std::mem::take(&mut self.footnotes);
+            self.ensure(BODY_LH * 3.0);
+            self.vspace(10.0);
+            self.push(Item::Line { x1: x, y1: self.y, x2: x + w / 3.0, y2: self.y, width: 0.5, color: Rgb::RULE });
+            self.y += 6.0;
+            for (label, blocks) in notes {
+                let mut inl = vec![Inline::Text(format!("[{label}] "))];
+                for b in &blocks {
+                    if let Block::Paragraph(p) = b {
+                        inl.extend(p.iter().cloned());
+                        inl.push(Inline::Text(" ".into()));
+                    }
+                }
+                let st = self.style(Face::Regular, TABLE_SIZE, Rgb::MUTED);
+                self.paragraph(&inl, st, x, w, TABLE_LH, 3.0);
+            }
+        }
+        self.doc = None;
+    }
+
+    fn doc_id(&self) -> String {
+        self.doc.as_ref().map(|d| d.id.clone()).unwrap_or_default()
+    }
+
+    fn style(&self, face: Face, size: f32, color: Rgb) -> Style {
+        Style { face, size, color, link: None, strike: false }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], x: f32, w: f32) {
+        for (i, block) in blocks.iter().enumerate() {
+            let rest = &blocks[i + 1..];
+            match block {
+                Block::Heading { level, id, inlines } => self.heading(*level, id, inlines, x, w, rest),
+                Block::Paragraph(inl) => {
+                    let st = self.style(Face::Regular, BODY, self.text_color);
+                    let after = self.para_after;
+                    self.paragraph(inl, st, x, w, BODY_LH, after);
+                }
+                Block::List { start, items } => self.list(*start, items, x, w),
+                Block::Table { aligns, head, rows } => self.table(aligns, head, rows, x, w),
+                Block::Code { text, .. } => self.code(text, x, w),
+                Block::Quote(inner) => self.quote(inner, x, w),
+                Block::Rule => {
+                    self.ensure(16.0);
+                    self.vspace(4.0);
+                    self.push(Item::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width: 0.6, color: Rgb::RULE });
+                    self.y += 12.0;
+                }
+                Block::FootnoteDef { label, blocks } => self.footnotes.push((label.clone(), blocks.clone())),
+            }
+        }
+    }
+
+    /// A rough height of what must follow a heading on its page.
+    fn lead_height(&self, rest: &[Block]) -> f32 {
+        match rest.first() {
+            None => 0.0,
+            Some(Block::Heading { level, .. }) => {
+                let (_, lh, before, after) = heading_metrics(*level);
+                before + lh + after + self.lead_height(&rest[1..])
+            }
+            Some(Block::Paragraph(_)) | Some(Block::List { .. }) | Some(Block::FootnoteDef { .. }) => 2.0 * BODY_LH,
+            Some(Block::Table { .. }) => 3.0 * TABLE_LH + 4.0 * CELL_PAD_Y,
+            Some(Block::Code { .. }) => 3.0 * CODE_LH,
+            Some(Block::Quote(inner)) => self.lead_height(inner).max(BODY_LH),
+            Some(Block::Rule) => 12.0,
+        }
+    }
+
+    fn heading(&mut self, level: u8, id: &str, inlines: &[Inline], x: f32, w: f32, rest: &[Block]) {
+        let (size, lh, before, after) = heading_metrics(level);
+        let is_title = level == 1 && !self.title_done;
+        let color = if level == 2 { self.accent } else { Rgb::TEXT };
+        let face = if level >= 4 { Face::BoldItalic } else { Face::Bold };
+        let st = self.style(face, size, color);
+        let lines = self.break_inlines(inlines, st, w);
+        let kicker_h = if is_title { 16.0 } else { 0.0 };
+        let rule_h = if level <= 2 { 5.0 } else { 0.0 };
+        let h = kicker_h + lines.len() as f32 * lh + rule_h + after;
+        self.vspace(before);
+        let keep = self.lead_height(rest);
+        self.ensure(h + keep);
+        let dest = self.current_dest();
+        let doc = self.doc_id();
+        self.anchors.entry((doc, id.to_string())).or_insert(dest);
+        self.outline.push(OutlineEntry { level, title: plain_text(inlines).trim().to_string(), dest });
+        if is_title {
+            self.title_done = true;
+            let kicker = self.doc.as_ref().map(|d| d.kicker.to_uppercase()).unwrap_or_default();
+            let kst = self.style(Face::Bold, 8.0, self.accent);
+            let width = self.measure(&kicker, kst);
+            let y = self.y + 9.0;
+            self.text_item(x, y, kicker, kst, width);
+            self.y += kicker_h;
+        }
+        for line in &lines {
+            let baseline = self.y + self.baseline_offset(st, lh);
+            self.draw_line(line, x, baseline, w, Align::Left);
+            self.y += lh;
+        }
+        if level <= 2 {
+            let (width, color) = if level == 1 { (1.5, self.accent) } else { (0.6, self.accent.tint(0.45)) };
+            self.y += 2.0;
+            self.push(Item::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width, color });
+            self.y += rule_h - 2.0;
+        }
+        self.y += after;
+    }
+
+    fn paragraph(&mut self, inlines: &[Inline], st: Style, x: f32, w: f32, lh: f32, after: f32) {
+        let lines = self.break_inlines(inlines, st, w);
+        self.place_lines(&lines, st, x, w, lh);
+        self.y += after;
+    }
+
+    /// Place lines, breaking pages so that neither a page's last line of a
+    /// paragraph (orphan) nor a page's first (widow) stands alone.
+    fn place_lines(&mut self, lines: &[Line], st: Style, x: f32, w: f32, lh: f32) {
+        let mut i = 0;
+        let n = lines.len();
+        while i < n {
+            let left = n - i;
+            let fit = ((self.room() + 0.01) / lh).floor().max(0.0) as usize;
+            let mut take = left.min(fit);
+            if take < left {
+                // Keep at least two lines on each side of the break.
+                if left - take < 2 {
+                    take = left.saturating_sub(2);
+                }
+                if take < 2 && !(self.at_top()) {
+                    self.new_page();
+                    continue;
+                }
+                if take == 0 {
+                    // A page cannot hold even one line (never with sane margins): set one anyway.
+                    take = 1;
+                }
+            }
+            for line in &lines[i..i + take] {
+                let baseline = self.y + self.baseline_offset(st, lh);
+                self.flush_marker(baseline);
+                self.draw_line(line, x, baseline, w, Align::Left);
+                self.y += lh;
+            }
+            i += take;
+            if i < n {
+                self.new_page();
+            }
+        }
+    }
+
+    fn flush_marker(&mut self, baseline: f32) {
+        if let Some(m) = self.marker.take() {
+            let width = self.measure(&m.text, m.style);
+            self.text_item(m.x_right - width, baseline, m.text, m.style, width);
+        }
+    }
+
+    fn baseline_offset(&self, st: Style, lh: f32) -> f32 {
+        let f = self.fonts.get(st.face);
+        let asc = f.ascent(st.size);
+        let desc = f.descent(st.size);
+        (lh - (asc + desc)) / 2.0 + asc
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[ListItem], x: f32, w: f32) {
+        let depth = ((x - self.geom.left) / LIST_INDENT).round() as usize;
+        let saved_after = self.para_after;
+        self.para_after = 3.0;
+        let bullet = match depth % 3 {
+            0 => "•",
+            1 => "–",
+            _ => "◦",
+        };
+        let bullet = if bullet.chars().all(|c| self.fonts.get(Face::Regular).has(c)) { bullet } else { "•" };
+        for (n, item) in items.iter().enumerate() {
+            let text = match (item.task, start) {
+                (Some(true), _) => self.task_box(true),
+                (Some(false), _) => self.task_box(false),
+                (None, Some(s)) => format!("{}.", s + n as u64),
+                (None, None) => bullet.to_string(),
+            };
+            let st = self.style(Face::Regular, BODY, if start.is_some() { Rgb::TEXT } else { self.accent });
+            self.marker = Some(Marker { x_right: x + LIST_INDENT - 5.0, text, style: st });
+            self.blocks(&item.blocks, x + LIST_INDENT, w - LIST_INDENT);
+            self.marker = None;
+        }
+        self.para_after = saved_after;
+        self.vspace(saved_after - 3.0);
+    }
+
+    fn task_box(&self, checked: bool) -> String {
+        let c = if checked { '☒' } else { '☐' };
+        if self.fonts.get(Face::Regular).has(c) {
+            c.to_string()
+        } else if checked {
+            "[x]".to_string()
+        } else {
+            "[ ]".to_string()
+        }
+    }
+
+    fn quote(&mut self, inner: &[Block], x: f32, w: f32) {
+        let start = self.current_dest();
+        let saved = self.text_color;
+        self.text_color = Rgb::MUTED;
+        self.blocks(inner, x + QUOTE_INDENT, w - QUOTE_INDENT);
+        self.text_color = saved;
+        let end = self.current_dest();
+        let bar_x = x + 4.0;
+        for p in start.page..=end.page {
+            let y1 = if p == start.page { start.y } else { self.geom.top };
+            let y2 = if p == end.page { end.y - self.para_after } else { self.geom.body_bottom() };
+            if y2 > y1 && p < self.pages.len() {
+                self.pages[p].items.push(Item::Line {
+                    x1: bar_x,
+                    y1,
+                    x2: bar_x,
+                    y2,
+                    width: 2.5,
+                    color: self.accent.tint(0.55),
+                });
+            }
+        }
+    }
+
+    fn code(&mut self, text: &str, x: f32, w: f32) {
+        let st = self.style(Face::Mono, CODE_SIZE, Rgb::TEXT);
+        let pad = 6.0;
+        let inner = w - 2.0 * pad;
+        let mut lines = Vec::new();
+        for src in text.split('\n') {
+            let words = self.words_from_spans(&[(src.replace('\t', "    "), st)], true);
+            if words.is_empty() {
+                lines.push(Line::default());
+            } else {
+                lines.extend(self.break_words(words, inner));
+            }
+        }
+        self.ensure((lines.len().min(3) as f32) * CODE_LH + 2.0 * pad);
+        self.vspace(2.0);
+        let mut seg_start = (self.page_index(), self.pages.get(self.page_index()).map_or(0, |p| p.items.len()), self.y);
+        self.y += pad;
+        for line in &lines {
+            if CODE_LH > self.room() - pad {
+                self.code_background(seg_start, x, w, self.y + pad);
+                self.new_page();
+                seg_start = (self.page_index(), 0, self.y);
+                self.y += pad;
+            }
+            let baseline = self.y + self.baseline_offset(st, CODE_LH);
+            self.flush_marker(baseline);
+            self.draw_line(line, x + pad, baseline, inner, Align::Left);
+            self.y += CODE_LH;
+        }
+        self.y += pad;
+        self.code_background(seg_start, x, w, self.y);
+        self.y += self.para_after;
+    }
+
+    fn code_background(&mut self, (page, idx, y0): (usize, usize, f32), x: f32, w: f32, y1: f32) {
+        if let Some(p) = self.pages.get_mut(page) {
+            let idx = idx.min(p.items.len());
+            p.items.insert(idx, Item::Rect { x, y: y0, w, h: y1 - y0, color: Rgb::CODE_BG });
+        }
+    }
+
+    // ----- tables -----
+
+    fn table(&mut self, aligns: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], x: f32, w: f32) {
+        let ncols = head.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+        if ncols == 0 {
+            return;
+        }
+        let hst = self.style(Face::Bold, TABLE_SIZE, Rgb::TEXT);
+        let bst = self.style(Face::Regular, TABLE_SIZE, self.text_color);
+        // Words of every cell, once.
+        let cell_words = |me: &mut Self, cells: &[Vec<Inline>], st: Style| -> Vec<Vec<Word>> {
+            (0..ncols)
+                .map(|c| match cells.get(c) {
+                    Some(inl) => {
+                        let spans = me.spans(inl, st);
+                        me.words_from_spans(&spans, false)
+                    }
+                    None => Vec::new(),
+                })
+                .collect()
+        };
+        let head_words = cell_words(self, head, hst);
+        let row_words: Vec<Vec<Vec<Word>>> = rows.iter().map(|r| cell_words(self, r, bst)).collect();
+
+        // Column widths from content: natural (one-line) and minimum (longest word) widths.
+        let cap = w * 0.3;
+        let mut natural = vec![0.0f32; ncols];
+        let mut minimum = vec![0.0f32; ncols];
+        for row in std::iter::once(&head_words).chain(row_words.iter()) {
+            for (c, words) in row.iter().enumerate() {
+                let mut line = 0.0f32;
+                let mut widest = 0.0f32;
+                for (i, wd) in words.iter().enumerate() {
+                    line += wd.width;
+                    if i + 1 < words.len() {
+                        line += wd.space;
+                    }
+                    widest = widest.max(wd.width);
+                    if wd.hard_break {
+                        natural[c] = natural[c].max(line);
+                        line = 0.0;
+                    }
+                }
+                natural[c] = natural[c].max(line) + 0.0;
+                minimum[c] = minimum[c].max(widest.min(cap));
+            }
+        }
+        let pad2 = 2.0 * CELL_PAD_X + SAFETY;
+        let nat: Vec<f32> = natural.iter().map(|v| v + pad2).collect();
+        let min: Vec<f32> = minimum.iter().map(|v| (v + pad2).max(24.0)).collect();
+        let (sum_nat, sum_min): (f32, f32) = (nat.iter().sum(), min.iter().sum());
+        let widths: Vec<f32> = if sum_nat <= w {
+            nat.iter().map(|v| v + (w - sum_nat) * v / sum_nat).collect()
+        } else if sum_min >= w {
+            min.iter().map(|v| v * w / sum_min).collect()
+        } else {
+            let spread: f32 = nat.iter().zip(&min).map(|(n, m)| n - m).sum();
+            nat.iter().zip(&min).map(|(n, m)| m + (w - sum_min) * (n - m) / spread.max(0.001)).collect()
+        };
+
+        let lay_row = |me: &Self, words: &[Vec<Word>]| -> Vec<Vec<Line>> {
+            words.iter().enumerate().map(|(c, wd)| me.break_words(wd.clone(), widths[c] - 2.0 * CELL_PAD_X - SAFETY)).collect()
+        };
+        let head_lines = lay_row(self, &head_words);
+        let has_head = head.iter().any(|c| !c.is_empty());
+        let row_h = |lines: &[Vec<Line>]| lines.iter().map(|l| l.len()).max().unwrap_or(0).max(1) as f32 * TABLE_LH + 2.0 * CELL_PAD_Y;
+        let head_h = if has_head { row_h(&head_lines) } else { 0.0 };
+
+        self.vspace(2.0);
+        let first_h = row_words.first().map(|r| row_h(&lay_row(self, r))).unwrap_or(0.0);
+        self.ensure(head_h + first_h);
+        if has_head {
+            self.table_row(&head_lines, &widths, aligns, x, hst, true);
+        }
+        for words in &row_words {
+            let mut lines = lay_row(self, words);
+            let h = row_h(&lines);
+            if h > self.room() + 0.01 && !(self.at_top()) && head_h + h <= self.geom.body_bottom() - self.geom.top {
+                self.new_page();
+                if has_head {
+                    self.table_row(&head_lines, &widths, aligns, x, hst, true);
+                }
+            }
+            // A row taller than a whole page is split line by line (it cannot be kept whole).
+            loop {
+                let fit = (((self.room() - 2.0 * CELL_PAD_Y) / TABLE_LH).floor().max(1.0)) as usize;
+                let most = lines.iter().map(|l| l.len()).max().unwrap_or(0);
+                if most <= fit {
+                    self.table_row(&lines, &widths, aligns, x, bst, false);
+                    break;
+                }
+                let part: Vec<Vec<Line>> = lines.iter_mut().map(|l| l.drain(..fit.min(l.len())).collect()).collect();
+                self.table_row(&part, &widths, aligns, x, bst, false);
+                self.new_page();
+                if has_head {
+                    self.table_row(&head_lines, &widths, aligns, x, hst, true);
+                }
+            }
+        }
+        self.y += self.para_after + 4.0;
+    }
+
+    fn table_row(&mut self, cells: &[Vec<Line>], widths: &[f32], aligns: &[Align], x: f32, st: Style, header: bool) {
+        let n = cells.iter().map(|l| l.len()).max().unwrap_or(0).max(1);
+        let h = n as f32 * TABLE_LH + 2.0 * CELL_PAD_Y;
+        let total: f32 = widths.iter().sum();
+        if header {
+            self.push(Item::Rect { x, y: self.y, w: total, h, color: self.accent.tint(0.88) });
+        }
+        let mut cx = x;
+        for (c, lines) in cells.iter().enumerate() {
+            let cw = widths[c];
+            let align = aligns.get(c).copied().unwrap_or(Align::Default);
+            let mut y = self.y + CELL_PAD_Y;
+            for line in lines {
+                let baseline = y + self.baseline_offset(st, TABLE_LH);
+                self.draw_line(line, cx + CELL_PAD_X, baseline, cw - 2.0 * CELL_PAD_X - SAFETY, align);
+                y += TABLE_LH;
+            }
+            cx += cw;
+        }
+        let (rw, rc) = if header { (0.9, self.accent) } else { (0.4, Rgb::RULE) };
+        self.y += h;
+        self.push(Item::Line { x1: x, y1: self.y, x2: x + total, y2: self.y, width: rw, color: rc });
+    }
+
+    // ----- inline text -----
+
+    /// Flatten inline content into styled spans; `"\n"` marks a hard break.
+    fn spans(&mut self, inlines: &[Inline], st: Style) -> Vec<(String, Style)> {
+        let mut out = Vec::new();
+        self.push_spans(inlines, st, &mut out);
+        out
+    }
+
+    fn push_spans(&mut self, inlines: &[Inline], st: Style, out: &mut Vec<(String, Style)>) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(t) => out.push((t.clone(), st)),
+                Inline::Code(t) => out.push((t.clone(), Style { face: Face::Mono, size: st.size * 0.92, ..st })),
+                Inline::Emph(c) => {
+                    let face = st.face.with(st.face.is_bold(), !st.face.is_italic());
+                    self.push_spans(c, Style { face, ..st }, out);
+                }
+                Inline::Strong(c) => {
+                    let face = st.face.with(true, st.face.is_italic());
+                    self.push_spans(c, Style { face, ..st }, out);
+                }
+                Inline::Strike(c) => self.push_spans(c, Style { strike: true, ..st }, out),
+                Inline::Link { dest, children } => {
+                    let target = self.link_target(dest);
+                    let link = target.map(|t| {
+                        self.links.push(t);
+                        self.links.len() - 1
+                    });
+                    let color = if link.is_some() { self.link_color() } else { st.color };
+                    self.push_spans(children, Style { link, color, ..st }, out);
+                }
+                Inline::FootnoteRef(l) => out.push((format!("[{l}]"), st)),
+                Inline::SoftBreak => out.push((" ".into(), st)),
+                Inline::HardBreak => out.push(("\n".into(), st)),
+            }
+        }
+    }
+
+    fn link_color(&self) -> Rgb {
+        // The accent is contrast-checked against white by the render stage; darken it a little for body text.
+        Rgb(self.accent.0 * 0.85, self.accent.1 * 0.85, self.accent.2 * 0.85)
+    }
+
+    fn link_target(&self, dest: &str) -> Option<LinkTarget> {
+        let dest = dest.trim();
+        if dest.is_empty() {
+            return None;
+        }
+        if let Some(anchor) = dest.strip_prefix('#') {
+            return Some(LinkTarget::Doc { doc: self.doc_id(), anchor: Some(anchor.to_string()) });
+        }
+        if let Some((doc, anchor)) = doc_link_target(dest) {
+            return Some(LinkTarget::Doc { doc: doc.to_string(), anchor: anchor.map(str::to_string) });
+        }
+        Some(LinkTarget::Uri(dest.to_string()))
+    }
+
+    fn break_inlines(&mut self, inlines: &[Inline], st: Style, w: f32) -> Vec<Line> {
+        let spans = self.spans(inlines, st);
+        let words = self.words_from_spans(&spans, false);
+        self.break_words(words, w - SAFETY)
+    }
+
+    /// Split spans into words at spaces; `keep_spaces` (code) keeps runs of
+    /// spaces as part of the text.
+    fn words_from_spans(&mut self, spans: &[(String, Style)], keep_spaces: bool) -> Vec<Word> {
+        let mut words: Vec<Word> = Vec::new();
+        let mut cur = Word::empty();
+        for (text, st) in spans {
+            for ch in text.chars() {
+                if ch == '\n' {
+                    if !cur.pieces.is_empty() {
+                        cur.hard_break = true;
+                        words.push(std::mem::replace(&mut cur, Word::empty()));
+                    } else if let Some(last) = words.last_mut() {
+                        last.hard_break = true;
+                        last.space = 0.0;
+                    }
+                } else if ch.is_whitespace() && ch != '\u{a0}' && !(keep_spaces && ch == ' ') {
+                    let space = self.fonts.get(st.face).width(" ", st.size);
+                    if !cur.pieces.is_empty() {
+                        cur.space = space;
+                        words.push(std::mem::replace(&mut cur, Word::empty()));
+                    } else if let Some(last) = words.last_mut()
+                        && !last.hard_break
+                    {
+                        last.space = space;
+                    }
+                } else {
+                    if ch.is_control() {
+                        continue;
+                    }
+                    if !self.fonts.get(st.face).has(ch) && !ch.is_whitespace() {
+                        let doc = self.doc_id();
+                        self.missing.entry(doc).or_default().insert(ch);
+                    }
+                    match cur.pieces.last_mut() {
+                        Some(p) if p.style == *st => p.text.push(ch),
+                        _ => cur.pieces.push(Piece { text: ch.to_string(), style: *st, width: 0.0 }),
+                    }
+                }
+            }
+        }
+        if !cur.pieces.is_empty() {
+            words.push(cur);
+        }
+        for word in &mut words {
+            self.measure_word(word);
+        }
+        words
+    }
+
+    fn measure(&self, text: &str, st: Style) -> f32 {
+        self.fonts.get(st.face).width(text, st.size)
+    }
+
+    fn measure_word(&self, word: &mut Word) {
+        let mut total = 0.0;
+        for p in &mut word.pieces {
+            p.width = self.fonts.get(p.style.face).width(&p.text, p.style.size);
+            total += p.width;
+        }
+        word.width = total;
+    }
+
+    /// Greedy line breaking to measure `w`.
+    fn break_words(&self, words: Vec<Word>, w: f32) -> Vec<Line> {
+        let mut lines = Vec::new();
+        let mut line = Line::default();
+        let mut queue: VecDeque<Word> = words.into();
+        while let Some(word) = queue.pop_front() {
+            if line.words.is_empty() {
+                if word.width <= w {
+                    line.width = word.width;
+                    let hard = word.hard_break;
+                    line.words.push(word);
+                    if hard {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                } else if let Some((head, tail)) = self.split_word(&word, w, true) {
+                    line.width = head.width;
+                    line.words.push(head);
+                    lines.push(std::mem::take(&mut line));
+                    queue.push_front(tail);
+                } else {
+                    // A single glyph wider than the measure: nothing narrower exists.
+                    line.width = word.width;
+                    line.words.push(word);
+                    lines.push(std::mem::take(&mut line));
+                }
+                continue;
+            }
+            let space = line.words.last().map_or(0.0, |l| l.space);
+            let remaining = w - line.width - space;
+            if word.width <= remaining {
+                line.width += space + word.width;
+                let hard = word.hard_break;
+                line.words.push(word);
+                if hard {
+                    lines.push(std::mem::take(&mut line));
+                }
+                continue;
+            }
+            // A long token (URL, e-mail) fills the rest of the line rather than leaving a gap.
+            if word.width > w * 0.4
+                && remaining > w * 0.25
+                && let Some((head, tail)) = self.split_word(&word, remaining, false)
+            {
+                line.width += space + head.width;
+                line.words.push(head);
+                lines.push(std::mem::take(&mut line));
+                queue.push_front(tail);
+                continue;
+            }
+            lines.push(std::mem::take(&mut line));
+            queue.push_front(word);
+        }
+        if !line.words.is_empty() {
+            lines.push(line);
+        }
+        for l in &mut lines {
+            if let Some(last) = l.words.last_mut() {
+                last.space = 0.0;
+            }
+        }
+        lines
+    }
+
+    /// Split a word so that its head fits `max_w`: after a `/ . - _ ? & = # , ;`
+    /// or before an `@` where possible, else (when `anywhere`) between characters.
+    fn split_word(&self, word: &Word, max_w: f32, anywhere: bool) -> Option<(Word, Word)> {
+        // (piece index, byte offset, char, advance)
+        let mut chars: Vec<(usize, usize, char, f32)> = Vec::new();
+        for (pi, p) in word.pieces.iter().enumerate() {
+            let f = self.fonts.get(p.style.face);
+            for (bi, c) in p.text.char_indices() {
+                let mut buf = [0u8; 4];
+                chars.push((pi, bi, c, f.width(c.encode_utf8(&mut buf), p.style.size)));
+            }
+        }
+        if chars.len() < 2 {
+            return None;
+        }
+        let mut acc = 0.0;
+        let mut fit = 0; // number of chars that fit
+        for (i, ch) in chars.iter().enumerate() {
+            if acc + ch.3 > max_w {
+                break;
+            }
+            acc += ch.3;
+            fit = i + 1;
+        }
+        let fit = fit.min(chars.len() - 1);
+        let mut cut = None;
+        for j in (1..=fit).rev() {
+            let before = chars[j - 1].2;
+            let after = chars[j].2;
+            if "/.-_?&=#,;:".contains(before) || after == '@' {
+                cut = Some(j);
+                break;
+            }
+        }
+        let mut cut = match cut {
+            Some(c) if c * 4 >= fit || !anywhere => c,
+            _ if anywhere => fit.max(1),
+            _ => return None,
+        };
+        loop {
+            let (head, tail) = split_at_char(word, &chars, cut);
+            let mut head = head;
+            let mut tail = tail;
+            self.measure_word(&mut head);
+            self.measure_word(&mut tail);
+            if head.width <= max_w || cut <= 1 {
+                return Some((head, tail));
+            }
+            cut -= 1;
+        }
+    }
+
+    fn draw_line(&mut self, line: &Line, x: f32, baseline: f32, w: f32, align: Align) {
+        let dx = match align {
+            Align::Center => ((w - line.width) / 2.0).max(0.0),
+            Align::Right => (w - line.width).max(0.0),
+            _ => 0.0,
+        };
+        // Merge pieces of one style (and the spaces between them) into runs,
+        // remembering where links and struck-through text sit inside them.
+        let mut runs: Vec<(String, Style)> = Vec::new();
+        let mut marks: Vec<(usize, usize, usize, Option<usize>, bool)> = Vec::new();
+        for (wi, word) in line.words.iter().enumerate() {
+            for p in &word.pieces {
+                if runs.last().map(|r| r.1) != Some(p.style) {
+                    runs.push((String::new(), p.style));
+                }
+                let ri = runs.len() - 1;
+                let start = runs[ri].0.len();
+                runs[ri].0.push_str(&p.text);
+                if p.style.link.is_some() || p.style.strike {
+                    marks.push((ri, start, runs[ri].0.len(), p.style.link, p.style.strike));
+                }
+            }
+            if wi + 1 < line.words.len() && word.space > 0.0 {
+                let ri = runs.len().saturating_sub(1);
+                if let Some(run) = runs.get_mut(ri) {
+                    let start = run.0.len();
+                    run.0.push(' ');
+                    let next_link = line.words[wi + 1].pieces.first().and_then(|p| p.style.link);
+                    if run.1.link.is_some() && run.1.link == next_link {
+                        marks.push((ri, start, run.0.len(), run.1.link, false));
+                    }
+                }
+            }
+        }
+        let mut pen = x + dx;
+        let mut run_x = Vec::with_capacity(runs.len());
+        for (text, st) in &runs {
+            let width = self.measure(text, *st);
+            run_x.push(pen);
+            self.text_item(pen, baseline, text.clone(), *st, width);
+            pen += width;
+        }
+        let mut link_spans: Vec<(usize, f32, f32, f32)> = Vec::new();
+        for (ri, start, end, link, strike) in marks {
+            let (text, st) = &runs[ri];
+            let x0 = run_x[ri] + self.measure(&text[..start], *st);
+            let x1 = run_x[ri] + self.measure(&text[..end], *st);
+            if let Some(l) = link {
+                push_span(&mut link_spans, l, x0, x1, st.size);
+            }
+            if strike {
+                let y = baseline - st.size * 0.3;
+                self.push(Item::Line { x1: x0, y1: y, x2: x1, y2: y, width: st.size * 0.06, color: st.color });
+            }
+        }
+        for (l, x0, x1, size) in link_spans {
+            if let Some(target) = self.links.get(l).cloned() {
+                self.push(Item::Link { x: x0, y: baseline - size * 0.95, w: x1 - x0, h: size * 1.25, target });
+            }
+        }
+    }
+
+    fn text_item(&mut self, x: f32, y: f32, text: String, st: Style, width: f32) {
+        if text.is_empty() {
+            return;
+        }
+        self.push(Item::Text { x, y, text, face: st.face, size: st.size, color: st.color, width });
+    }
+}
+
+fn push_span(spans: &mut Vec<(usize, f32, f32, f32)>, link: usize, x0: f32, x1: f32, size: f32) {
+    if let Some(last) = spans.last_mut()
+        && last.0 == link
+        && (last.2 - x0).abs() < 1.0
+    {
+        last.2 = x1;
+        return;
+    }
+    spans.push((link, x0, x1, size));
+}
+
+fn split_at_char(word: &Word, chars: &[(usize, usize, char, f32)], cut: usize) -> (Word, Word) {
+    let (cp, cb) = (chars[cut].0, chars[cut].1);
+    let mut head = Word::empty();
+    let mut tail = Word { space: word.space, hard_break: word.hard_break, ..Word::empty() };
+    for (pi, p) in word.pieces.iter().enumerate() {
+        if pi < cp {
+            head.pieces.push(p.clone());
+        } else if pi > cp {
+            tail.pieces.push(p.clone());
+        } else {
+            if cb > 0 {
+                head.pieces.push(Piece { text: p.text[..cb].to_string(), style: p.style, width: 0.0 });
+            }
+            tail.pieces.push(Piece { text: p.text[cb..].to_string(), style: p.style, width: 0.0 });
+        }
+    }
+    (head, tail)
+}
+
+/// Size, leading, space before and space after a heading level.
+fn heading_metrics(level: u8) -> (f32, f32, f32, f32) {
+    match level {
+        1 => (20.0, 24.0, 0.0, 10.0),
+        2 => (13.5, 17.0, 14.0, 6.0),
+        3 => (11.5, 15.0, 10.0, 3.0),
+        _ => (10.0, 14.0, 8.0, 2.0),
+    }
+}
