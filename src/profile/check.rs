@@ -50,7 +50,11 @@ fn type_list(schema: &Value) -> Vec<&str> {
 /// The allowed strings of an enum schema (`enum` or `oneOf`/`anyOf` of consts).
 fn enum_values(schema: &Value) -> Option<Vec<String>> {
     if let Some(Value::Array(vs)) = schema.get("enum") {
-        return Some(vs.iter().filter_map(|v| v.as_str().map(String::from)).collect());
+        return Some(
+            vs.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+        );
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(branches)) = schema.get(key) {
@@ -200,7 +204,13 @@ impl<'a> Checker<'a> {
         self.diags.push(d);
     }
 
-    fn check_enum(&mut self, node: &Node, schema: &'a Value, values: &[String], path: &str) -> Value {
+    fn check_enum(
+        &mut self,
+        node: &Node,
+        schema: &'a Value,
+        values: &[String],
+        path: &str,
+    ) -> Value {
         let Kind::Scalar { value, .. } = &node.kind else {
             self.wrong_type(node, schema, path);
             return Value::Null;
@@ -210,8 +220,15 @@ impl<'a> Checker<'a> {
         }
         let hint = did_you_mean_hint(value, values.iter().map(String::as_str));
         let d = self
-            .diag(node.pos, path, format!("invalid value `{value}` for `{path}`"))
-            .with_expected_found(format!("one of {}", values.join(", ")), format!("`{value}`"))
+            .diag(
+                node.pos,
+                path,
+                format!("invalid value `{value}` for `{path}`"),
+            )
+            .with_expected_found(
+                format!("one of {}", values.join(", ")),
+                format!("`{value}`"),
+            )
             .with_opt_hint(hint);
         self.diags.push(d);
         Value::Null
@@ -240,8 +257,15 @@ impl<'a> Checker<'a> {
                 let at = value.find('@');
                 if !matches!(at, Some(i) if i > 0 && i + 1 < value.len()) {
                     let d = self
-                        .diag(node.pos, path, format!("`{value}` is not an e-mail address"))
-                        .with_expected_found("an e-mail address (name@example.org)", format!("`{value}`"));
+                        .diag(
+                            node.pos,
+                            path,
+                            format!("`{value}` is not an e-mail address"),
+                        )
+                        .with_expected_found(
+                            "an e-mail address (name@example.org)",
+                            format!("`{value}`"),
+                        );
                     self.diags.push(d);
                 }
             }
@@ -253,7 +277,11 @@ impl<'a> Checker<'a> {
                 && value.bytes().skip(1).all(|b| b.is_ascii_hexdigit());
             if !ok {
                 let d = self
-                    .diag(node.pos, path, format!("`{value}` is not a colour of the form #rrggbb"))
+                    .diag(
+                        node.pos,
+                        path,
+                        format!("`{value}` is not a colour of the form #rrggbb"),
+                    )
                     .with_expected_found("#rrggbb, e.g. \"#0b5394\"", format!("`{value}`"))
                     .with_hint("quote the value: a bare # starts a YAML comment");
                 self.diags.push(d);
@@ -271,7 +299,10 @@ impl<'a> Checker<'a> {
             self.wrong_type(node, schema, path);
             return Value::Null;
         };
-        let min = schema.get("minimum").and_then(Value::as_i64).map(i128::from);
+        let min = schema
+            .get("minimum")
+            .and_then(Value::as_i64)
+            .map(i128::from);
         let max = match schema.get("format").and_then(Value::as_str) {
             Some("uint32") => Some(i128::from(u32::MAX)),
             Some("uint8") => Some(i128::from(u8::MAX)),
@@ -385,7 +416,11 @@ impl<'a> Checker<'a> {
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
             let noun = if missing.len() == 1 { "key" } else { "keys" };
-            let place = if path.is_empty() { "the profile".to_string() } else { format!("`{path}`") };
+            let place = if path.is_empty() {
+                "the profile".to_string()
+            } else {
+                format!("`{path}`")
+            };
             let d = self.diag(
                 at,
                 path,

@@ -109,8 +109,14 @@ mod tests {
 
     #[test]
     fn parses_and_rejects() {
-        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Ok("2024-02-29".into()));
-        assert!(matches!(Date::parse("2026-02-30"), Err(DateError::Day { max: 28, .. })));
+        assert_eq!(
+            Date::parse("2024-02-29").map(|d| d.to_string()),
+            Ok("2024-02-29".into())
+        );
+        assert!(matches!(
+            Date::parse("2026-02-30"),
+            Err(DateError::Day { max: 28, .. })
+        ));
         assert_eq!(Date::parse("2026-13-01"), Err(DateError::Month(13)));
         assert_eq!(Date::parse("2026-1-01"), Err(DateError::Format));
         assert_eq!(Date::parse("2026-01-01x"), Err(DateError::Format));
@@ -122,6 +128,9 @@ mod tests {
         let d = Date::parse("2026-01-31").unwrap();
         assert_eq!(d.add_months(1).to_string(), "2026-02-28");
         assert_eq!(d.add_months(12).to_string(), "2027-01-31");
-        assert_eq!(Date::parse("2026-11-15").unwrap().add_months(3).to_string(), "2027-02-15");
+        assert_eq!(
+            Date::parse("2026-11-15").unwrap().add_months(3).to_string(),
+            "2027-02-15"
+        );
     }
 }

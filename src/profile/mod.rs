@@ -314,8 +314,17 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
                 }
                 _ => {
                     problems.push(
-                        Diagnostic::new(&shown, e.value.pos.line, e.value.pos.column, "extends", "wrong type for `extends`")
-                            .with_expected_found("a path to a parent profile (text)", e.value.describe()),
+                        Diagnostic::new(
+                            &shown,
+                            e.value.pos.line,
+                            e.value.pos.column,
+                            "extends",
+                            "wrong type for `extends`",
+                        )
+                        .with_expected_found(
+                            "a path to a parent profile (text)",
+                            e.value.describe(),
+                        ),
                     );
                 }
             }
@@ -345,7 +354,12 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
     };
     let merged = checker.walk(&merged_tree, schema(), "", root_pos);
     problems.append(&mut checker.diags);
-    let size = semantic::check(&merged_tree, &files, crate::catalog::Catalog::builtin, &mut problems);
+    let size = semantic::check(
+        &merged_tree,
+        &files,
+        crate::catalog::Catalog::builtin,
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(finish(problems, &files));
     }
@@ -357,17 +371,26 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
             .and_then(|c| decode(&c.display, &c.bytes).ok())
             .unwrap_or_default();
         serde_saphyr::from_str_with_options(text, saphyr_options()).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map_or((0, 0), |l| (usize::try_from(l.line()).unwrap_or(0), usize::try_from(l.column()).unwrap_or(0)));
+            let (line, column) = e.location().map_or((0, 0), |l| {
+                (
+                    usize::try_from(l.line()).unwrap_or(0),
+                    usize::try_from(l.column()).unwrap_or(0),
+                )
+            });
             let msg = e.without_snippet().to_string();
             let msg = strip_location_prefix(&msg);
-            finish(vec![Diagnostic::new(&first, line, column, "", msg.to_string())], &files)
+            finish(
+                vec![Diagnostic::new(&first, line, column, "", msg.to_string())],
+                &files,
+            )
         })?
     } else {
         serde_json::from_value(merged.clone()).map_err(|e| {
             finish(
-                vec![Diagnostic::file_level(&first, format!("the merged profile does not match the format: {e}"))],
+                vec![Diagnostic::file_level(
+                    &first,
+                    format!("the merged profile does not match the format: {e}"),
+                )],
                 &files,
             )
         })?
@@ -376,7 +399,10 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
         // The semantic checks report a missing size; reaching here means the
         // checks and the types disagree, which is a defect worth reporting.
         return Err(finish(
-            vec![Diagnostic::file_level(&first, "organization.size or organization.metrics is required")],
+            vec![Diagnostic::file_level(
+                &first,
+                "organization.size or organization.metrics is required",
+            )],
             &files,
         ));
     };
@@ -390,10 +416,7 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
         profile,
         path: path.to_path_buf(),
         base_dir,
-        sources: chain
-            .into_iter()
-            .map(|c| (c.read_path, c.bytes))
-            .collect(),
+        sources: chain.into_iter().map(|c| (c.read_path, c.bytes)).collect(),
         merged,
         size,
         size_rule,
@@ -413,9 +436,7 @@ fn strip_location_prefix(msg: &str) -> &str {
 /// Order diagnostics by file (child first), line and column.
 fn finish(mut items: Vec<Diagnostic>, files: &[String]) -> Diagnostics {
     let rank = |f: &str| files.iter().position(|x| x == f).unwrap_or(usize::MAX);
-    items.sort_by(|a, b| {
-        (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column))
-    });
+    items.sort_by(|a, b| (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column)));
     items.dedup();
     Diagnostics { items }
 }

@@ -44,7 +44,10 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 /// `providers` / `beds` are `None` when the metric is not given (it counts as 0).
 pub fn size_rule(set: Option<Size>, providers: Option<u64>, beds: Option<u64>) -> (Size, String) {
     if let Some(size) = set {
-        return (size, format!("Size {} is set in the profile.", size_name(size)));
+        return (
+            size,
+            format!("Size {} is set in the profile.", size_name(size)),
+        );
     }
     let p = providers.unwrap_or(0);
     let b = beds.unwrap_or(0);
@@ -174,11 +177,26 @@ pub fn check(
 
     // Sub-practice IDs and owners.
     if let Some(entries) = root.get("practices").and_then(Node::as_map) {
-        let catalog = if entries.is_empty() { None } else { Some(catalog()) };
-        for e in entries.iter().zip(std::iter::repeat(catalog)).filter_map(|(e, c)| Some((e, c?))) {
+        let catalog = if entries.is_empty() {
+            None
+        } else {
+            Some(catalog())
+        };
+        for e in entries
+            .iter()
+            .zip(std::iter::repeat(catalog))
+            .filter_map(|(e, c)| Some((e, c?)))
+        {
             let (e, catalog) = e;
             let path = join("practices", &e.key);
-            practice_id(&mut cx, catalog, e.key.as_str(), e.key_pos, &path, size.as_ref().map(|s| s.0));
+            practice_id(
+                &mut cx,
+                catalog,
+                e.key.as_str(),
+                e.key_pos,
+                &path,
+                size.as_ref().map(|s| s.0),
+            );
             if let Some(owner) = e.value.get("owner").filter(|n| !n.is_null()) {
                 if people_known {
                     person_ref(&mut cx, owner, &join(&path, "owner"), &people);
@@ -198,7 +216,8 @@ fn organization_size(root: &Node, cx: &mut Ctx<'_>) -> Option<(Size, String)> {
     let size_node = org.get("size").filter(|n| !n.is_null());
     let metrics = org.get("metrics").filter(|n| !n.is_null());
     if let Some(s) = size_node {
-        let size: Size = serde_json::from_value(serde_json::Value::String(s.as_str()?.to_string())).ok()?;
+        let size: Size =
+            serde_json::from_value(serde_json::Value::String(s.as_str()?.to_string())).ok()?;
         return Some(size_rule(Some(size), None, None));
     }
     let Some(m) = metrics else {
@@ -233,7 +252,11 @@ fn person_ref(cx: &mut Ctx<'_>, node: &Node, path: &str, people: &[&str]) {
     let hint = did_you_mean_hint(value, people.iter().copied())
         .unwrap_or_else(|| format!("`people` defines: {}", people.join(", ")));
     let d = cx
-        .diag(node.pos, path, format!("`{value}` is not a key of `people`"))
+        .diag(
+            node.pos,
+            path,
+            format!("`{value}` is not a key of `people`"),
+        )
         .with_expected_found(
             format!("a key of `people` ({})", people.join(", ")),
             format!("`{value}`"),
@@ -287,7 +310,10 @@ fn practice_id(
                 Size::Large => "N.M.X and N.L.X",
             };
             let hint = if same_practice.is_empty() {
-                format!("a {} organization assesses the {letters} sub-practices", size_name(size))
+                format!(
+                    "a {} organization assesses the {letters} sub-practices",
+                    size_name(size)
+                )
             } else {
                 format!(
                     "a {} organization assesses the {letters} sub-practices; for practice {}: {}",

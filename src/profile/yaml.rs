@@ -37,7 +37,10 @@ pub enum Kind {
     Null,
     /// Any other scalar; `plain` is false for quoted and block scalars, whose
     /// text is always a string.
-    Scalar { value: String, plain: bool },
+    Scalar {
+        value: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
@@ -94,9 +97,9 @@ impl Node {
         match &self.kind {
             Kind::Null | Kind::Scalar { .. } => 1,
             Kind::Seq(items) => items.iter().fold(1usize, |n, i| n.saturating_add(i.size())),
-            Kind::Map(entries) => entries
-                .iter()
-                .fold(1usize, |n, e| n.saturating_add(1).saturating_add(e.value.size())),
+            Kind::Map(entries) => entries.iter().fold(1usize, |n, e| {
+                n.saturating_add(1).saturating_add(e.value.size())
+            }),
         }
     }
 
@@ -238,9 +241,11 @@ pub fn parse(
     limits: Limits,
 ) -> Result<Parsed, Diagnostic> {
     let mut options = serde_saphyr::granit_parser::Options::default();
-    // Let our own depth check fire first, with its clearer message.
-    options.flow_nesting_limit = options.flow_nesting_limit.max(limits.max_depth + 1);
-    options.block_nesting_limit = options.block_nesting_limit.max(limits.max_depth + 1);
+    // The scanner looks ahead through flow collections (a `[` may start a
+    // key), so bound its nesting too; its "recursion limit" error is reported
+    // as the same budget breach as our own depth check.
+    options.flow_nesting_limit = limits.max_depth + 1;
+    options.block_nesting_limit = limits.max_depth + 1;
     let parser = Parser::with_options(StrInput::new(src), options);
     let mut b = Builder {
         file_name,
@@ -257,7 +262,22 @@ pub fn parse(
     };
     let mut events = 0usize;
     for item in parser {
-        let (event, span) = item.map_err(|e| scan_error(src, file_name, &e))?;
+        let (event, span) = item.map_err(|e| {
+            if e.info().contains("recursion limit") {
+                let m = e.marker();
+                let pos = Pos {
+                    file,
+                    line: m.line(),
+                    column: m.col() + 1,
+                };
+                b.budget(
+                    pos,
+                    format!("nesting deeper than {} levels", limits.max_depth),
+                )
+            } else {
+                scan_error(src, file_name, &e)
+            }
+        })?;
         events += 1;
         let pos = Pos {
             file,
@@ -287,10 +307,22 @@ fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Diagnostic {
             .nth(line.saturating_sub(1))
             .and_then(|l| l.chars().position(|c| c == '\t'))
             .map_or(column, |i| i + 1);
-        Diagnostic::new(file_name, line, column, "", "tabs are not allowed for indentation")
-            .with_hint("indent with spaces only (YAML forbids tabs in indentation)")
+        Diagnostic::new(
+            file_name,
+            line,
+            column,
+            "",
+            "tabs are not allowed for indentation",
+        )
+        .with_hint("indent with spaces only (YAML forbids tabs in indentation)")
     } else {
-        Diagnostic::new(file_name, line, column, "", format!("YAML syntax error: {info}"))
+        Diagnostic::new(
+            file_name,
+            line,
+            column,
+            "",
+            format!("YAML syntax error: {info}"),
+        )
     }
 }
 

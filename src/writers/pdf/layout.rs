@@ -211,6 +211,46 @@ impl<'f> Layouter<'f> {
         }
     }
 
+    /// Add an item to the current page (cover and contents pages are drawn by the caller).
+    pub fn push_item(&mut self, item: Item) {
+        self.push(item);
+    }
+
+    pub fn y(&self) -> f32 {
+        self.y
+    }
+
+    pub fn set_y(&mut self, y: f32) {
+        self.y = y;
+    }
+
+    /// Wrap and set plain text (no Markdown) at the cursor.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_block(&mut self, text: &str, face: Face, size: f32, color: Rgb, x: f32, w: f32, lh: f32) {
+        let st = self.style(face, size, color);
+        let words = self.words_from_spans(&[(text.to_string(), st)], false);
+        let lines = self.break_words(words, w - SAFETY);
+        self.place_lines(&lines, st, x, w, lh);
+    }
+
+    /// Width of plain text in a face.
+    pub fn width_of(&self, text: &str, face: Face, size: f32) -> f32 {
+        self.fonts.get(face).width(text, size)
+    }
+
+    /// Record characters of furniture text that the fonts lack.
+    pub fn check_glyphs(&mut self, doc: &str, text: &str, face: Face) {
+        for ch in text.chars() {
+            if !ch.is_whitespace() && !ch.is_control() && !self.fonts.get(face).has(ch) {
+                self.missing.entry(doc.to_string()).or_default().insert(ch);
+            }
+        }
+    }
+
+    pub fn add_outline(&mut self, level: u8, title: &str, dest: Dest) {
+        self.outline.push(OutlineEntry { level, title: title.to_string(), dest });
+    }
+
     pub fn current_dest(&self) -> Dest {
         Dest { page: self.page_index(), y: self.y }
     }

@@ -1,7 +1,391 @@
-//! PDF writer (being written).
-use crate::model::{PackInfo, RenderedDoc};
-pub struct PdfOutput { pub bytes: Vec<u8>, pub warnings: Vec<String> }
+//! PDF writer: one PDF per document, and a binder with every document.
+//!
+//! The pipeline is Markdown → [`crate::blocks`] → [`layout`] (pages of
+//! positioned items, [`display`]) → page furniture (running header, footer
+//! with "Page X of Y") → [`backend`] (printpdf + lopdf). Everything is
+//! deterministic: no clock, fixed font ids, `/ID` from a content hash, so
+//! documents rendered in parallel give the same bytes as rendered alone.
+//!
+//! The binder numbers its pages continuously (cover = page 1), so "Page X of
+//! Y" in a footer is also the number printed in the table of contents.
+
+pub mod backend;
+pub mod display;
+pub mod fonts;
+pub mod layout;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::blocks;
+use crate::model::{DocMeta, PackInfo, RenderedDoc};
+use backend::{Action, LinkOut, Meta, PdfInput};
+use display::{Dest, Item, LinkTarget, Rgb};
+use fonts::Face;
+use layout::{DocContext, Geometry, Layouter};
+
+/// A written PDF and what the writer noticed (missing glyphs, dead links).
+#[derive(Debug, Clone)]
+pub struct PdfOutput {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<String>,
+}
+
+/// Why a PDF could not be written.
 #[derive(Debug, thiserror::Error)]
-pub enum PdfError { #[error("pdf: {0}")] Other(String) }
-pub fn render_document(_doc: &RenderedDoc, _pack: &PackInfo) -> Result<PdfOutput, PdfError> { Ok(PdfOutput { bytes: Vec::new(), warnings: Vec::new() }) }
-pub fn render_binder(_docs: &[RenderedDoc], _pack: &PackInfo) -> Result<PdfOutput, PdfError> { Ok(PdfOutput { bytes: Vec::new(), warnings: Vec::new() }) }
+pub enum PdfError {
+    #[error("the bundled fonts could not be loaded: {0}")]
+    Fonts(String),
+    #[error("writing the PDF of {what}: {reason}")]
+    Write { what: String, reason: String },
+    #[error("the binder has no documents")]
+    EmptyBinder,
+}
+
+/// Accent colour used when the pack's is not `#rrggbb` (the render stage checks it, so this is a safety net).
+const DEFAULT_ACCENT: Rgb = Rgb(0.12, 0.31, 0.47);
+
+fn accent(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Rgb {
+    Rgb::from_hex(&pack.accent_color).unwrap_or_else(|| {
+        warnings.insert(format!("accent colour {:?} is not #rrggbb; using the default", pack.accent_color));
+        DEFAULT_ACCENT
+    })
+}
+
+/// One document's PDF. Internal links (`other-id.md#anchor`) become links to
+/// `other-id.pdf` (a relative file link, to the heading's named destination)
+/// or, for `#anchor` inside the same document, jumps to the heading.
+pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<PdfOutput, PdfError> {
+    let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
+    let mut warnings = BTreeSet::new();
+    let geom = Geometry::for_paper(pack.paper);
+    let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+    let blocks = blocks::parse(&doc.markdown);
+    lay.document(doc_context(&doc.meta, pack), &blocks);
+
+    let total = lay.pages.len();
+    for i in 0..total {
+        furniture(&mut lay, i, total, pack, &doc.meta.title, Some(&doc.meta));
+    }
+    let links = resolve_links(&lay, pack, Some(&doc.meta.id), &mut warnings);
+    let named: BTreeMap<String, Dest> = lay
+        .anchors
+        .iter()
+        .filter(|((d, a), _)| *d == doc.meta.id && !a.is_empty())
+        .map(|((_, a), dest)| (a.clone(), *dest))
+        .collect();
+    missing_glyph_warnings(&lay, &mut warnings);
+    let meta = Meta {
+        title: doc.meta.title.clone(),
+        author: pack.organization.clone(),
+        subject: if doc.meta.description.is_empty() {
+            format!("{} — {}", doc.meta.kind.label(), pack.organization)
+        } else {
+            doc.meta.description.clone()
+        },
+        keywords: doc.meta.practices.clone(),
+        date: doc.meta.effective_date.clone(),
+    };
+    let input = PdfInput { fonts, geom, pages: &lay.pages, links: &links, outline: &lay.outline, named: &named, meta: &meta };
+    let bytes = backend::write(&input).map_err(|reason| PdfError::Write { what: doc.meta.id.clone(), reason })?;
+    Ok(PdfOutput { bytes, warnings: warnings.into_iter().collect() })
+}
+
+/// Every document in one PDF (pack order), with a cover page, a linked table
+/// of contents with page numbers, nested bookmarks per document and heading;
+/// cross-document links jump inside the binder.
+pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput, PdfError> {
+    if docs.is_empty() {
+        return Err(PdfError::EmptyBinder);
+    }
+    let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
+    let mut warnings = BTreeSet::new();
+    let geom = Geometry::for_paper(pack.paper);
+    let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+
+    cover(&mut lay, pack, docs.len());
+    let toc = contents(&mut lay, pack, docs);
+    let mut first_pages = Vec::with_capacity(docs.len());
+    let mut titles: Vec<(usize, String, Option<&DocMeta>)> = Vec::new(); // (first page, header title, meta)
+    for doc in docs {
+        let blocks = blocks::parse(&doc.markdown);
+        lay.document(doc_context(&doc.meta, pack), &blocks);
+        let start = lay.anchors.get(&(doc.meta.id.clone(), String::new())).map_or(0, |d| d.page);
+        first_pages.push(start);
+        titles.push((start, doc.meta.title.clone(), Some(&doc.meta)));
+    }
+    // Page numbers in the contents, now that they are known.
+    for (entry, &page) in toc.iter().zip(&first_pages) {
+        let text = (page + 1).to_string();
+        let size = 10.0;
+        let w = lay.width_of(&text, Face::Regular, size);
+        let x = geom.width - geom.right - w;
+        lay.pages[entry.page].items.push(Item::Text {
+            x,
+            y: entry.baseline,
+            text,
+            face: Face::Regular,
+            size,
+            color: Rgb::TEXT,
+            width: w,
+        });
+        // Dot leader between the title and the number.
+        let dot = ". ";
+        let dot_w = lay.width_of(dot, Face::Regular, size);
+        let from = entry.title_end + 6.0;
+        let to = x - 6.0;
+        if to > from + dot_w {
+            let n = ((to - from) / dot_w).floor() as usize;
+            let leader = dot.repeat(n).trim_end().to_string();
+            let lw = lay.width_of(&leader, Face::Regular, size);
+            lay.pages[entry.page].items.push(Item::Text {
+                x: to - lw,
+                y: entry.baseline,
+                text: leader,
+                face: Face::Regular,
+                size,
+                color: Rgb::RULE,
+                width: lw,
+            });
+        }
+    }
+    let total = lay.pages.len();
+    let toc_last = first_pages.first().copied().unwrap_or(total);
+    for i in 1..total {
+        if i < toc_last {
+            furniture(&mut lay, i, total, pack, "Contents", None);
+        } else {
+            let (_, title, meta) = titles.iter().rev().find(|(p, _, _)| *p <= i).cloned().unwrap_or((0, String::new(), None));
+            furniture(&mut lay, i, total, pack, &title, meta);
+        }
+    }
+    let links = resolve_links(&lay, pack, None, &mut warnings);
+    missing_glyph_warnings(&lay, &mut warnings);
+    let mut keywords: Vec<String> = docs.iter().flat_map(|d| d.meta.practices.iter().cloned()).collect();
+    keywords.sort();
+    keywords.dedup();
+    let meta = Meta {
+        title: format!("{} — Cybersecurity Policy Pack", pack.organization),
+        author: pack.organization.clone(),
+        subject: format!("HHS 405(d) HICP cybersecurity policies, plans and procedures of {}", pack.organization),
+        keywords,
+        date: pack.effective_date.clone(),
+    };
+    let named = BTreeMap::new();
+    let input = PdfInput { fonts, geom, pages: &lay.pages, links: &links, outline: &lay.outline, named: &named, meta: &meta };
+    let bytes = backend::write(&input).map_err(|reason| PdfError::Write { what: "the binder".into(), reason })?;
+    Ok(PdfOutput { bytes, warnings: warnings.into_iter().collect() })
+}
+
+fn doc_context(meta: &DocMeta, pack: &PackInfo) -> DocContext {
+    DocContext { id: meta.id.clone(), kicker: format!("{}  ·  {}", pack.organization, meta.kind.label()) }
+}
+
+/// A table-of-contents line waiting for its page number.
+struct TocEntry {
+    page: usize,
+    baseline: f32,
+    title_end: f32,
+}
+
+fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize) {
+    let g = lay.geom;
+    let accent = lay.accent();
+    let (x, w) = (g.left, g.content_width());
+    lay.new_page();
+    lay.check_glyphs("the binder cover", &pack.organization, Face::Bold);
+    lay.check_glyphs("the binder cover", &pack.status_line, Face::Regular);
+    lay.push_item(Item::Rect { x, y: g.top, w, h: 6.0, color: accent });
+    lay.set_y(g.top + 90.0);
+    lay.text_block(&pack.organization.to_uppercase(), Face::Bold, 12.0, accent, x, w, 16.0);
+    lay.set_y(lay.y() + 10.0);
+    lay.text_block("Cybersecurity Policy Pack", Face::Bold, 30.0, Rgb::TEXT, x, w, 36.0);
+    lay.set_y(lay.y() + 6.0);
+    let sub = format!(
+        "Policies, plans and procedures under the HHS 405(d) Health Industry Cybersecurity Practices (HICP), for a {} organization",
+        pack.size
+    );
+    lay.text_block(&sub, Face::Regular, 12.5, Rgb::MUTED, x, w * 0.85, 17.0);
+    lay.set_y(lay.y() + 18.0);
+    lay.push_item(Item::Line { x1: x, y1: lay.y(), x2: x + w, y2: lay.y(), width: 1.5, color: accent });
+    lay.set_y(lay.y() + 26.0);
+    let facts = [
+        ("Version", pack.version.clone()),
+        ("Effective date", pack.effective_date.clone()),
+        ("Next review", pack.next_review.clone()),
+        ("Documents", n_docs.to_string()),
+        ("Status", pack.status_line.clone()),
+    ];
+    let label_w = 110.0;
+    for (label, value) in facts {
+        let y0 = lay.y();
+        lay.text_block(label, Face::Bold, 10.0, Rgb::MUTED, x, label_w, 15.0);
+        let after_label = lay.y();
+        lay.set_y(y0);
+        let (face, color) = if label == "Status" && !pack.approved { (Face::Bold, Rgb::DRAFT) } else { (Face::Regular, Rgb::TEXT) };
+        lay.text_block(&value, face, 10.5, color, x + label_w, w - label_w, 15.0);
+        let y = lay.y().max(after_label) + 6.0;
+        lay.set_y(y);
+    }
+    let foot = format!("{} — {}", pack.short_name, pack.size_rule);
+    lay.set_y(g.body_bottom() - 30.0);
+    lay.text_block(&foot, Face::Regular, 8.5, Rgb::MUTED, x, w, 11.0);
+    let dest = Dest { page: 0, y: 0.0 };
+    lay.add_outline(1, "Cover", dest);
+}
+
+fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Vec<TocEntry> {
+    let g = lay.geom;
+    let accent = lay.accent();
+    let (x, w) = (g.left, g.content_width());
+    lay.new_page();
+    lay.add_outline(1, "Contents", lay.current_dest());
+    lay.text_block("Contents", Face::Bold, 20.0, Rgb::TEXT, x, w, 24.0);
+    lay.set_y(lay.y() + 2.0);
+    lay.push_item(Item::Line { x1: x, y1: lay.y(), x2: x + w, y2: lay.y(), width: 1.5, color: accent });
+    lay.set_y(lay.y() + 16.0);
+    let mut entries = Vec::with_capacity(docs.len());
+    let mut last_kind = None;
+    let _ = pack;
+    for doc in docs {
+        let lh = 17.0;
+        if last_kind != Some(doc.meta.kind) {
+            if lay.y() + 2.0 * lh + 20.0 > g.body_bottom() {
+                lay.new_page();
+            }
+            lay.set_y(lay.y() + if last_kind.is_some() { 10.0 } else { 0.0 });
+            last_kind = Some(doc.meta.kind);
+            let label = doc.meta.kind.plural().to_uppercase();
+            let lw = lay.width_of(&label, Face::Bold, 8.5);
+            lay.push_item(Item::Text { x, y: lay.y() + 10.0, text: label, face: Face::Bold, size: 8.5, color: accent, width: lw });
+            lay.set_y(lay.y() + 18.0);
+        }
+        if lay.y() + lh > g.body_bottom() {
+            lay.new_page();
+        }
+        // Title, shortened to leave room for the leader and page number.
+        lay.check_glyphs(&doc.meta.id, &doc.meta.title, Face::Regular);
+        let size = 10.0;
+        let max_title = w - 60.0;
+        let title = fit_text(lay, &doc.meta.title, Face::Regular, size, max_title);
+        let tw = lay.width_of(&title, Face::Regular, size);
+        let baseline = lay.y() + 12.0;
+        lay.push_item(Item::Text { x, y: baseline, text: title, face: Face::Regular, size, color: Rgb::TEXT, width: tw });
+        let page = lay.pages.len() - 1;
+        lay.push_item(Item::Link {
+            x,
+            y: lay.y(),
+            w,
+            h: lh,
+            target: LinkTarget::Doc { doc: doc.meta.id.clone(), anchor: None },
+        });
+        entries.push(TocEntry { page, baseline, title_end: x + tw });
+        lay.set_y(lay.y() + lh);
+    }
+    entries
+}
+
+/// Shorten `text` with an ellipsis until it fits `max` points.
+fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> String {
+    if lay.width_of(text, face, size) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let s: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if lay.width_of(&s, face, size) <= max {
+            return s;
+        }
+    }
+    "…".to_string()
+}
+
+/// Running header (short name — title) and footer (id, version, status, page X of Y).
+fn furniture(lay: &mut Layouter<'_>, page: usize, total: usize, pack: &PackInfo, title: &str, meta: Option<&DocMeta>) {
+    let g = lay.geom;
+    let accent = lay.accent();
+    let size = 8.0;
+    let mut items = Vec::new();
+    // Header.
+    let hy = g.top - 20.0;
+    let left = pack.short_name.clone();
+    let lw = lay.width_of(&left, Face::Bold, size);
+    let right = fit_text(lay, title, Face::Regular, size, g.content_width() - lw - 24.0);
+    let rw = lay.width_of(&right, Face::Regular, size);
+    items.push(Item::Text { x: g.left, y: hy, text: left, face: Face::Bold, size, color: accent, width: lw });
+    items.push(Item::Text { x: g.width - g.right - rw, y: hy, text: right, face: Face::Regular, size, color: Rgb::MUTED, width: rw });
+    items.push(Item::Line { x1: g.left, y1: hy + 6.0, x2: g.width - g.right, y2: hy + 6.0, width: 0.5, color: Rgb::RULE });
+    // Footer.
+    let fy = g.body_bottom() + 30.0;
+    items.push(Item::Line { x1: g.left, y1: fy - 12.0, x2: g.width - g.right, y2: fy - 12.0, width: 0.5, color: Rgb::RULE });
+    let (id, version, status) = match meta {
+        Some(m) => (m.id.clone(), m.version.clone(), m.status_label.clone()),
+        None => (pack.slug.clone(), pack.version.clone(), if pack.approved { "Approved".into() } else { "DRAFT".into() }),
+    };
+    let mut x = g.left;
+    for (text, face, color) in [
+        (format!("{id}  ·  Version {version}  ·  "), Face::Regular, Rgb::MUTED),
+        (status.clone(), Face::Bold, if status.eq_ignore_ascii_case("draft") { Rgb::DRAFT } else { Rgb::MUTED }),
+    ] {
+        let w = lay.width_of(&text, face, size);
+        items.push(Item::Text { x, y: fy, text, face, size, color, width: w });
+        x += w;
+    }
+    let num = format!("Page {} of {}", page + 1, total);
+    let nw = lay.width_of(&num, Face::Regular, size);
+    items.push(Item::Text { x: g.width - g.right - nw, y: fy, text: num, face: Face::Regular, size, color: Rgb::MUTED, width: nw });
+    if let Some(p) = lay.pages.get_mut(page) {
+        p.items.extend(items);
+    }
+}
+
+/// Turn link items into annotations with pages known. `single` is the id of
+/// the document when writing one document's own PDF.
+fn resolve_links(lay: &Layouter<'_>, pack: &PackInfo, single: Option<&str>, warnings: &mut BTreeSet<String>) -> Vec<LinkOut> {
+    let mut out = Vec::new();
+    for (pi, page) in lay.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Link { x, y, w, h, target } = item else { continue };
+            let action = match target {
+                LinkTarget::Uri(u) => Some(Action::Uri(u.clone())),
+                LinkTarget::Doc { doc, anchor } => {
+                    let key = (doc.clone(), anchor.clone().unwrap_or_default());
+                    let known_doc = pack.documents.iter().any(|d| d.id == *doc);
+                    let here = single.is_none_or(|s| s == doc);
+                    if let Some(dest) = lay.anchors.get(&key) {
+                        Some(Action::GoTo(*dest))
+                    } else if !here && known_doc {
+                        Some(Action::File { file: format!("{doc}.pdf"), dest: anchor.clone() })
+                    } else {
+                        let from = single.unwrap_or("the binder");
+                        let what = match anchor {
+                            Some(a) => format!("{doc}.md#{a}"),
+                            None => format!("{doc}.md"),
+                        };
+                        warnings.insert(format!("{from}: link to {what} has no target; it is not clickable"));
+                        // In the binder a missing anchor still reaches its document.
+                        lay.anchors.get(&(doc.clone(), String::new())).map(|d| Action::GoTo(*d))
+                    }
+                }
+            };
+            if let Some(action) = action {
+                out.push(LinkOut { page: pi, x: *x, y: *y, w: *w, h: *h, action });
+            }
+        }
+    }
+    out
+}
+
+fn missing_glyph_warnings(lay: &Layouter<'_>, warnings: &mut BTreeSet<String>) {
+    for (doc, chars) in &lay.missing {
+        let list: Vec<String> = chars.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+        let doc = if doc.is_empty() { "page furniture" } else { doc };
+        warnings.insert(format!(
+            "{doc}: the bundled PDF fonts have no glyph for {}; these characters show as empty boxes in the PDF",
+            list.join(", ")
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,374 @@
+//! Display list → PDF bytes, through printpdf (content streams, font
+//! embedding and subsetting) and lopdf (everything printpdf gets wrong for us).
+//!
+//! printpdf draws the pages. The document structure is then finished on the
+//! lopdf document it produces, because printpdf's own bookmarks are flat,
+//! sorted by name and point at the top of a page, its links cannot point at
+//! another file, and its `/ID` and font ids come from a process-wide counter.
+//! Here: fonts get our fixed ids, links and a nested outline in document order
+//! are written directly, and `/ID` is a hash of the content, so the same input
+//! gives the same bytes in any thread of any process.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Pt, Rect, TextItem, TextMatrix,
+};
+use sha2::{Digest, Sha256};
+
+use super::display::{Dest, Item, OutlineEntry, Page, Rgb};
+use super::fonts::{Face, Fonts};
+use super::layout::Geometry;
+
+/// Where a link goes, with pages known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    GoTo(Dest),
+    Uri(String),
+    /// Another PDF next to this one, at a named destination (a heading id).
+    File { file: String, dest: Option<String> },
+}
+
+/// A clickable area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkOut {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub action: Action,
+}
+
+/// Document information.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// `YYYY-MM-DD`, used for the creation date instead of the clock.
+    pub date: String,
+}
+
+/// Everything the writer needs.
+pub struct PdfInput<'a> {
+    pub fonts: &'a Fonts,
+    pub geom: Geometry,
+    pub pages: &'a [Page],
+    pub links: &'a [LinkOut],
+    pub outline: &'a [OutlineEntry],
+    /// Named destinations (heading ids), so other files can link to them.
+    pub named: &'a BTreeMap<String, Dest>,
+    pub meta: &'a Meta,
+}
+
+fn pt_to_mm(v: f32) -> Mm {
+    Mm(v * 25.4 / 72.0)
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
+}
+
+/// Write the PDF.
+pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
+    let g = input.geom;
+    let mut used: BTreeSet<Face> = BTreeSet::new();
+    let mut pages = Vec::with_capacity(input.pages.len());
+    for page in input.pages {
+        pages.push(PdfPage::new(pt_to_mm(g.width), pt_to_mm(g.height), page_ops(input.fonts, page, g.height, &mut used)));
+    }
+    let mut doc = PdfDocument::new(&input.meta.title);
+    for face in &used {
+        doc.resources
+            .fonts
+            .map
+            .insert(FontId(face.pdf_id().to_string()), PdfFont::new(input.fonts.get(*face).parsed.clone()));
+    }
+    doc.pages = pages;
+    let info = &mut doc.metadata.info;
+    info.document_title = input.meta.title.clone();
+    info.author = input.meta.author.clone();
+    info.subject = input.meta.subject.clone();
+    info.keywords = input.meta.keywords.clone();
+    info.creator = "hicp".to_string();
+    info.producer = "hicp (printpdf)".to_string();
+    let opts = PdfSaveOptions { subset_fonts: true, ..Default::default() };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    finish(&mut lo, input).map_err(|e| format!("finishing the PDF structure: {e}"))?;
+    lo.compress();
+    // /ID from the content: save once without it, hash, save again with it.
+    lo.trailer.remove(b"ID");
+    let mut first = Vec::new();
+    lo.save_to(&mut first).map_err(|e| format!("serializing: {e}"))?;
+    let digest = Sha256::digest(&first);
+    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let mut out = Vec::with_capacity(first.len() + 64);
+    lo.save_to(&mut out).map_err(|e| format!("serializing: {e}"))?;
+    Ok(out)
+}
+
+fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(page.items.len() * 4);
+    let mut in_text = false;
+    let mut cur_font: Option<(Face, f32)> = None;
+    let mut cur_fill: Option<Rgb> = None;
+    for item in &page.items {
+        match item {
+            Item::Text { x, y, text, face, size, color: c, .. } => {
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                    cur_font = None;
+                }
+                if cur_font != Some((*face, *size)) {
+                    ops.push(Op::SetFont { font: PdfFontHandle::External(FontId(face.pdf_id().to_string())), size: Pt(*size) });
+                    cur_font = Some((*face, *size));
+                    used.insert(*face);
+                }
+                if cur_fill != Some(*c) {
+                    ops.push(Op::SetFillColor { col: color(*c) });
+                    cur_fill = Some(*c);
+                }
+                ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(height - *y)) });
+                let mut items = Vec::new();
+                for (run, adj) in fonts.get(*face).kerned_runs(text) {
+                    if !run.is_empty() {
+                        items.push(TextItem::Text(run));
+                    }
+                    if adj != 0.0 {
+                        items.push(TextItem::Offset(adj));
+                    }
+                }
+                ops.push(Op::ShowText { items });
+            }
+            Item::Line { x1, y1, x2, y2, width, color: c } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(height - y) }, bezier: false };
+                ops.push(Op::DrawLine { line: Line { points: vec![p(*x1, *y1), p(*x2, *y2)], is_closed: false } });
+            }
+            Item::Rect { x, y, w, h, color: c } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                ops.push(Op::SetFillColor { col: color(*c) });
+                cur_fill = Some(*c);
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(height - *y - *h),
+                        width: Pt(*w),
+                        height: Pt(*h),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
+            Item::Link { .. } => {}
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, as outline titles need.
+fn text_string(s: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        bytes.extend_from_slice(&u.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+fn dest_array(page_ids: &[ObjectId], d: Dest, height: f32) -> Object {
+    let page = page_ids.get(d.page).copied().map(Object::Reference).unwrap_or(Object::Null);
+    let top = (height - d.y + 4.0).min(height);
+    Object::Array(vec![page, Object::Name(b"XYZ".to_vec()), Object::Real(0.0), Object::Real(top), Object::Null])
+}
+
+fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::Error> {
+    let height = input.geom.height;
+    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    lo.version = "1.7".to_string();
+
+    // Links.
+    for link in input.links {
+        let Some(page_id) = page_ids.get(link.page).copied() else { continue };
+        let action = match &link.action {
+            Action::GoTo(d) => Dictionary::from_iter(vec![
+                ("S", Object::Name(b"GoTo".to_vec())),
+                ("D", dest_array(&page_ids, *d, height)),
+            ]),
+            Action::Uri(u) => Dictionary::from_iter(vec![
+                ("S", Object::Name(b"URI".to_vec())),
+                ("URI", Object::String(u.as_bytes().to_vec(), StringFormat::Literal)),
+            ]),
+            Action::File { file, dest } => {
+                let d = match dest {
+                    Some(name) => Object::String(name.as_bytes().to_vec(), StringFormat::Literal),
+                    None => Object::Array(vec![Object::Integer(0), Object::Name(b"Fit".to_vec())]),
+                };
+                Dictionary::from_iter(vec![
+                    ("S", Object::Name(b"GoToR".to_vec())),
+                    ("F", Object::String(file.as_bytes().to_vec(), StringFormat::Literal)),
+                    ("D", d),
+                    ("NewWindow", Object::Boolean(false)),
+                ])
+            }
+        };
+        let annot = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Annot".to_vec())),
+            ("Subtype", Object::Name(b"Link".to_vec())),
+            (
+                "Rect",
+                Object::Array(vec![
+                    Object::Real(link.x),
+                    Object::Real(height - link.y - link.h),
+                    Object::Real(link.x + link.w),
+                    Object::Real(height - link.y),
+                ]),
+            ),
+            ("Border", Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)])),
+            ("A", Object::Dictionary(action)),
+        ]);
+        let annot_id = lo.add_object(annot);
+        let page = lo.get_dictionary_mut(page_id)?;
+        match page.get_mut(b"Annots").and_then(|a| a.as_array_mut()) {
+            Ok(arr) => arr.push(Object::Reference(annot_id)),
+            Err(_) => page.set("Annots", Object::Array(vec![Object::Reference(annot_id)])),
+        }
+    }
+
+    // Named destinations (heading ids), for links from other files.
+    let mut names = Vec::new();
+    for (name, d) in input.named {
+        names.push(Object::String(name.as_bytes().to_vec(), StringFormat::Literal));
+        names.push(dest_array(&page_ids, *d, height));
+    }
+    let dests_id = (!names.is_empty()).then(|| {
+        let tree = Dictionary::from_iter(vec![("Names", Object::Array(names))]);
+        lo.add_object(tree)
+    });
+
+    // Nested outline in document order.
+    let outline_id = write_outline(lo, input.outline, &page_ids, height);
+
+    // Information dictionary, rebuilt: printpdf labels files PDF/X and dates them 1970.
+    let mut info = Dictionary::new();
+    info.set("Title", text_string(&input.meta.title));
+    info.set("Author", text_string(&input.meta.author));
+    info.set("Subject", text_string(&input.meta.subject));
+    info.set("Keywords", text_string(&input.meta.keywords.join(", ")));
+    info.set("Creator", text_string("hicp"));
+    info.set("Producer", text_string("hicp with printpdf"));
+    if let Some(date) = pdf_date(&input.meta.date) {
+        info.set("CreationDate", Object::String(date.clone().into_bytes(), StringFormat::Literal));
+        info.set("ModDate", Object::String(date.into_bytes(), StringFormat::Literal));
+    }
+    let info_id = lo.add_object(info);
+    lo.trailer.set("Info", Object::Reference(info_id));
+
+    let catalog = lo.catalog_mut()?;
+    catalog.set("Lang", Object::String(b"en-US".to_vec(), StringFormat::Literal));
+    catalog.set(
+        "ViewerPreferences",
+        Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
+    );
+    catalog.remove(b"OutputIntents");
+    if let Some(id) = dests_id {
+        catalog.set("Names", Object::Dictionary(Dictionary::from_iter(vec![("Dests", Object::Reference(id))])));
+    }
+    match outline_id {
+        Some(id) => {
+            catalog.set("Outlines", Object::Reference(id));
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
+        None => {
+            catalog.remove(b"Outlines");
+            catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+        }
+    }
+    Ok(())
+}
+
+/// `2026-01-28` → `D:20260128000000Z`.
+fn pdf_date(date: &str) -> Option<String> {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits: String = date.chars().filter(|c| c.is_ascii_digit()).collect();
+    (digits.len() == 8).then(|| format!("D:{digits}000000Z"))
+}
+
+/// Build the outline tree: each entry's parent is the nearest earlier entry of
+/// a lower level. Returns the `/Outlines` dictionary's id.
+fn write_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &[ObjectId], height: f32) -> Option<ObjectId> {
+    if entries.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    // parent[i]: index of the parent entry, None = root.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if entries[top].level >= e.level {
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        parent.push(stack.last().copied());
+        stack.push(i);
+    }
+    let children = |p: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
+    for (i, e) in entries.iter().enumerate() {
+        let siblings = children(parent[i]);
+        let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let kids = children(Some(i));
+        let mut d = Dictionary::new();
+        d.set("Title", text_string(&e.title));
+        d.set("Parent", Object::Reference(parent[i].map_or(root, |p| ids[p])));
+        d.set("Dest", dest_array(page_ids, e.dest, height));
+        if pos > 0 {
+            d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
+        }
+        if let Some(&n) = siblings.get(pos + 1) {
+            d.set("Next", Object::Reference(ids[n]));
+        }
+        if let (Some(&f), Some(&l)) = (kids.first(), kids.last()) {
+            d.set("First", Object::Reference(ids[f]));
+            d.set("Last", Object::Reference(ids[l]));
+            // Top-level entries open, deeper ones closed (negative count).
+            let open = e.level <= 1;
+            d.set("Count", Object::Integer(if open { kids.len() as i64 } else { -(kids.len() as i64) }));
+        }
+        lo.set_object(ids[i], d);
+    }
+    let top = children(None);
+    let visible: i64 = top.len() as i64 + top.iter().filter(|&&t| entries[t].level <= 1).map(|&t| children(Some(t)).len() as i64).sum::<i64>();
+    let mut r = Dictionary::new();
+    r.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
+        r.set("First", Object::Reference(ids[f]));
+        r.set("Last", Object::Reference(ids[l]));
+    }
+    r.set("Count", Object::Integer(visible));
+    lo.set_object(root, r);
+    Some(root)
+}
