@@ -33,8 +33,19 @@ pub struct Threat {
 pub struct Practice {
     pub number: u8,
     pub name: String,
+    /// Main document / Technical Volume 1 name where it differs from the
+    /// Volume 2 title (`Access Management`), for small organizations' documents.
+    #[serde(default)]
+    pub name_small: Option<String>,
     #[serde(default)]
     pub name_2023: Option<String>,
+    /// False when the 2023 name is unconfirmed: the 2023 volumes could not be
+    /// checked, so only some renames are known for certain.
+    #[serde(default = "yes")]
+    pub name_2023_verified: bool,
+    /// What the practice asks for, in our own words.
+    #[serde(default)]
+    pub summary: String,
     /// Threat ids (`T1`…) the practice mitigates.
     pub threats: Vec<String>,
     /// HIPAA Security Rule citations (45 CFR Part 164) linked to the practice.
@@ -74,6 +85,11 @@ pub struct SubPractice {
     /// False where the source facts are marked UNCERTAIN.
     #[serde(default = "yes")]
     pub verified: bool,
+    /// A caveat about the source (a probable typo kept as printed, a name that
+    /// differs in the summary chart), printed next to the item so readers
+    /// can check it against the HHS text.
+    #[serde(default)]
+    pub source_note: Option<String>,
 }
 
 /// An HPH Cybersecurity Performance Goal.
@@ -85,8 +101,16 @@ pub struct Cpg {
     pub name: String,
     /// `essential` or `enhanced`.
     pub kind: String,
+    /// What the goal asks for, in our own words.
+    #[serde(default)]
+    pub summary: String,
+    /// Whether the short title is confirmed against the HHS text.
     #[serde(default = "yes")]
     pub verified: bool,
+    /// Whether the goal's HICP sub-practice mapping (the `cpgs` lists of the
+    /// sub-practices) is HHS's own rather than our best guess.
+    #[serde(default = "yes")]
+    pub mapping_verified: bool,
 }
 
 fn yes() -> bool {
@@ -132,11 +156,23 @@ struct GlossaryFile {
 
 /// The embedded catalog sources, also hashed into every document's input hash.
 pub const SOURCES: [(&str, &str); 5] = [
-    ("threats.yaml", include_str!("../templates/catalog/threats.yaml")),
-    ("practices.yaml", include_str!("../templates/catalog/practices.yaml")),
-    ("subpractices.yaml", include_str!("../templates/catalog/subpractices.yaml")),
+    (
+        "threats.yaml",
+        include_str!("../templates/catalog/threats.yaml"),
+    ),
+    (
+        "practices.yaml",
+        include_str!("../templates/catalog/practices.yaml"),
+    ),
+    (
+        "subpractices.yaml",
+        include_str!("../templates/catalog/subpractices.yaml"),
+    ),
     ("cpgs.yaml", include_str!("../templates/catalog/cpgs.yaml")),
-    ("glossary.yaml", include_str!("../templates/catalog/glossary.yaml")),
+    (
+        "glossary.yaml",
+        include_str!("../templates/catalog/glossary.yaml"),
+    ),
 ];
 
 impl Catalog {
@@ -195,6 +231,52 @@ impl Catalog {
 
     pub fn practice(&self, number: u8) -> Option<&Practice> {
         self.practices.iter().find(|p| p.number == number)
+    }
+
+    /// Look a threat up by ID (`"T2"`).
+    pub fn threat(&self, id: &str) -> Option<&Threat> {
+        self.threats.iter().find(|t| t.id == id)
+    }
+
+    /// Look an HPH CPG up by ID (`"E3"`, `"X7"`).
+    pub fn cpg(&self, id: &str) -> Option<&Cpg> {
+        self.cpgs.iter().find(|c| c.id == id)
+    }
+
+    /// The CPGs any sub-practice of practice `number` supports, in catalog
+    /// (E1…E10, X1…X10) order. The mapping is kept on the sub-practices, so a
+    /// practice's list is derived rather than maintained twice.
+    pub fn practice_cpgs(&self, number: u8) -> Vec<&Cpg> {
+        self.cpgs
+            .iter()
+            .filter(|c| {
+                self.subpractices
+                    .iter()
+                    .any(|sp| sp.practice == number && sp.cpgs.contains(&c.id))
+            })
+            .collect()
+    }
+
+    /// The sub-practices whose mapping names CPG `id`, in catalog order.
+    pub fn cpg_subpractices(&self, id: &str) -> Vec<&SubPractice> {
+        self.subpractices
+            .iter()
+            .filter(|sp| sp.cpgs.iter().any(|c| c == id))
+            .collect()
+    }
+
+    /// The glossary entry for `term`, matched without regard to case so that
+    /// front matter may write `workforce member` or `Workforce member`.
+    /// Returns the term as the glossary spells it and its definition.
+    pub fn definition(&self, term: &str) -> Option<(&str, &str)> {
+        self.glossary
+            .get_key_value(term)
+            .or_else(|| {
+                self.glossary
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(term))
+            })
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
 

@@ -70,6 +70,23 @@ pub enum Command {
     Schema,
     /// Exit 3 when a pack is stale, due for review, or (with --require-approved) DRAFT.
     Check(CheckArgs),
+    /// What changes between two profiles or two built packs.
+    Diff {
+        /// A profile file or a built pack folder.
+        old: PathBuf,
+        /// A profile file or a built pack folder.
+        new: PathBuf,
+        /// Also write a redline page to this file.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Exit 3 when there are differences (as `git diff --exit-code`).
+        #[arg(long)]
+        exit_code: bool,
+        #[arg(long = "templates")]
+        templates: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -203,6 +220,7 @@ fn run(cli: Cli) -> u8 {
             0
         }
         Command::Check(args) => cmd_check(args),
+        Command::Diff { old, new, html, exit_code, templates, json } => cmd_diff(&old, &new, html.as_deref(), exit_code, &templates, json),
     }
 }
 
@@ -240,7 +258,7 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                             report.pack, report.documents, fmts.join(", "), report.files_written
                         );
                     }
-                    eprintln!("  {}; {}", report.size_rule, report.status);
+                    eprintln!("  {} {}.", report.size_rule, report.status);
                     for w in &report.warnings {
                         eprintln!("  warning: {w}");
                     }
@@ -482,4 +500,32 @@ fn cmd_check(args: CheckArgs) -> u8 {
     } else {
         3
     }
+}
+
+fn cmd_diff(old: &Path, new: &Path, html: Option<&Path>, exit_code: bool, templates: &[PathBuf], json: bool) -> u8 {
+    let sides = crate::diff::load_side(old, templates).and_then(|a| Ok((a, crate::diff::load_side(new, templates)?)));
+    let (a, b) = match sides {
+        Ok(x) => x,
+        Err(crate::diff::DiffError::Build(e)) => {
+            eprintln!("{}", render_error(&e));
+            return e.exit_code();
+        }
+        Err(e) => {
+            eprintln!("{} {e}", red("error:"));
+            return e.exit_code();
+        }
+    };
+    let report = crate::diff::compare(&a, &b);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        print!("{}", crate::diff::render_text(&report));
+    }
+    if let Some(path) = html {
+        if let Err(e) = std::fs::write(path, crate::diff::render_html(&report)) {
+            eprintln!("{} cannot write {}: {e}", red("error:"), path.display());
+            return 4;
+        }
+    }
+    if exit_code && !report.is_empty() { 3 } else { 0 }
 }

@@ -9,6 +9,7 @@ pub mod blocks;
 pub mod catalog;
 pub mod cli;
 pub mod dates;
+pub mod diff;
 pub mod library;
 pub mod model;
 pub mod pack;

@@ -125,6 +125,10 @@ pub struct TemplatePack {
 pub struct ProfileRef {
     pub path: String,
     pub sha256: String,
+    /// The merged profile (extends applied), so `hicp diff` can compare two
+    /// built packs field by field.
+    #[serde(default)]
+    pub values: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -420,7 +424,7 @@ pub fn produce(
         hicp_manifest: 1,
         generator: Generator { name: "hicp".into(), version: GENERATOR_VERSION.into() },
         template_pack: TemplatePack { version: GENERATOR_VERSION.into(), sha256: template_hash },
-        profile: ProfileRef { path: profile_shown.replace('\\', "/"), sha256: profile_sha },
+        profile: ProfileRef { path: profile_shown.replace('\\', "/"), sha256: profile_sha, values: loaded.merged.clone() },
         organization: loaded.profile.organization.name.clone(),
         size: info.size.clone(),
         size_rule: info.size_rule.clone(),

@@ -183,14 +183,14 @@ fn reference_to_a_person_not_in_people() {
    = help: did you mean `security_officer`?
 
 error: `it_contract` is not a key of `people`
-  --> tests/fixtures/profiles/bad-person-ref.yaml:12:46
+  --> tests/fixtures/profiles/bad-person-ref.yaml:12:42
    | at practices.\"1.S.A\".owner
    = expected: a key of `people` (security_officer, privacy_officer, it_contact)
    = found: `it_contract`
    = help: did you mean `it_contact`?
 
 error: `ceo` is not a key of `people`
-  --> tests/fixtures/profiles/bad-person-ref.yaml:13:40
+  --> tests/fixtures/profiles/bad-person-ref.yaml:13:38
    | at practices.\"1.S.B\".owner
    = expected: a key of `people` (security_officer, privacy_officer, it_contact)
    = found: `ceo`
@@ -241,14 +241,14 @@ fn invalid_status() {
     assert_err(
         "bad-status.yaml",
         "error: invalid value `implemnted` for `practices.\"1.S.A\".status`
-  --> tests/fixtures/profiles/bad-status.yaml:8:21
+  --> tests/fixtures/profiles/bad-status.yaml:8:22
    | at practices.\"1.S.A\".status
    = expected: one of implemented, partial, planned, not-implemented, not-applicable
    = found: `implemnted`
    = help: did you mean `implemented`?
 
 error: invalid value `done` for `practices.\"1.S.B\".status`
-  --> tests/fixtures/profiles/bad-status.yaml:9:21
+  --> tests/fixtures/profiles/bad-status.yaml:9:22
    | at practices.\"1.S.B\".status
    = expected: one of implemented, partial, planned, not-implemented, not-applicable
    = found: `done`",
@@ -457,7 +457,7 @@ fn file_larger_than_4_mib_is_refused_before_parsing() {
     big.push_str(&"x".repeat(4 * 1024 * 1024));
     big.push_str("\"\n");
     std::fs::write(&path, &big).expect("write temp file");
-    let d = profile::load(&path).err().expect("too large");
+    let d = profile::load(&path).expect_err("too large");
     std::fs::remove_file(&path).ok();
     assert_text(
         &d.to_string(),
@@ -568,9 +568,7 @@ fn errors_in_a_parent_point_at_the_parent_file() {
         "extends: base.yaml\ndocuments: { paper: a5 }\n",
     )
     .expect("write");
-    let d = profile::load(&dir.join("child.yaml"))
-        .err()
-        .expect("errors");
+    let d = profile::load(&dir.join("child.yaml")).expect_err("errors");
     let places: Vec<(String, usize, String)> = d
         .items
         .iter()
@@ -728,6 +726,8 @@ fn starter_profile_with_its_optional_keys_uncommented_is_valid() {
         let t = line.trim_start();
         if t.starts_with("# practices:") {
             in_practices = true;
+        } else if t.is_empty() {
+            in_practices = false;
         }
         let keep_commented = t.starts_with("# extends:")
             || t.starts_with("# yaml-language-server")

@@ -391,15 +391,15 @@ impl<'a> Checker<'a> {
                     self.diags.push(d);
                 }
                 Some(extra) if extra.is_object() => {
-                    if let Some(typo) = did_you_mean(&e.key, absent.iter().copied()) {
-                        if !claimed.contains(&typo) {
-                            let d = self
-                                .diag(e.key_pos, &p, format!("unknown key `{}`", e.key))
-                                .with_hint(format!("did you mean `{typo}`?"));
-                            self.diags.push(d);
-                            claimed.push(typo);
-                            continue;
-                        }
+                    if let Some(typo) = did_you_mean(&e.key, absent.iter().copied())
+                        && !claimed.contains(&typo)
+                    {
+                        let d = self
+                            .diag(e.key_pos, &p, format!("unknown key `{}`", e.key))
+                            .with_hint(format!("did you mean `{typo}`?"));
+                        self.diags.push(d);
+                        claimed.push(typo);
+                        continue;
                     }
                     out.insert(e.key.clone(), self.walk(&e.value, extra, &p, e.key_pos));
                 }

@@ -91,9 +91,9 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Decode UTF-8 (dropping a byte-order mark); on failure, say where.
-fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map_err(|e| -> Box<Diagnostic> {
         let offset = e.valid_up_to();
         let valid = bytes.get(..offset).unwrap_or_default();
         // The prefix is valid UTF-8 by construction.
@@ -109,6 +109,7 @@ fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
             format!("the file is not valid UTF-8 (byte 0x{byte:02x} at byte offset {offset})"),
         )
         .with_hint("save the profile as UTF-8")
+        .into()
     })
 }
 
@@ -267,14 +268,14 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
         let text = match decode(&shown, &bytes) {
             Ok(t) => t,
             Err(d) => {
-                problems.push(d);
+                problems.push(*d);
                 return Err(finish(problems, &files));
             }
         };
         let parsed = match yaml::parse(text, idx, &shown, limits) {
             Ok(p) => p,
             Err(d) => {
-                problems.push(d);
+                problems.push(*d);
                 return Err(finish(problems, &files));
             }
         };
@@ -425,10 +426,10 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
 
 /// Drop serde-saphyr's "line N column M: " prefix (the location has its own line).
 fn strip_location_prefix(msg: &str) -> &str {
-    if let Some(rest) = msg.strip_prefix("line ") {
-        if let Some((_, tail)) = rest.split_once(": ") {
-            return tail;
-        }
+    if let Some(rest) = msg.strip_prefix("line ")
+        && let Some((_, tail)) = rest.split_once(": ")
+    {
+        return tail;
     }
     msg
 }
@@ -436,7 +437,7 @@ fn strip_location_prefix(msg: &str) -> &str {
 /// Order diagnostics by file (child first), line and column.
 fn finish(mut items: Vec<Diagnostic>, files: &[String]) -> Diagnostics {
     let rank = |f: &str| files.iter().position(|x| x == f).unwrap_or(usize::MAX);
-    items.sort_by(|a, b| (rank(&a.file), a.line, a.column).cmp(&(rank(&b.file), b.line, b.column)));
+    items.sort_by_key(|d| (rank(&d.file), d.line, d.column));
     items.dedup();
     Diagnostics { items }
 }

@@ -132,21 +132,20 @@ pub fn check(
     };
 
     // Format version.
-    if let Some(v) = root.get("hicp") {
-        if let Some(n) = v.as_u64() {
-            if n != FORMAT_VERSION {
-                let d = cx
-                    .diag(
-                        v.pos,
-                        "hicp",
-                        format!(
-                            "unsupported profile format version {n}; this hicp reads version {FORMAT_VERSION}"
-                        ),
-                    )
-                    .with_hint("write `hicp: 1`, or use the hicp release that reads this version");
-                cx.diags.push(d);
-            }
-        }
+    if let Some(v) = root.get("hicp")
+        && let Some(n) = v.as_u64()
+        && n != FORMAT_VERSION
+    {
+        let d = cx
+            .diag(
+                v.pos,
+                "hicp",
+                format!(
+                    "unsupported profile format version {n}; this hicp reads version {FORMAT_VERSION}"
+                ),
+            )
+            .with_hint("write `hicp: 1`, or use the hicp release that reads this version");
+        cx.diags.push(d);
     }
 
     let size = organization_size(root, &mut cx);
@@ -160,34 +159,32 @@ pub fn check(
     let people_known = root.get("people").and_then(Node::as_map).is_some();
     if let Some(docs) = root.get("documents") {
         let approved_by = docs.get("approved_by").filter(|n| !n.is_null());
-        if let Some(node) = approved_by {
-            if people_known {
-                person_ref(&mut cx, node, "documents.approved_by", &people);
-            }
+        if let Some(node) = approved_by
+            && people_known
+        {
+            person_ref(&mut cx, node, "documents.approved_by", &people);
         }
-        if let Some(e) = docs.entry("approved_on") {
-            if approved_by.is_none() && !e.value.is_null() {
-                let d = cx
-                    .diag(e.key_pos, "documents.approved_on", "`approved_on` is set but `approved_by` is not")
-                    .with_hint("add `approved_by: <a key of people>` or remove `approved_on`; without an approver the documents are DRAFT");
-                cx.diags.push(d);
-            }
+        if let Some(e) = docs.entry("approved_on")
+            && approved_by.is_none()
+            && !e.value.is_null()
+        {
+            let d = cx
+                .diag(
+                    e.key_pos,
+                    "documents.approved_on",
+                    "`approved_on` is set but `approved_by` is not",
+                )
+                .with_hint("add `approved_by: <a key of people>` or remove `approved_on`; without an approver the documents are DRAFT");
+            cx.diags.push(d);
         }
     }
 
     // Sub-practice IDs and owners.
-    if let Some(entries) = root.get("practices").and_then(Node::as_map) {
-        let catalog = if entries.is_empty() {
-            None
-        } else {
-            Some(catalog())
-        };
-        for e in entries
-            .iter()
-            .zip(std::iter::repeat(catalog))
-            .filter_map(|(e, c)| Some((e, c?)))
-        {
-            let (e, catalog) = e;
+    if let Some(entries) = root.get("practices").and_then(Node::as_map)
+        && !entries.is_empty()
+    {
+        let catalog = catalog();
+        for e in entries {
             let path = join("practices", &e.key);
             practice_id(
                 &mut cx,
@@ -197,10 +194,10 @@ pub fn check(
                 &path,
                 size.as_ref().map(|s| s.0),
             );
-            if let Some(owner) = e.value.get("owner").filter(|n| !n.is_null()) {
-                if people_known {
-                    person_ref(&mut cx, owner, &join(&path, "owner"), &people);
-                }
+            if let Some(owner) = e.value.get("owner").filter(|n| !n.is_null())
+                && people_known
+            {
+                person_ref(&mut cx, owner, &join(&path, "owner"), &people);
             }
         }
     }

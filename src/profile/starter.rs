@@ -44,8 +44,11 @@ pub fn starter_profile(size: Size, name: &str, org_type: OrgType) -> String {
         "medium" => (30, 120, 400),
         _ => (250, 800, 5000),
     };
-    let name_q = quote(name);
-    let org_type = org_type_name(org_type);
+    // Keep the trailing comments aligned whatever the name's length.
+    let pad = |line: String| format!("{line:<41} ");
+    let name_line = pad(format!("  name: {}", quote(name)));
+    let type_line = pad(format!("  type: {}", org_type_name(org_type)));
+    let size_line = pad(format!("  size: {size}"));
     format!(
         r##"# HICP policy pack profile (format version 1). Reference: `hicp schema`.
 # yaml-language-server: $schema=profile.schema.json
@@ -54,13 +57,13 @@ hicp: 1
 # extends: ../group-defaults.yaml        # a parent profile; maps merge, lists and values replace
 
 organization:
-  name: {name_q}                          # legal name, printed on every document
+{name_line}# legal name, printed on every document
   # short_name: Riverbend                 # used in running text and the output folder name
-  type: {org_type}                        # primary-care | specialty-practice | dental | behavioral-health |
+{type_line}# primary-care | specialty-practice | dental | behavioral-health |
                                           # hospital | critical-access-hospital | health-system |
                                           # ambulatory-surgery | long-term-care | home-health | pharmacy |
                                           # laboratory | imaging | business-associate | other
-  size: {size}                            # small | medium | large; or leave out and give metrics
+{size_line}# small | medium | large; or leave out and give metrics
   # metrics: {{ providers: {providers}, employees: {employees}, beds: {beds}, locations: 1, it_staff: 0 }}
   # address: {{ street: 120 Mill Road, city: Riverbend, state: OR, postal_code: "97000", country: US }}
   # phone: "+1 541 555 0100"

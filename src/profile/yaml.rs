@@ -114,9 +114,7 @@ impl Node {
                 if *plain {
                     if is_strict_bool(value) {
                         format!("the boolean `{shown}`")
-                    } else if parse_int(value).is_some() {
-                        format!("the number `{shown}`")
-                    } else if value.parse::<f64>().is_ok() {
+                    } else if parse_int(value).is_some() || value.parse::<f64>().is_ok() {
                         format!("the number `{shown}`")
                     } else {
                         format!("the text `{shown}`")
@@ -239,7 +237,7 @@ pub fn parse(
     file: usize,
     file_name: &str,
     limits: Limits,
-) -> Result<Parsed, Diagnostic> {
+) -> Result<Parsed, Box<Diagnostic>> {
     let mut options = serde_saphyr::granit_parser::Options::default();
     // The scanner looks ahead through flow collections (a `[` may start a
     // key), so bound its nesting too; its "recursion limit" error is reported
@@ -295,7 +293,7 @@ pub fn parse(
     })
 }
 
-fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Diagnostic {
+fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Box<Diagnostic> {
     let m = e.marker();
     let line = m.line();
     let column = m.col() + 1;
@@ -315,6 +313,7 @@ fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Diagnostic {
             "tabs are not allowed for indentation",
         )
         .with_hint("indent with spaces only (YAML forbids tabs in indentation)")
+        .into()
     } else {
         Diagnostic::new(
             file_name,
@@ -323,6 +322,7 @@ fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Diagnostic {
             "",
             format!("YAML syntax error: {info}"),
         )
+        .into()
     }
 }
 
@@ -331,18 +331,18 @@ impl Builder<'_> {
         self.path.join(".")
     }
 
-    fn budget(&self, pos: Pos, what: String) -> Diagnostic {
-        Diagnostic::new(
+    fn budget(&self, pos: Pos, what: String) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(
             self.file_name,
             pos.line,
             pos.column,
             self.path_string(),
             format!("the profile is too large or too deeply nested: {what}"),
         )
-        .with_hint("a profile is a small hand-written file; check for runaway nesting or anchors and aliases that expand without end (an \"alias bomb\")")
+        .with_hint("a profile is a small hand-written file; check for runaway nesting or anchors and aliases that expand without end (an \"alias bomb\")"))
     }
 
-    fn count_nodes(&mut self, n: usize, pos: Pos) -> Result<(), Diagnostic> {
+    fn count_nodes(&mut self, n: usize, pos: Pos) -> Result<(), Box<Diagnostic>> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.limits.max_nodes {
             return Err(self.budget(
@@ -356,7 +356,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), Diagnostic> {
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), Box<Diagnostic>> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
             Event::DocumentStart(..) => {
@@ -369,7 +369,8 @@ impl Builder<'_> {
                         "",
                         "a profile must be a single YAML document",
                     )
-                    .with_hint("remove the second `---` document or move it to its own file"));
+                    .with_hint("remove the second `---` document or move it to its own file")
+                    .into());
                 }
                 Ok(())
             }
@@ -411,7 +412,8 @@ impl Builder<'_> {
                         pos.column,
                         self.path_string(),
                         "alias to an unknown anchor",
-                    ));
+                    )
+                    .into());
                 };
                 // Price the expansion before copying, so a bomb never allocates.
                 self.count_nodes(size, pos)?;
@@ -483,7 +485,7 @@ impl Builder<'_> {
         }
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node, pos: Pos) -> Result<(), Diagnostic> {
+    fn remember(&mut self, anchor: usize, node: &Node, pos: Pos) -> Result<(), Box<Diagnostic>> {
         if anchor != 0 {
             if self.anchors.len() >= self.limits.max_anchors {
                 return Err(self.budget(

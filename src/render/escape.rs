@@ -24,7 +24,13 @@ pub fn escape_markdown(input: &str) -> String {
         let after_digits = trimmed_start[digits.len()..].chars().next();
         if matches!(first, '-' | '+' | '=') {
             out.push('\\');
-        } else if !digits.is_empty() && matches!(after_digits, Some('.') | Some(')')) {
+        } else if !digits.is_empty()
+            && matches!(after_digits, Some('.') | Some(')'))
+            && trimmed_start[digits.len() + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\t')
+        {
             out.push_str(&digits);
             out.push('\\');
             let rest = &trimmed_start[digits.len()..];
@@ -118,6 +124,13 @@ mod tests {
             let html = to_html(&escape_markdown(v));
             assert!(html.starts_with("<p>"), "{v}: {html}");
         }
+    }
+
+    #[test]
+    fn version_numbers_stay_readable() {
+        assert_eq!(escape_markdown("1.0"), "1.0");
+        assert_eq!(escape_markdown("3.S.A"), "3.S.A");
+        assert_eq!(escape_markdown("1. first"), "1\\. first");
     }
 
     #[test]

@@ -101,6 +101,14 @@ pub fn plan<'a>(loaded: &Loaded, library: &'a Library) -> Result<(Vec<&'a DocTem
 /// The tera environment for a library.
 pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
     let mut tera = tera::Tera::new();
+    // Markdown heading ids are written `{#id}`, which is Tera's default comment
+    // opener; template comments use `{/ … /}` instead.
+    tera.set_delimiters(tera::Delimiters {
+        comment_start: "{/".into(),
+        comment_end: "/}".into(),
+        ..tera::Delimiters::default()
+    })
+    .map_err(|e| RenderError::Template { origin: "library".into(), message: tera_message(&e) })?;
     tera.set_escape_fn(escape::markdown_escape_fn);
     tera.autoescape_on(vec![".md.tera"]);
     register_functions(&mut tera);
@@ -130,7 +138,7 @@ fn tera_message(e: &tera::Error) -> String {
 }
 
 fn register_functions(tera: &mut tera::Tera) {
-    // tag(ids=[...]): the IDs of the organization's size, as " [HICP …]".
+    // tag(ids=[...]): the IDs of the organization's size, as " (HICP …)".
     tera.register_function("tag", |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
         let ids: Vec<String> = kwargs.must_get("ids")?;
         let size: String = state.get("size")?.unwrap_or_default();
@@ -144,7 +152,7 @@ fn register_functions(tera: &mut tera::Tera) {
         if keep.is_empty() {
             Ok(tera::Value::safe_string(""))
         } else {
-            Ok(tera::Value::safe_string(&format!(" \\[HICP {}\\]", keep.join(", "))))
+            Ok(tera::Value::safe_string(&format!(" (HICP {})", keep.join(", "))))
         }
     });
     // doc_link(id=..., anchor=...): a link when the document is in the pack.

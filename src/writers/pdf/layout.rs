@@ -585,15 +585,7 @@ impl<'f> Layouter<'f> {
         let pad2 = 2.0 * CELL_PAD_X + SAFETY;
         let nat: Vec<f32> = natural.iter().map(|v| v + pad2).collect();
         let min: Vec<f32> = minimum.iter().map(|v| (v + pad2).max(24.0)).collect();
-        let (sum_nat, sum_min): (f32, f32) = (nat.iter().sum(), min.iter().sum());
-        let widths: Vec<f32> = if sum_nat <= w {
-            nat.iter().map(|v| v + (w - sum_nat) * v / sum_nat).collect()
-        } else if sum_min >= w {
-            min.iter().map(|v| v * w / sum_min).collect()
-        } else {
-            let spread: f32 = nat.iter().zip(&min).map(|(n, m)| n - m).sum();
-            nat.iter().zip(&min).map(|(n, m)| m + (w - sum_min) * (n - m) / spread.max(0.001)).collect()
-        };
+        let widths = column_widths(&nat, &min, w);
 
         let lay_row = |me: &Self, words: &[Vec<Word>]| -> Vec<Vec<Line>> {
             words.iter().enumerate().map(|(c, wd)| me.break_words(wd.clone(), widths[c] - 2.0 * CELL_PAD_X - SAFETY)).collect()
@@ -1010,4 +1002,49 @@ fn heading_metrics(level: u8) -> (f32, f32, f32, f32) {
         3 => (11.5, 15.0, 10.0, 3.0),
         _ => (10.0, 14.0, 8.0, 2.0),
     }
+}
+
+/// Column widths summing to `w` from natural (one-line) and minimum widths.
+///
+/// Columns whose natural width is below a fair share keep it (a "Phone" or
+/// "Version" column is never wrapped to make room for a long e-mail column);
+/// the others share what is left, each getting its minimum plus a part of the
+/// rest in proportion to how much wrapping would otherwise cost it.
+pub(crate) fn column_widths(nat: &[f32], min: &[f32], w: f32) -> Vec<f32> {
+    let n = nat.len();
+    let sum_nat: f32 = nat.iter().sum();
+    if sum_nat <= w {
+        return nat.iter().map(|v| v + (w - sum_nat) * v / sum_nat.max(0.001)).collect();
+    }
+    let mut fixed = vec![false; n];
+    loop {
+        let free: Vec<usize> = (0..n).filter(|&i| !fixed[i]).collect();
+        let used: f32 = (0..n).filter(|&i| fixed[i]).map(|i| nat[i]).sum();
+        let share = (w - used) / free.len().max(1) as f32;
+        let newly: Vec<usize> = free.iter().copied().filter(|&i| nat[i] <= share).collect();
+        if newly.is_empty() || newly.len() == free.len() {
+            break;
+        }
+        for i in newly {
+            fixed[i] = true;
+        }
+    }
+    let used: f32 = (0..n).filter(|&i| fixed[i]).map(|i| nat[i]).sum();
+    let rest = w - used;
+    let free: Vec<usize> = (0..n).filter(|&i| !fixed[i]).collect();
+    let sum_min: f32 = free.iter().map(|&i| min[i]).sum();
+    let mut out: Vec<f32> = nat.to_vec();
+    if sum_min >= rest {
+        // Not even the minimums fit: scale everything to the page.
+        let total_min: f32 = (0..n).map(|i| if fixed[i] { nat[i] } else { min[i] }).sum();
+        for i in 0..n {
+            out[i] = if fixed[i] { nat[i] } else { min[i] } * w / total_min.max(0.001);
+        }
+        return out;
+    }
+    let spread: f32 = free.iter().map(|&i| nat[i] - min[i]).sum();
+    for &i in &free {
+        out[i] = min[i] + (rest - sum_min) * (nat[i] - min[i]) / spread.max(0.001);
+    }
+    out
 }

@@ -1,1 +1,181 @@
-//! Unit tests of the PDF writer.
+//! Unit tests of the PDF layout, on display-list coordinates.
+
+use super::display::{Item, LinkTarget, Page};
+use super::fonts::{Face, fonts};
+use super::layout::{DocContext, Geometry, Layouter, column_widths};
+use crate::blocks::parse;
+use crate::model::PaperSize;
+
+fn lay_out(md: &str, paper: PaperSize) -> (Geometry, Vec<Page>, Layouter<'static>) {
+    let f = fonts().expect("fonts");
+    let geom = Geometry::for_paper(paper);
+    let mut lay = Layouter::new(f, geom, super::DEFAULT_ACCENT);
+    lay.document(DocContext { id: "doc".into(), kicker: "Org · Policy".into() }, &parse(md));
+    (geom, lay.pages.clone(), lay)
+}
+
+fn hostile_markdown() -> String {
+    let mut md = String::from("# A title that is rather long and goes on to wrap over more than one line of the page width\n\n");
+    md.push_str("| A | B | C | D | E | F |\n|---|---|---|---|---|---|\n");
+    for i in 0..60 {
+        md.push_str(&format!(
+            "| {i} | averyveryveryverylongwordwithoutanybreakopportunitiesatallinit{i} | mailbox.name.{i}@a-very-long-domain-name.example.org | https://example.org/a/very/long/path/that/keeps/going/{i}?q=1&r=2 | x | Short |\n"
+        ));
+    }
+    md.push_str("\n## Section\n\n");
+    for i in 0..40 {
+        md.push_str(&format!("Paragraph {i} with https://example.org/{}/end and text.\n\n", "segment/".repeat(30)));
+        md.push_str(&"- item with Unbreakable".repeat(1));
+        md.push_str(&format!("{}\n  - nested `code {}`\n\n", "X".repeat(200), "y".repeat(150)));
+    }
+    md.push_str("```\n");
+    md.push_str(&"code line that is very long and has no breaks ".repeat(10));
+    md.push_str("\n```\n\n> quote ");
+    md.push_str(&"w".repeat(300));
+    md.push('\n');
+    md
+}
+
+#[test]
+fn nothing_is_set_outside_the_margins() {
+    for paper in [PaperSize::Letter, PaperSize::A4] {
+        let (g, pages, _) = lay_out(&hostile_markdown(), paper);
+        assert!(pages.len() > 3);
+        for (pi, page) in pages.iter().enumerate() {
+            for item in &page.items {
+                if let Item::Text { x, y, width, text, size, .. } = item {
+                    let right = g.width - g.right;
+                    assert!(*x >= g.left - 0.01, "page {pi}: {text:?} starts at {x} left of the margin");
+                    assert!(x + width <= right + 0.01, "page {pi}: {text:?} ends at {} past {right}", x + width);
+                    assert!(*y - size >= g.top - 0.01, "page {pi}: {text:?} above the top margin");
+                    assert!(*y <= g.height - g.bottom + 0.01, "page {pi}: {text:?} below the bottom margin at {y}");
+                }
+            }
+        }
+    }
+}
+
+/// Baselines of body text per page, in order.
+fn baselines(page: &Page) -> Vec<f32> {
+    let mut ys: Vec<f32> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { y, size, .. } if (*size - super::layout::BODY).abs() < 0.01 => Some(*y),
+            _ => None,
+        })
+        .collect();
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.01);
+    ys
+}
+
+#[test]
+fn no_single_widow_or_orphan_lines() {
+    // Paragraphs of 3–6 lines that fall across page breaks at varying positions.
+    let mut md = String::from("# T\n\n");
+    for i in 0..80 {
+        let words = 40 + (i * 7) % 50;
+        md.push_str(&format!("P{i} {}\n\n", "lorem ipsum dolor ".repeat(words / 3)));
+    }
+    let (_, pages, _) = lay_out(&md, PaperSize::Letter);
+    // Every page break inside a paragraph leaves >= 2 lines on each side: the
+    // first and last two baselines of a page are BODY_LH apart when they
+    // belong to the same paragraph (a gap means a paragraph boundary).
+    for (pi, page) in pages.iter().enumerate().skip(1) {
+        let b = baselines(page);
+        if b.len() < 2 {
+            continue;
+        }
+        let lone_top = (b[1] - b[0]) > super::layout::BODY_LH + 0.5;
+        let prev = baselines(&pages[pi - 1]);
+        let n = prev.len();
+        let lone_bottom = n >= 2 && (prev[n - 1] - prev[n - 2]) > super::layout::BODY_LH + 0.5;
+        // A lone first line is only allowed when it is the whole paragraph's
+        // last line, which the rule forbids: it must not happen.
+        let first_is_start = page.items.iter().any(|i| matches!(i, Item::Text { text, y, .. } if text.starts_with('P') && (*y - b[0]).abs() < 0.01));
+        assert!(!(lone_top && !first_is_start), "page {pi} starts with a widow line");
+        let last_is_start = pages[pi - 1]
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::Text { text, y, .. } if text.starts_with('P') && (*y - prev[n - 1]).abs() < 0.01));
+        assert!(!(lone_bottom && last_is_start), "page {} ends with an orphan line", pi - 1);
+    }
+}
+
+#[test]
+fn headings_are_never_last_on_a_page() {
+    let mut md = String::from("# T\n\n");
+    for i in 0..60 {
+        md.push_str(&format!("## Heading {i}\n\n{}\n\n", "text ".repeat(20 + (i * 13) % 90)));
+    }
+    let (g, pages, _) = lay_out(&md, PaperSize::Letter);
+    for (pi, page) in pages.iter().enumerate() {
+        let last_heading = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { y, text, face: Face::Bold, size, .. } if *size > 12.0 && text.starts_with("Heading") => Some(*y),
+                _ => None,
+            })
+            .fold(None, |a: Option<f32>, y| Some(a.map_or(y, |a| a.max(y))));
+        if let Some(hy) = last_heading {
+            let body_after = baselines(page).iter().filter(|y| **y > hy).count();
+            assert!(body_after >= 2, "page {pi}: heading at {hy} has {body_after} lines after it (bottom {})", g.body_bottom());
+        }
+    }
+}
+
+#[test]
+fn table_header_repeats_on_each_page() {
+    let mut md = String::from("# T\n\n| Column one | Column two |\n|---|---|\n");
+    for i in 0..150 {
+        md.push_str(&format!("| r{i} | value {i} |\n"));
+    }
+    let (_, pages, _) = lay_out(&md, PaperSize::Letter);
+    assert!(pages.len() >= 3);
+    for (pi, page) in pages.iter().enumerate() {
+        let has = page.items.iter().any(|i| matches!(i, Item::Text { text, .. } if text == "Column one"));
+        assert!(has, "page {pi} lacks the repeated header row");
+    }
+}
+
+#[test]
+fn links_resolve_to_targets() {
+    let md = "# T\n\n## Scope {#scope}\n\nSee [scope](#scope), [other](other.md#x) and [web](https://example.org).\n";
+    let (_, pages, lay) = lay_out(md, PaperSize::Letter);
+    let targets: Vec<&LinkTarget> = pages[0]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Link { target, .. } => Some(target),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        vec![
+            &LinkTarget::Doc { doc: "doc".into(), anchor: Some("scope".into()) },
+            &LinkTarget::Doc { doc: "other".into(), anchor: Some("x".into()) },
+            &LinkTarget::Uri("https://example.org".into()),
+        ]
+    );
+    assert!(lay.anchors.contains_key(&("doc".to_string(), "scope".to_string())));
+}
+
+#[test]
+fn narrow_columns_keep_their_natural_width() {
+    let w = column_widths(&[40.0, 400.0, 50.0], &[30.0, 120.0, 40.0], 400.0);
+    assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.1);
+    assert_eq!(w[0], 40.0);
+    assert_eq!(w[2], 50.0);
+}
+
+#[test]
+fn ten_page_document_is_fast_enough() {
+    let md = hostile_markdown();
+    let start = std::time::Instant::now();
+    let (_, pages, _) = lay_out(&md, PaperSize::Letter);
+    // Generous bound: debug builds are ~10x slower than release.
+    assert!(pages.len() >= 5);
+    assert!(start.elapsed().as_secs_f32() < 5.0);
+}

@@ -1,0 +1,305 @@
+//! `hicp diff OLD NEW`: what changes between two profiles or two built packs —
+//! the profile fields (YAML paths, old → new), the documents whose text
+//! changes, and a unified diff of each document's Markdown.
+//!
+//! A security officer regenerating a pack must see exactly what changed before
+//! signing it again, so the comparison is on the documents' text, not on the
+//! bytes of formats that embed layout.
+
+use crate::pack::{self, Format};
+use crate::profile;
+use serde::Serialize;
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One side of a comparison, in memory.
+pub struct Side {
+    pub label: String,
+    /// Flattened profile values: YAML path → value as text.
+    pub fields: BTreeMap<String, String>,
+    /// Document id → (title, Markdown).
+    pub documents: BTreeMap<String, (String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("{0}")]
+    Build(#[from] pack::BuildError),
+    #[error("{path}: {message}")]
+    Input { path: String, message: String },
+}
+
+impl DiffError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            DiffError::Build(e) => e.exit_code(),
+            DiffError::Input { .. } => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldChange {
+    pub path: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocChange {
+    pub id: String,
+    pub title: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    pub unified_diff: String,
+    /// Short human summary, e.g. "3 lines changed".
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    pub old: String,
+    pub new: String,
+    pub fields: Vec<FieldChange>,
+    pub documents: Vec<DocChange>,
+}
+
+impl DiffReport {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.documents.is_empty()
+    }
+}
+
+/// Flatten a JSON value into `a.b[2].c` → scalar text.
+pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(x, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            if a.is_empty() {
+                out.insert(prefix.to_string(), "[]".to_string());
+            }
+            for (i, x) in a.iter().enumerate() {
+                flatten(x, &format!("{prefix}[{i}]"), out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+/// Load one side: a pack folder (with manifest.json) or a profile file.
+pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> {
+    let label = path.display().to_string();
+    if path.is_dir() {
+        let manifest = pack::read_manifest(path).ok_or_else(|| DiffError::Input {
+            path: label.clone(),
+            message: "is a folder without a readable manifest.json: not a pack built by hicp".into(),
+        })?;
+        let mut documents = BTreeMap::new();
+        for d in &manifest.documents {
+            let Some(rel) = d.outputs.get("md") else {
+                return Err(DiffError::Input {
+                    path: label.clone(),
+                    message: format!("document {} has no Markdown output; rebuild the pack with -f md", d.id),
+                });
+            };
+            let text = std::fs::read_to_string(path.join(rel)).map_err(|e| DiffError::Input {
+                path: path.join(rel).display().to_string(),
+                message: e.to_string(),
+            })?;
+            documents.insert(d.id.clone(), (d.title.clone(), text));
+        }
+        let mut fields = BTreeMap::new();
+        flatten(&manifest.profile.values, "", &mut fields);
+        return Ok(Side { label, fields, documents });
+    }
+    let loaded = profile::load(path).map_err(pack::BuildError::from)?;
+    let (files, _) = pack::prepare(&loaded, templates, &[Format::Md], &label)?;
+    let mut documents = BTreeMap::new();
+    for d in &files.manifest.documents {
+        if let Some(rel) = d.outputs.get("md") {
+            let text = files.files.get(rel).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            documents.insert(d.id.clone(), (d.title.clone(), text));
+        }
+    }
+    let mut fields = BTreeMap::new();
+    flatten(&loaded.merged, "", &mut fields);
+    Ok(Side { label, fields, documents })
+}
+
+/// Compare two sides.
+pub fn compare(old: &Side, new: &Side) -> DiffReport {
+    let mut fields = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = old.fields.keys().chain(new.fields.keys()).collect();
+    for k in keys {
+        let (a, b) = (old.fields.get(k), new.fields.get(k));
+        if a != b {
+            fields.push(FieldChange { path: k.clone(), old: a.cloned(), new: b.cloned() });
+        }
+    }
+    let mut documents = Vec::new();
+    let ids: std::collections::BTreeSet<&String> = old.documents.keys().chain(new.documents.keys()).collect();
+    for id in ids {
+        let (a, b) = (old.documents.get(id), new.documents.get(id));
+        let (change, title) = match (a, b) {
+            (Some(x), Some(y)) if x.1 == y.1 => continue,
+            (Some(_), Some(y)) => ("changed", y.0.clone()),
+            (None, Some(y)) => ("added", y.0.clone()),
+            (Some(x), None) => ("removed", x.0.clone()),
+            (None, None) => continue,
+        };
+        let empty = String::new();
+        let at = a.map(|x| &x.1).unwrap_or(&empty);
+        let bt = b.map(|x| &x.1).unwrap_or(&empty);
+        let diff = TextDiff::from_lines(at.as_str(), bt.as_str());
+        let (mut added, mut removed) = (0, 0);
+        for c in diff.iter_all_changes() {
+            match c.tag() {
+                ChangeTag::Insert => added += 1,
+                ChangeTag::Delete => removed += 1,
+                ChangeTag::Equal => {}
+            }
+        }
+        let unified = diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("{}/md/{id}.md", old.label), &format!("{}/md/{id}.md", new.label))
+            .to_string();
+        documents.push(DocChange {
+            id: id.clone(),
+            title,
+            change: change.to_string(),
+            unified_diff: unified,
+            summary: format!("{added} line(s) added, {removed} removed"),
+        });
+    }
+    DiffReport { old: old.label.clone(), new: new.label.clone(), fields, documents }
+}
+
+/// The plain-text report printed on stdout.
+pub fn render_text(r: &DiffReport) -> String {
+    let mut s = String::new();
+    if r.is_empty() {
+        s.push_str(&format!("no differences between {} and {}\n", r.old, r.new));
+        return s;
+    }
+    if !r.fields.is_empty() {
+        s.push_str(&format!("profile fields changed ({}):\n", r.fields.len()));
+        for f in &r.fields {
+            s.push_str(&format!(
+                "  {}: {} → {}\n",
+                f.path,
+                f.old.as_deref().unwrap_or("(absent)"),
+                f.new.as_deref().unwrap_or("(absent)")
+            ));
+        }
+    }
+    if !r.documents.is_empty() {
+        s.push_str(&format!("documents whose text changes ({}):\n", r.documents.len()));
+        for d in &r.documents {
+            s.push_str(&format!("  {} {} ({}): {}\n", d.change, d.id, d.title, d.summary));
+        }
+        for d in &r.documents {
+            s.push('\n');
+            s.push_str(&d.unified_diff);
+        }
+    }
+    s
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A self-contained redline page.
+pub fn render_html(r: &DiffReport) -> String {
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str(&format!("<title>Changes: {} → {}</title>\n", esc(&r.old), esc(&r.new)));
+    h.push_str("<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;font-size:.85rem;border:1px solid #ddd;padding:.5rem}del{background:#fde2e2;color:#8a1010;text-decoration:line-through}ins{background:#dcf5dc;color:#0f5a0f;text-decoration:none}.ctx{color:#555}</style>\n</head>\n<body>\n<main>\n");
+    h.push_str(&format!("<h1>Changes between {} and {}</h1>\n", esc(&r.old), esc(&r.new)));
+    if r.is_empty() {
+        h.push_str("<p>No differences.</p>\n");
+    }
+    if !r.fields.is_empty() {
+        h.push_str("<h2>Profile fields</h2>\n<table>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Old</th><th scope=\"col\">New</th></tr></thead>\n<tbody>\n");
+        for f in &r.fields {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>\n",
+                esc(&f.path),
+                esc(f.old.as_deref().unwrap_or("(absent)")),
+                esc(f.new.as_deref().unwrap_or("(absent)"))
+            ));
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    if !r.documents.is_empty() {
+        h.push_str("<h2>Documents</h2>\n");
+        for d in &r.documents {
+            h.push_str(&format!("<h3>{} ({}, {})</h3>\n<pre>", esc(&d.title), esc(&d.id), esc(&d.change)));
+            for line in d.unified_diff.lines() {
+                if line.starts_with("+++") || line.starts_with("---") {
+                    continue;
+                }
+                let (open, close) = match line.chars().next() {
+                    Some('+') => ("<ins>", "</ins>"),
+                    Some('-') => ("<del>", "</del>"),
+                    _ => ("<span class=\"ctx\">", "</span>"),
+                };
+                h.push_str(&format!("{open}{}{close}\n", esc(line)));
+            }
+            h.push_str("</pre>\n");
+        }
+    }
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(label: &str, fields: &[(&str, &str)], docs: &[(&str, &str)]) -> Side {
+        Side {
+            label: label.into(),
+            fields: fields.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            documents: docs.iter().map(|(a, b)| (a.to_string(), (a.to_uppercase(), b.to_string()))).collect(),
+        }
+    }
+
+    #[test]
+    fn reports_fields_and_documents() {
+        let a = side("a", &[("people.security_officer.name", "Dana")], &[("x", "one\ntwo\n"), ("gone", "g\n")]);
+        let b = side("b", &[("people.security_officer.name", "Lee")], &[("x", "one\nthree\n"), ("new", "n\n")]);
+        let r = compare(&a, &b);
+        assert_eq!(r.fields.len(), 1);
+        assert_eq!(r.fields[0].old.as_deref(), Some("Dana"));
+        let kinds: Vec<_> = r.documents.iter().map(|d| (d.id.as_str(), d.change.as_str())).collect();
+        assert_eq!(kinds, vec![("gone", "removed"), ("new", "added"), ("x", "changed")]);
+        let text = render_text(&r);
+        assert!(text.contains("people.security_officer.name: Dana → Lee"));
+        assert!(text.contains("-two\n+three"));
+        let html = render_html(&r);
+        assert!(html.contains("<del>-two</del>"));
+    }
+
+    #[test]
+    fn flatten_paths() {
+        let mut m = BTreeMap::new();
+        flatten(&serde_json::json!({"a": {"b": [1, {"c": "x"}]}}), "", &mut m);
+        assert_eq!(m.get("a.b[0]").map(String::as_str), Some("1"));
+        assert_eq!(m.get("a.b[1].c").map(String::as_str), Some("x"));
+    }
+}

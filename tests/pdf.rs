@@ -1,0 +1,251 @@
+//! PDF writer checks against the real tools: poppler's `pdftotext`, `pdfinfo`,
+//! `pdffonts` and `qpdf --check`. Where a tool is missing the check says so
+//! and is skipped (CI installs poppler-utils and qpdf), so a developer machine
+//! without them still runs the in-process checks.
+//!
+//! Set `HICP_PDF_OUT=/some/dir` to keep the sample PDFs for looking at.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hicp::model::{DocKind, DocMeta, PackInfo, PaperSize, RenderedDoc};
+use hicp::writers::pdf::{render_binder, render_document};
+
+fn meta(id: &str, title: &str, kind: DocKind) -> DocMeta {
+    DocMeta {
+        id: id.to_string(),
+        title: title.to_string(),
+        kind,
+        audience: "All workforce members".into(),
+        description: format!("{title} of Clínica Añil"),
+        practices: vec!["2.M.A".into(), "3.M.B".into()],
+        order: 1,
+        version: "1.0".into(),
+        status_label: "DRAFT".into(),
+        effective_date: "2026-01-28".into(),
+        next_review: "2027-01-28".into(),
+    }
+}
+
+fn pack(paper: PaperSize) -> PackInfo {
+    PackInfo {
+        organization: "Clínica Añil Straße — Family Health".into(),
+        short_name: "Clínica Añil".into(),
+        slug: "clinica-anil".into(),
+        size: "medium".into(),
+        size_rule: "Medium: 51–500 workforce members".into(),
+        version: "1.0".into(),
+        effective_date: "2026-01-28".into(),
+        next_review: "2027-01-28".into(),
+        approved: false,
+        status_line: "DRAFT — not yet approved".into(),
+        paper,
+        accent_color: "#1f5f8b".into(),
+        logo: None,
+        documents: vec![
+            meta("access-control-policy", "Access Control Policy", DocKind::Policy),
+            meta("incident-response-plan", "Incident Response Plan", DocKind::Plan),
+        ],
+    }
+}
+
+/// A document like the templates produce, with every construct and plenty of Unicode.
+fn long_markdown() -> String {
+    let mut md = String::from(
+        "# Access Control Policy\n\n\
+| Document control | Detail |\n|---|---|\n\
+| Organization | Clínica Añil Straße — Family Health |\n\
+| Document ID | access-control-policy |\n\
+| Status | DRAFT: not yet approved |\n\
+| Document owner | Dr. Zoë Ñúñez, Privacy Officer (privacy-officer@clinica-anil-family-health.example.org) |\n\
+| HICP sub-practices | 2.M.A, 3.M.B |\n\n\
+## Purpose {#purpose}\n\n\
+This policy sets how **Clínica Añil** grants, reviews and removes access to systems holding *electronic protected health information* (ePHI). \
+It uses “smart quotes”, an em dash — and an en dash – and costs of 5 € and § 164.312 references. See [the incident plan](incident-response-plan.md#reporting) \
+and [scope](#scope) and <https://www.hhs.gov/about/agencies/asa/ocio/hc3/index.html>. Escaped \\*stars\\* and \\<angle\\> stay literal; `code` too.\n\n\
+## Scope\n\n\
+- Every workforce member, including volunteers and contractors\n\
+- Every system that stores ePHI:\n  - the EHR\n  - the practice-management system\n    - nested three deep\n\
+- Devices: laptops, tablets and phones\n\n\
+1. First numbered step\n2. Second numbered step with a long e-mail address helpdesk-escalations@clinica-anil-family-health.example.org inside it\n\n\
+> A quoted requirement from the HICP guidance, set in a block quote so it stands apart from the policy text.\n\n\
+---\n\n\
+### Contacts {#contacts}\n\n\
+| Role | Name | E-mail | Phone | Web |\n|---|---|---|---|---|\n",
+    );
+    for i in 0..70 {
+        md.push_str(&format!(
+            "| Role {i} | Zoë Ñúñez-Straße {i} | someone.with.a.very.long.mailbox.name{i}@clinica-anil-family-health.example.org | +1 555 010 {i:04} | https://intranet.clinica-anil.example.org/contacts/role-{i}/details |\n"
+        ));
+    }
+    md.push_str("\n## Procedure {#procedure}\n\n");
+    for i in 0..25 {
+        md.push_str(&format!(
+            "Paragraph {i}: access is granted on the principle of least privilege; managers request it, the security officer approves it, \
+and IT provisions it within two business days. Reviews happen quarterly and every finding is tracked to closure, with evidence kept for six years. \
+Supercalifragilisticexpialidociousandevenlongerwordwithoutanybreakopportunityatallthatmustbreak{i}.\n\n"
+        ));
+    }
+    md.push_str("## Revision history {#revision-history}\n\n| Version | Date | Change | Approved by |\n|---|---|---|---|\n| 1.0 | 2026-01-28 | Issued | Pending approval (DRAFT) |\n");
+    md
+}
+
+fn doc() -> RenderedDoc {
+    RenderedDoc { meta: meta("access-control-policy", "Access Control Policy", DocKind::Policy), markdown: long_markdown() }
+}
+
+fn tool(name: &str) -> bool {
+    let ok = Command::new(name).arg("-v").output().is_ok() || Command::new(name).arg("--version").output().is_ok();
+    if !ok {
+        eprintln!("{name} not installed: check skipped");
+    }
+    ok
+}
+
+fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::var_os("HICP_PDF_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("hicp-pdf-test-{}", std::process::id())));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write pdf");
+    path
+}
+
+fn run(cmd: &str, args: &[&str], path: &Path) -> String {
+    let out = Command::new(cmd).args(args).arg(path).output().expect("run tool");
+    assert!(out.status.success(), "{cmd} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn document_text_fonts_and_structure() {
+    let out = render_document(&doc(), &pack(PaperSize::Letter)).expect("render");
+    assert!(out.bytes.starts_with(b"%PDF-1.7"));
+    assert!(out.warnings.is_empty(), "unexpected warnings: {:?}", out.warnings);
+    let path = write_tmp("access-control-policy.pdf", &out.bytes);
+    if tool("pdftotext") {
+        let text = run("pdftotext", &["-enc", "UTF-8"], &path);
+        let text = String::from_utf8(std::fs::read(path.with_extension("txt")).unwrap_or_default()).unwrap_or(text);
+        for needle in [
+            "Access Control Policy",
+            "Purpose",
+            "Contacts",
+            "Revision history",
+            "Clínica Añil Straße — Family Health",
+            "“smart quotes”",
+            "5 €",
+            "§ 164.312",
+            "Zoë Ñúñez",
+            "*stars*",
+            "<angle>",
+            "Page 1 of",
+            "DRAFT",
+        ] {
+            assert!(text.contains(needle), "pdftotext output lacks {needle:?}");
+        }
+        let info = run("pdfinfo", &[], &path);
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("page count");
+        assert!(pages > 3, "a long document spans pages, got {pages}");
+        assert!(info.contains("612 x 792 pts"), "Letter size: {info}");
+        assert!(info.contains("Title:           Access Control Policy"), "{info}");
+        assert!(info.contains("Author:          Clínica Añil"), "{info}");
+        let fonts = run("pdffonts", &[], &path);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(rows.len() >= 3, "{fonts}");
+        for row in rows {
+            assert!(row.contains("yes yes yes"), "every font embedded, subset, with unicode map: {row}");
+            assert!(row.contains("+Liberation"), "{row}");
+        }
+    }
+    if tool("qpdf") {
+        let out = Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf");
+        assert!(out.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&out.stdout));
+        let json = Command::new("qpdf").args(["--json", "--json-key=outlines"]).arg(&path).output().expect("qpdf json");
+        let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("qpdf json");
+        // Pre-order walk: (depth, title).
+        fn walk(v: &serde_json::Value, depth: usize, out: &mut Vec<(usize, String)>) {
+            for e in v.as_array().into_iter().flatten() {
+                out.push((depth, e["title"].as_str().unwrap_or_default().to_string()));
+                walk(&e["kids"], depth + 1, out);
+            }
+        }
+        let mut entries = Vec::new();
+        walk(&json["outlines"], 0, &mut entries);
+        let expect: Vec<(usize, String)> = [
+            (0, "Access Control Policy"),
+            (1, "Purpose"),
+            (1, "Scope"),
+            (2, "Contacts"),
+            (1, "Procedure"),
+            (1, "Revision history"),
+        ]
+        .iter()
+        .map(|(d, t)| (*d, t.to_string()))
+        .collect();
+        assert_eq!(entries, expect, "nested outline in document order");
+    }
+}
+
+#[test]
+fn binder_has_cover_contents_and_all_documents() {
+    let p = pack(PaperSize::A4);
+    let docs = vec![
+        doc(),
+        RenderedDoc {
+            meta: meta("incident-response-plan", "Incident Response Plan", DocKind::Plan),
+            markdown: "# Incident Response Plan\n\n## Reporting {#reporting}\n\nReport to the [access policy](access-control-policy.md#purpose).\n".into(),
+        },
+    ];
+    let out = render_binder(&docs, &p).expect("binder");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let path = write_tmp("clinica-anil-policy-pack.pdf", &out.bytes);
+    if tool("pdftotext") {
+        run("pdftotext", &["-enc", "UTF-8"], &path);
+        let text = std::fs::read_to_string(path.with_extension("txt")).expect("text");
+        for needle in ["Cybersecurity Policy Pack", "Contents", "Incident Response Plan", "Reporting", "Clínica Añil Straße"] {
+            assert!(text.contains(needle), "binder text lacks {needle:?}");
+        }
+        let info = run("pdfinfo", &[], &path);
+        assert!(info.contains("595.28 x 841.89 pts"), "A4: {info}");
+    }
+    if tool("qpdf") {
+        let out = Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf");
+        assert!(out.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_threads() {
+    let d = doc();
+    let p = pack(PaperSize::Letter);
+    let a = render_document(&d, &p).expect("render").bytes;
+    let b = render_document(&d, &p).expect("render").bytes;
+    assert_eq!(a, b, "two renders in one process differ");
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (d, p) = (d.clone(), p.clone());
+            std::thread::spawn(move || render_document(&d, &p).map(|o| o.bytes).ok())
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("thread").as_deref(), Some(a.as_slice()), "parallel render differs");
+    }
+    let b1 = render_binder(std::slice::from_ref(&d), &p).expect("binder").bytes;
+    let b2 = render_binder(std::slice::from_ref(&d), &p).expect("binder").bytes;
+    assert_eq!(b1, b2);
+}
+
+#[test]
+fn missing_glyph_is_a_warning_naming_the_document() {
+    let mut d = doc();
+    d.markdown = "# Title\n\nChinese 中文 text.\n".into();
+    let out = render_document(&d, &pack(PaperSize::Letter)).expect("render");
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(out.warnings[0].contains("access-control-policy"));
+    assert!(out.warnings[0].contains("U+4E2D"));
+}
