@@ -206,10 +206,10 @@ impl Catalog {
         };
         // A sub-practice without its own threat list inherits its practice's.
         for sp in &mut catalog.subpractices {
-            if sp.threats.is_empty() {
-                if let Some(p) = catalog.practices.iter().find(|p| p.number == sp.practice) {
-                    sp.threats = p.threats.clone();
-                }
+            if sp.threats.is_empty()
+                && let Some(p) = catalog.practices.iter().find(|p| p.number == sp.practice)
+            {
+                sp.threats = p.threats.clone();
             }
         }
         Ok(catalog)

@@ -254,8 +254,13 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                         eprintln!("{}: unchanged, nothing written ({} documents)", report.pack, report.documents);
                     } else {
                         eprintln!(
-                            "built {}: {} documents ({}), {} files written",
-                            report.pack, report.documents, fmts.join(", "), report.files_written
+                            "built {}: {} documents ({}); {} files written, {} unchanged, {} removed",
+                            report.pack,
+                            report.documents,
+                            fmts.join(", "),
+                            report.files_written,
+                            report.files_unchanged,
+                            report.files_removed
                         );
                     }
                     eprintln!("  {} {}.", report.size_rule, report.status);

@@ -135,6 +135,9 @@ pub struct ProfileRef {
 pub struct FileEntry {
     pub path: String,
     pub sha256: String,
+    /// For the binder: hash of everything it is typeset from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -146,6 +149,11 @@ pub struct ManifestDoc {
     pub input_sha256: String,
     pub outputs: BTreeMap<String, String>,
     pub sha256: BTreeMap<String, String>,
+    /// Hash of everything the document's PDF is typeset from (its Markdown,
+    /// its metadata, the page furniture, the generator), so a rebuild can
+    /// reuse the previous PDF instead of typesetting it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_key: Option<String>,
 }
 
 /// What a build did, for the CLI's report.
@@ -155,6 +163,8 @@ pub struct BuildReport {
     pub pack: String,
     pub documents: usize,
     pub files_written: usize,
+    pub files_unchanged: usize,
+    pub files_removed: usize,
     pub unchanged: bool,
     pub warnings: Vec<String>,
     pub size: String,
@@ -324,6 +334,59 @@ fn template_pack_hash(library: &Library) -> String {
     sha256_hex(&digest)
 }
 
+/// Page furniture that every PDF of the pack depends on.
+fn furniture_hash(info: &PackInfo) -> Sha256 {
+    let mut h = Sha256::new();
+    for part in [
+        GENERATOR_VERSION,
+        &info.organization,
+        &info.short_name,
+        &info.slug,
+        &info.version,
+        &info.effective_date,
+        &info.next_review,
+        &info.status_line,
+        &info.accent_color,
+        &info.size,
+        &info.size_rule,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update([info.approved as u8, matches!(info.paper, PaperSize::A4) as u8]);
+    if let Some(logo) = &info.logo {
+        h.update(&logo.bytes);
+    }
+    h
+}
+
+fn meta_bytes(m: &crate::model::DocMeta) -> Vec<u8> {
+    serde_json::to_vec(m).unwrap_or_default()
+}
+
+/// Outputs of the previous build that may be reused when their inputs are
+/// unchanged (PDF typesetting is the expensive step).
+pub struct Previous {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+impl Previous {
+    pub fn open(dir: &Path) -> Option<Previous> {
+        read_manifest(dir).map(|manifest| Previous { dir: dir.to_path_buf(), manifest })
+    }
+
+    /// The old bytes of `rel` when it was built from `key` and is intact on disk.
+    fn reuse(&self, rel: &str, key: &str, recorded: impl Fn(&Manifest) -> Option<(String, String)>) -> Option<Vec<u8>> {
+        let (old_key, old_sha) = recorded(&self.manifest)?;
+        if old_key != key {
+            return None;
+        }
+        let bytes = std::fs::read(self.dir.join(rel)).ok()?;
+        (sha256_hex(&bytes) == old_sha).then_some(bytes)
+    }
+}
+
 /// Produce every file of the pack in memory.
 pub fn produce(
     loaded: &Loaded,
@@ -333,6 +396,21 @@ pub fn produce(
     formats: &[Format],
     profile_shown: &str,
 ) -> Result<PackFiles, BuildError> {
+    produce_incremental(loaded, library, rendered, info, formats, profile_shown, None)
+}
+
+/// Produce every file of the pack in memory, reusing PDFs of `previous`
+/// whose inputs did not change.
+pub fn produce_incremental(
+    loaded: &Loaded,
+    library: &Library,
+    rendered: &RenderedPack,
+    info: &PackInfo,
+    formats: &[Format],
+    profile_shown: &str,
+    previous: Option<&Previous>,
+) -> Result<PackFiles, BuildError> {
+    let furniture = furniture_hash(info);
     let template_hash = template_pack_hash(library);
     let mut profile_hasher = Sha256::new();
     for (_, bytes) in &loaded.sources {
@@ -343,6 +421,7 @@ pub fn produce(
     struct DocOut {
         files: Vec<(String, Vec<u8>)>,
         warnings: Vec<String>,
+        pdf_key: Option<String>,
     }
     let outs: Vec<Result<DocOut, BuildError>> = rendered
         .documents
@@ -350,6 +429,7 @@ pub fn produce(
         .map(|doc: &RenderedDoc| {
             let mut files = Vec::new();
             let mut warnings = Vec::new();
+            let mut pdf_key = None;
             for f in formats {
                 match f {
                     Format::Md => files.push((format!("md/{}.md", doc.meta.id), writers::markdown::render_document(doc))),
@@ -358,16 +438,36 @@ pub fn produce(
                         writers::html::render_document(doc, info).into_bytes(),
                     )),
                     Format::Pdf => {
-                        let out = writers::pdf::render_document(doc, info).map_err(|e| BuildError::Pdf {
-                            document: doc.meta.id.clone(),
-                            message: e.to_string(),
-                        })?;
-                        warnings.extend(out.warnings);
-                        files.push((format!("pdf/{}.pdf", doc.meta.id), out.bytes));
+                        let rel = format!("pdf/{}.pdf", doc.meta.id);
+                        let mut h = furniture.clone();
+                        h.update(meta_bytes(&doc.meta));
+                        h.update([0]);
+                        h.update(doc.markdown.as_bytes());
+                        let key = sha256_hex(&h.finalize());
+                        let id = doc.meta.id.clone();
+                        let reused = previous.and_then(|p| {
+                            p.reuse(&rel, &key, |m| {
+                                let d = m.documents.iter().find(|d| d.id == id)?;
+                                Some((d.pdf_key.clone()?, d.sha256.get("pdf")?.clone()))
+                            })
+                        });
+                        let bytes = match reused {
+                            Some(b) => b,
+                            None => {
+                                let out = writers::pdf::render_document(doc, info).map_err(|e| BuildError::Pdf {
+                                    document: doc.meta.id.clone(),
+                                    message: e.to_string(),
+                                })?;
+                                warnings.extend(out.warnings);
+                                out.bytes
+                            }
+                        };
+                        pdf_key = Some(key);
+                        files.push((rel, bytes));
                     }
                 }
             }
-            Ok(DocOut { files, warnings })
+            Ok(DocOut { files, warnings, pdf_key })
         })
         .collect();
 
@@ -400,23 +500,44 @@ pub fn produce(
             input_sha256: sha256_hex(&h.finalize()),
             outputs,
             sha256: hashes,
+            pdf_key: out.pdf_key,
         });
     }
     let mut pack_files = BTreeMap::new();
     if formats.contains(&Format::Html) {
         let bytes = writers::html::render_index(info).into_bytes();
-        pack_files.insert("index".to_string(), FileEntry { path: "index.html".into(), sha256: sha256_hex(&bytes) });
+        pack_files.insert("index".to_string(), FileEntry { path: "index.html".into(), sha256: sha256_hex(&bytes), key: None });
         files.insert("index.html".to_string(), bytes);
     }
     if formats.contains(&Format::Pdf) {
-        let out = writers::pdf::render_binder(&rendered.documents, info).map_err(|e| BuildError::Pdf {
-            document: "binder".into(),
-            message: e.to_string(),
-        })?;
-        warnings.extend(out.warnings);
         let path = format!("pdf/{}-policy-pack.pdf", info.slug);
-        pack_files.insert("binder".to_string(), FileEntry { path: path.clone(), sha256: sha256_hex(&out.bytes) });
-        files.insert(path, out.bytes);
+        let mut h = furniture.clone();
+        for d in &rendered.documents {
+            h.update(meta_bytes(&d.meta));
+            h.update([0]);
+            h.update(d.markdown.as_bytes());
+            h.update([0]);
+        }
+        let key = sha256_hex(&h.finalize());
+        let reused = previous.and_then(|p| {
+            p.reuse(&path, &key, |m| {
+                let f = m.files.get("binder")?;
+                Some((f.key.clone()?, f.sha256.clone()))
+            })
+        });
+        let bytes = match reused {
+            Some(b) => b,
+            None => {
+                let out = writers::pdf::render_binder(&rendered.documents, info).map_err(|e| BuildError::Pdf {
+                    document: "binder".into(),
+                    message: e.to_string(),
+                })?;
+                warnings.extend(out.warnings);
+                out.bytes
+            }
+        };
+        pack_files.insert("binder".to_string(), FileEntry { path: path.clone(), sha256: sha256_hex(&bytes), key: Some(key) });
+        files.insert(path, bytes);
     }
     warnings.sort();
     warnings.dedup();
@@ -456,17 +577,29 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Write { path: path.display().to_string(), source }
 }
 
+/// What a write did to the pack folder.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct WriteStats {
+    /// Files whose content is new or changed.
+    pub written: usize,
+    /// Files kept as they were (same bytes, same modification time).
+    pub unchanged: usize,
+    /// Files of the previous pack that are no longer part of it.
+    pub removed: usize,
+}
+
 /// Write the pack to `out_dir/<slug>/` by building it in a temporary folder
-/// beside it and renaming. Returns the number of files written, or 0 when the
-/// pack on disk already holds exactly these bytes.
-pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> Result<usize, BuildError> {
+/// beside it and renaming it into place. Files whose bytes did not change are
+/// hard-linked from the previous pack, so their modification times stay as
+/// they were; a rebuild where nothing changed touches nothing at all.
+pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> Result<WriteStats, BuildError> {
     let target = out_dir.join(slug);
     let manifest_bytes = manifest_json(&pack.manifest);
     // Nothing changed: leave every file (and its modification time) alone.
     if !force {
         if let Ok(old) = std::fs::read(target.join("manifest.json")) {
             if old == manifest_bytes && pack.files.iter().all(|(p, b)| std::fs::read(target.join(p)).is_ok_and(|x| &x == b)) {
-                return Ok(0);
+                return Ok(WriteStats { written: 0, unchanged: pack.files.len() + 1, removed: 0 });
             }
         }
     }
@@ -475,19 +608,36 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
     }
+    let old_manifest = read_manifest(&target);
+    let mut stats = WriteStats::default();
+    if let Some(old) = &old_manifest {
+        stats.removed = manifest_paths(old)
+            .iter()
+            .filter(|p| p.as_str() != "manifest.json" && !pack.files.contains_key(p.as_str()))
+            .count();
+    }
     let result = (|| -> Result<(), BuildError> {
         for (rel, bytes) in &pack.files {
             let path = tmp.join(rel);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(write_err(parent))?;
             }
+            let old_path = target.join(rel);
+            let same = !force && std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
+                && std::fs::read(&old_path).is_ok_and(|old| &old == bytes);
+            if same && std::fs::hard_link(&old_path, &path).is_ok() {
+                stats.unchanged += 1;
+                continue;
+            }
             std::fs::write(&path, bytes).map_err(write_err(&path))?;
+            stats.written += 1;
         }
         let mpath = tmp.join("manifest.json");
         std::fs::write(&mpath, &manifest_bytes).map_err(write_err(&mpath))?;
+        stats.written += 1;
         // Carry over files a person put in the old pack folder.
         if target.is_dir() {
-            let owned: Vec<String> = read_manifest(&target).map(|m| manifest_paths(&m)).unwrap_or_default();
+            let owned: Vec<String> = old_manifest.as_ref().map(manifest_paths).unwrap_or_default();
             for entry in walkdir::WalkDir::new(&target).sort_by_file_name().into_iter().filter_map(Result::ok) {
                 if !entry.file_type().is_file() {
                     continue;
@@ -501,7 +651,9 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(write_err(parent))?;
                 }
-                std::fs::copy(entry.path(), &dest).map_err(write_err(&dest))?;
+                if std::fs::hard_link(entry.path(), &dest).is_err() {
+                    std::fs::copy(entry.path(), &dest).map_err(write_err(&dest))?;
+                }
             }
         }
         Ok(())
@@ -523,7 +675,7 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
     if old.exists() {
         let _ = std::fs::remove_dir_all(&old);
     }
-    Ok(pack.files.len() + 1)
+    Ok(stats)
 }
 
 pub fn manifest_json(m: &Manifest) -> Vec<u8> {
@@ -539,24 +691,39 @@ pub fn prepare(
     formats: &[Format],
     profile_shown: &str,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
+    prepare_with(loaded, cli_templates, formats, profile_shown, None)
+}
+
+/// As [`prepare`], reusing unchanged PDFs of the pack in `out_dir` (if any).
+pub fn prepare_with(
+    loaded: &Loaded,
+    cli_templates: &[PathBuf],
+    formats: &[Format],
+    profile_shown: &str,
+    out_dir: Option<&Path>,
+) -> Result<(PackFiles, PackInfo), BuildError> {
     let library = Library::load(&template_dirs(loaded, cli_templates))?;
     let tera = render::tera_for(&library)?;
     let rendered = render::render_pack(loaded, &library, &tera)?;
     let info = pack_info(loaded, &rendered)?;
-    let files = produce(loaded, &library, &rendered, &info, formats, profile_shown)?;
+    let previous = out_dir.and_then(|o| Previous::open(&o.join(&info.slug)));
+    let files = produce_incremental(loaded, &library, &rendered, &info, formats, profile_shown, previous.as_ref())?;
     Ok((files, info))
 }
 
 /// Build one profile's pack end to end.
 pub fn build(loaded: &Loaded, opts: &BuildOptions, profile_shown: &str) -> Result<BuildReport, BuildError> {
-    let (files, info) = prepare(loaded, &opts.templates, &opts.formats, profile_shown)?;
-    let written = write_pack(&opts.out_dir, &info.slug, &files, opts.force)?;
+    let reuse_dir = (!opts.force).then_some(opts.out_dir.as_path());
+    let (files, info) = prepare_with(loaded, &opts.templates, &opts.formats, profile_shown, reuse_dir)?;
+    let stats = write_pack(&opts.out_dir, &info.slug, &files, opts.force)?;
     Ok(BuildReport {
         profile: profile_shown.to_string(),
         pack: opts.out_dir.join(&info.slug).display().to_string(),
         documents: files.manifest.documents.len(),
-        files_written: written,
-        unchanged: written == 0,
+        files_written: stats.written,
+        files_unchanged: stats.unchanged,
+        files_removed: stats.removed,
+        unchanged: stats.written == 0,
         warnings: files.manifest.warnings.clone(),
         size: info.size.clone(),
         size_rule: info.size_rule.clone(),

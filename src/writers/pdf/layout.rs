@@ -904,28 +904,32 @@ impl<'f> Layouter<'f> {
         // remembering where links and struck-through text sit inside them.
         let mut runs: Vec<(String, Style)> = Vec::new();
         let mut marks: Vec<(usize, usize, usize, Option<usize>, bool)> = Vec::new();
+        // A space between words is set in the style of the word after it
+        // (where it was measured), never in a code span's wider mono space.
+        let mut pending_space = false;
+        let mut prev_link: Option<usize> = None;
         for (wi, word) in line.words.iter().enumerate() {
             for p in &word.pieces {
                 if runs.last().map(|r| r.1) != Some(p.style) {
                     runs.push((String::new(), p.style));
                 }
                 let ri = runs.len() - 1;
-                let start = runs[ri].0.len();
+                let mut start = runs[ri].0.len();
+                if pending_space {
+                    runs[ri].0.push(' ');
+                    if p.style.link.is_none() || p.style.link != prev_link {
+                        start += 1;
+                    }
+                    pending_space = false;
+                }
                 runs[ri].0.push_str(&p.text);
                 if p.style.link.is_some() || p.style.strike {
                     marks.push((ri, start, runs[ri].0.len(), p.style.link, p.style.strike));
                 }
+                prev_link = p.style.link;
             }
             if wi + 1 < line.words.len() && word.space > 0.0 {
-                let ri = runs.len().saturating_sub(1);
-                if let Some(run) = runs.get_mut(ri) {
-                    let start = run.0.len();
-                    run.0.push(' ');
-                    let next_link = line.words[wi + 1].pieces.first().and_then(|p| p.style.link);
-                    if run.1.link.is_some() && run.1.link == next_link {
-                        marks.push((ri, start, run.0.len(), run.1.link, false));
-                    }
-                }
+                pending_space = true;
             }
         }
         let mut pen = x + dx;
