@@ -19,7 +19,10 @@ pub enum Inline {
     Emph(Vec<Inline>),
     Strong(Vec<Inline>),
     Strike(Vec<Inline>),
-    Link { dest: String, children: Vec<Inline> },
+    Link {
+        dest: String,
+        children: Vec<Inline>,
+    },
     /// A footnote reference, by label.
     FootnoteRef(String),
     /// A line break in the source inside a paragraph: rendered as a space.
@@ -50,15 +53,32 @@ pub struct ListItem {
 pub enum Block {
     /// A heading; `id` is the explicit `{#id}` or [`heading_slug`] of its text,
     /// the same anchor the HTML writer uses, so cross-document links agree.
-    Heading { level: u8, id: String, inlines: Vec<Inline> },
+    Heading {
+        level: u8,
+        id: String,
+        inlines: Vec<Inline>,
+    },
     Paragraph(Vec<Inline>),
     /// A list; `start` is the first number of an ordered list.
-    List { start: Option<u64>, items: Vec<ListItem> },
-    Table { aligns: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
-    Code { lang: Option<String>, text: String },
+    List {
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    Table {
+        aligns: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+    },
     Quote(Vec<Block>),
     Rule,
-    FootnoteDef { label: String, blocks: Vec<Block> },
+    FootnoteDef {
+        label: String,
+        blocks: Vec<Block>,
+    },
 }
 
 /// The plain text of inline content (links keep their text, breaks become spaces).
@@ -90,11 +110,16 @@ enum InlineKind {
     Paragraph,
     /// Text directly inside a tight list item: closed by the next block or the item's end.
     ImplicitParagraph,
-    Heading { level: u8, id: Option<String> },
+    Heading {
+        level: u8,
+        id: Option<String>,
+    },
     Emph,
     Strong,
     Strike,
-    Link { dest: String },
+    Link {
+        dest: String,
+    },
     /// An image: its alt text is kept, in italics, since paged output has no image loader here.
     Image,
     Cell,
@@ -110,16 +135,38 @@ enum BlocksKind {
 
 #[derive(Debug)]
 enum Frame {
-    Blocks { kind: BlocksKind, blocks: Vec<Block> },
-    Inlines { kind: InlineKind, inlines: Vec<Inline> },
-    List { start: Option<u64>, items: Vec<ListItem> },
-    Table { aligns: Vec<Align>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>> },
-    Code { lang: Option<String>, text: String },
+    Blocks {
+        kind: BlocksKind,
+        blocks: Vec<Block>,
+    },
+    Inlines {
+        kind: InlineKind,
+        inlines: Vec<Inline>,
+    },
+    List {
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    Table {
+        aligns: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        row: Vec<Vec<Inline>>,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+    },
 }
 
 /// Parse rendered Markdown into blocks.
 pub fn parse(markdown: &str) -> Vec<Block> {
-    let mut f = Folder { stack: vec![Frame::Blocks { kind: BlocksKind::Root, blocks: Vec::new() }] };
+    let mut f = Folder {
+        stack: vec![Frame::Blocks {
+            kind: BlocksKind::Root,
+            blocks: Vec::new(),
+        }],
+    };
     for event in Parser::new_ext(markdown, markdown_options()) {
         f.event(event);
     }
@@ -145,13 +192,19 @@ impl Folder {
             Event::End(tag) => self.end(tag),
             Event::Text(t) => self.push_text(&t),
             Event::Code(t) => self.push_inline(Inline::Code(t.into_string())),
-            Event::InlineMath(t) | Event::DisplayMath(t) => self.push_inline(Inline::Code(t.into_string())),
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.push_inline(Inline::Code(t.into_string()))
+            }
             Event::SoftBreak => self.push_inline(Inline::SoftBreak),
             Event::HardBreak => self.push_inline(Inline::HardBreak),
             Event::Rule => self.push_block(Block::Rule),
             Event::FootnoteReference(l) => self.push_inline(Inline::FootnoteRef(l.into_string())),
             Event::TaskListMarker(checked) => {
-                if let Some(Frame::Blocks { kind: BlocksKind::Item { task }, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Blocks {
+                    kind: BlocksKind::Item { task },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     *task = Some(checked);
                 }
             }
@@ -173,11 +226,17 @@ impl Folder {
             }
             Tag::Heading { level, id, .. } => {
                 self.close_implicit();
-                self.open_inlines(InlineKind::Heading { level: level as u8, id: id.map(|s| s.into_string()) });
+                self.open_inlines(InlineKind::Heading {
+                    level: level as u8,
+                    id: id.map(|s| s.into_string()),
+                });
             }
             Tag::BlockQuote(_) => {
                 self.close_implicit();
-                self.stack.push(Frame::Blocks { kind: BlocksKind::Quote, blocks: Vec::new() });
+                self.stack.push(Frame::Blocks {
+                    kind: BlocksKind::Quote,
+                    blocks: Vec::new(),
+                });
             }
             Tag::CodeBlock(kind) => {
                 self.close_implicit();
@@ -185,19 +244,30 @@ impl Folder {
                     CodeBlockKind::Fenced(l) if !l.trim().is_empty() => Some(l.trim().to_string()),
                     _ => None,
                 };
-                self.stack.push(Frame::Code { lang, text: String::new() });
+                self.stack.push(Frame::Code {
+                    lang,
+                    text: String::new(),
+                });
             }
             Tag::List(start) => {
                 self.close_implicit();
-                self.stack.push(Frame::List { start, items: Vec::new() });
+                self.stack.push(Frame::List {
+                    start,
+                    items: Vec::new(),
+                });
             }
             Tag::Item => {
-                self.stack.push(Frame::Blocks { kind: BlocksKind::Item { task: None }, blocks: Vec::new() });
+                self.stack.push(Frame::Blocks {
+                    kind: BlocksKind::Item { task: None },
+                    blocks: Vec::new(),
+                });
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_implicit();
                 self.stack.push(Frame::Blocks {
-                    kind: BlocksKind::Footnote { label: label.into_string() },
+                    kind: BlocksKind::Footnote {
+                        label: label.into_string(),
+                    },
                     blocks: Vec::new(),
                 });
             }
@@ -212,7 +282,12 @@ impl Folder {
                         Alignment::Right => Align::Right,
                     })
                     .collect();
-                self.stack.push(Frame::Table { aligns, head: Vec::new(), rows: Vec::new(), row: Vec::new() });
+                self.stack.push(Frame::Table {
+                    aligns,
+                    head: Vec::new(),
+                    rows: Vec::new(),
+                    row: Vec::new(),
+                });
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
@@ -223,7 +298,9 @@ impl Folder {
             Tag::Emphasis => self.open_inlines(InlineKind::Emph),
             Tag::Strong => self.open_inlines(InlineKind::Strong),
             Tag::Strikethrough => self.open_inlines(InlineKind::Strike),
-            Tag::Link { dest_url, .. } => self.open_inlines(InlineKind::Link { dest: dest_url.into_string() }),
+            Tag::Link { dest_url, .. } => self.open_inlines(InlineKind::Link {
+                dest: dest_url.into_string(),
+            }),
             Tag::Image { .. } => self.open_inlines(InlineKind::Image),
             // Not enabled in the dialect, or without a paged rendering: their
             // content flows into the enclosing frame.
@@ -241,7 +318,13 @@ impl Folder {
             | TagEnd::Link
             | TagEnd::Image
             | TagEnd::TableCell => {
-                if matches!(self.stack.last(), Some(Frame::Inlines { kind: InlineKind::ImplicitParagraph, .. })) {
+                if matches!(
+                    self.stack.last(),
+                    Some(Frame::Inlines {
+                        kind: InlineKind::ImplicitParagraph,
+                        ..
+                    })
+                ) {
                     self.close_top();
                 }
                 self.close_top();
@@ -269,12 +352,21 @@ impl Folder {
     }
 
     fn open_inlines(&mut self, kind: InlineKind) {
-        self.stack.push(Frame::Inlines { kind, inlines: Vec::new() });
+        self.stack.push(Frame::Inlines {
+            kind,
+            inlines: Vec::new(),
+        });
     }
 
     /// Close a tight list item's implicit paragraph, if one is open.
     fn close_implicit(&mut self) {
-        if matches!(self.stack.last(), Some(Frame::Inlines { kind: InlineKind::ImplicitParagraph, .. })) {
+        if matches!(
+            self.stack.last(),
+            Some(Frame::Inlines {
+                kind: InlineKind::ImplicitParagraph,
+                ..
+            })
+        ) {
             self.close_top();
         }
     }
@@ -302,7 +394,10 @@ impl Folder {
                 }
             }
             Some(Frame::Blocks { .. }) => {
-                self.stack.push(Frame::Inlines { kind: InlineKind::ImplicitParagraph, inlines: vec![inline] });
+                self.stack.push(Frame::Inlines {
+                    kind: InlineKind::ImplicitParagraph,
+                    inlines: vec![inline],
+                });
             }
             _ => {}
         }
@@ -320,7 +415,9 @@ impl Folder {
         if self.stack.len() <= 1 {
             return;
         }
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         match frame {
             Frame::Inlines { kind, inlines } => match kind {
                 InlineKind::Paragraph | InlineKind::ImplicitParagraph => {
@@ -335,7 +432,10 @@ impl Folder {
                 InlineKind::Emph | InlineKind::Image => self.push_inline(Inline::Emph(inlines)),
                 InlineKind::Strong => self.push_inline(Inline::Strong(inlines)),
                 InlineKind::Strike => self.push_inline(Inline::Strike(inlines)),
-                InlineKind::Link { dest } => self.push_inline(Inline::Link { dest, children: inlines }),
+                InlineKind::Link { dest } => self.push_inline(Inline::Link {
+                    dest,
+                    children: inlines,
+                }),
                 InlineKind::Cell => {
                     if let Some(Frame::Table { row, .. }) = self.stack.last_mut() {
                         row.push(inlines);
@@ -350,10 +450,14 @@ impl Folder {
                         items.push(ListItem { task, blocks });
                     }
                 }
-                BlocksKind::Footnote { label } => self.push_block(Block::FootnoteDef { label, blocks }),
+                BlocksKind::Footnote { label } => {
+                    self.push_block(Block::FootnoteDef { label, blocks })
+                }
             },
             Frame::List { start, items } => self.push_block(Block::List { start, items }),
-            Frame::Table { aligns, head, rows, .. } => self.push_block(Block::Table { aligns, head, rows }),
+            Frame::Table {
+                aligns, head, rows, ..
+            } => self.push_block(Block::Table { aligns, head, rows }),
             Frame::Code { lang, mut text } => {
                 if text.ends_with('\n') {
                     text.pop();
@@ -378,8 +482,16 @@ mod tests {
         assert_eq!(
             b,
             vec![
-                Block::Heading { level: 1, id: "access-control-policy".into(), inlines: vec![t("Access Control Policy")] },
-                Block::Heading { level: 2, id: "scope-x".into(), inlines: vec![t("Scope")] },
+                Block::Heading {
+                    level: 1,
+                    id: "access-control-policy".into(),
+                    inlines: vec![t("Access Control Policy")]
+                },
+                Block::Heading {
+                    level: 2,
+                    id: "scope-x".into(),
+                    inlines: vec![t("Scope")]
+                },
             ]
         );
     }
@@ -387,21 +499,37 @@ mod tests {
     #[test]
     fn inline_runs_and_escapes() {
         let b = parse("A **bold** *it* `code` [link](https://x.example) \\*not\\* \\<tag\\>\n");
-        let Block::Paragraph(inl) = &b[0] else { panic!("not a paragraph: {b:?}") };
+        let Block::Paragraph(inl) = &b[0] else {
+            panic!("not a paragraph: {b:?}")
+        };
         assert_eq!(inl[1], Inline::Strong(vec![t("bold")]));
         assert_eq!(inl[3], Inline::Emph(vec![t("it")]));
         assert_eq!(inl[5], Inline::Code("code".into()));
-        assert_eq!(inl[7], Inline::Link { dest: "https://x.example".into(), children: vec![t("link")] });
+        assert_eq!(
+            inl[7],
+            Inline::Link {
+                dest: "https://x.example".into(),
+                children: vec![t("link")]
+            }
+        );
         assert_eq!(plain_text(inl), "A bold it code link *not* <tag>");
     }
 
     #[test]
     fn tight_and_nested_lists() {
         let b = parse("- one\n- two\n  1. a\n  2. b\n- [x] done\n");
-        let Block::List { start: None, items } = &b[0] else { panic!("{b:?}") };
+        let Block::List { start: None, items } = &b[0] else {
+            panic!("{b:?}")
+        };
         assert_eq!(items.len(), 3);
         assert_eq!(items[0].blocks, vec![Block::Paragraph(vec![t("one")])]);
-        let Block::List { start: Some(1), items: inner } = &items[1].blocks[1] else { panic!("{:?}", items[1]) };
+        let Block::List {
+            start: Some(1),
+            items: inner,
+        } = &items[1].blocks[1]
+        else {
+            panic!("{:?}", items[1])
+        };
         assert_eq!(inner.len(), 2);
         assert_eq!(items[2].task, Some(true));
     }
@@ -410,19 +538,39 @@ mod tests {
     fn tables_quotes_rules_code() {
         let md = "| A | B |\n|:--|--:|\n| 1 | 2 |\n| 3 | x@y.example |\n\n> quoted\n> text\n\n---\n\n```sh\nls\n```\n";
         let b = parse(md);
-        let Block::Table { aligns, head, rows } = &b[0] else { panic!("{b:?}") };
+        let Block::Table { aligns, head, rows } = &b[0] else {
+            panic!("{b:?}")
+        };
         assert_eq!(aligns, &vec![Align::Left, Align::Right]);
         assert_eq!(head, &vec![vec![t("A")], vec![t("B")]]);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1][1], vec![t("x@y.example")]);
-        assert_eq!(b[1], Block::Quote(vec![Block::Paragraph(vec![t("quoted"), Inline::SoftBreak, t("text")])]));
+        assert_eq!(
+            b[1],
+            Block::Quote(vec![Block::Paragraph(vec![
+                t("quoted"),
+                Inline::SoftBreak,
+                t("text")
+            ])])
+        );
         assert_eq!(b[2], Block::Rule);
-        assert_eq!(b[3], Block::Code { lang: Some("sh".into()), text: "ls".into() });
+        assert_eq!(
+            b[3],
+            Block::Code {
+                lang: Some("sh".into()),
+                text: "ls".into()
+            }
+        );
     }
 
     #[test]
     fn unicode_survives() {
         let b = parse("Café “quoted” — 5 €, Straße, niño\n");
-        assert_eq!(b, vec![Block::Paragraph(vec![t("Café “quoted” — 5 €, Straße, niño")])]);
+        assert_eq!(
+            b,
+            vec![Block::Paragraph(vec![t(
+                "Café “quoted” — 5 €, Straße, niño"
+            )])]
+        );
     }
 }

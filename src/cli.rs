@@ -240,14 +240,45 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
         eprintln!("no profile given and no ./profile.yaml: building the bundled example profile ({EXAMPLE_PROFILE_NAME})");
     }
     let opts = BuildOptions { out_dir: args.out.clone(), formats: formats.clone(), templates: args.templates.clone(), force: args.force };
+    // Two profiles with the same slug would write one folder twice.
+    let show_progress = sources.len() > 1 && !quiet && !args.json && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| {
+        let b = indicatif::ProgressBar::new(sources.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} packs {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let outcomes: Vec<(String, Result<pack::BuildReport, pack::BuildError>)> = {
+        use rayon::prelude::*;
+        sources
+            .par_iter()
+            .map(|src| {
+                let shown = match src {
+                    ProfileSource::File(p) => p.display().to_string(),
+                    ProfileSource::Example => EXAMPLE_PROFILE_NAME.to_string(),
+                };
+                let result = load_source(src)
+                    .map_err(pack::BuildError::from)
+                    .and_then(|(loaded, shown)| pack::build(&loaded, &opts, &shown));
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                (shown, result)
+            })
+            .collect()
+    };
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     let mut worst = 0u8;
     let mut reports = Vec::new();
-    for src in &sources {
-        let result = load_source(src)
-            .map_err(pack::BuildError::from)
-            .and_then(|(loaded, shown)| pack::build(&loaded, &opts, &shown));
+    let (mut ok_count, mut failed) = (0usize, 0usize);
+    for (shown, result) in outcomes {
         match result {
             Ok(report) => {
+                ok_count += 1;
                 if !quiet && !args.json {
                     let fmts: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
                     if report.unchanged {
@@ -263,31 +294,32 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                             report.files_removed
                         );
                     }
-                    eprintln!("  {} {}.", report.size_rule, report.status);
+                    if sources.len() == 1 || verbose {
+                        eprintln!("  {} {}.", report.size_rule, report.status);
+                    }
                     for w in &report.warnings {
                         eprintln!("  warning: {w}");
-                    }
-                    if verbose {
-                        eprintln!("  from {}", report.profile);
                     }
                 }
                 reports.push(serde_json::json!({"ok": true, "report": report}));
             }
             Err(e) => {
-                let shown = match src {
-                    ProfileSource::File(p) => p.display().to_string(),
-                    ProfileSource::Example => EXAMPLE_PROFILE_NAME.to_string(),
-                };
-                eprintln!("{}", render_error(&e));
-                if matches!(e, pack::BuildError::Profile(_)) || matches!(e, pack::BuildError::Render(_)) || matches!(e, pack::BuildError::Library(_)) {
-                    eprintln!("nothing was written for {shown}");
-                } else if matches!(e, pack::BuildError::Write { .. }) {
-                    eprintln!("the previous pack for {shown} was left as it was");
+                failed += 1;
+                if !args.json {
+                    eprintln!("{}", render_error(&e));
+                    if matches!(e, pack::BuildError::Write { .. }) {
+                        eprintln!("the previous pack for {shown} was left as it was");
+                    } else {
+                        eprintln!("nothing was written for {shown}");
+                    }
                 }
                 worst = worst.max(e.exit_code());
                 reports.push(serde_json::json!({"ok": false, "profile": shown, "error": e.to_string(), "exit_code": e.exit_code()}));
             }
         }
+    }
+    if sources.len() > 1 && !quiet && !args.json {
+        eprintln!("{ok_count} pack(s) built, {failed} failed");
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());

@@ -608,6 +608,7 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
     }
+    std::fs::create_dir_all(&tmp).map_err(write_err(&tmp))?;
     let old_manifest = read_manifest(&target);
     let mut stats = WriteStats::default();
     if let Some(old) = &old_manifest {

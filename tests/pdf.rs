@@ -43,8 +43,16 @@ fn pack(paper: PaperSize) -> PackInfo {
         accent_color: "#1f5f8b".into(),
         logo: None,
         documents: vec![
-            meta("access-control-policy", "Access Control Policy", DocKind::Policy),
-            meta("incident-response-plan", "Incident Response Plan", DocKind::Plan),
+            meta(
+                "access-control-policy",
+                "Access Control Policy",
+                DocKind::Policy,
+            ),
+            meta(
+                "incident-response-plan",
+                "Incident Response Plan",
+                DocKind::Plan,
+            ),
         ],
     }
 }
@@ -91,11 +99,19 @@ Supercalifragilisticexpialidociousandevenlongerwordwithoutanybreakopportunityata
 }
 
 fn doc() -> RenderedDoc {
-    RenderedDoc { meta: meta("access-control-policy", "Access Control Policy", DocKind::Policy), markdown: long_markdown() }
+    RenderedDoc {
+        meta: meta(
+            "access-control-policy",
+            "Access Control Policy",
+            DocKind::Policy,
+        ),
+        markdown: long_markdown(),
+    }
 }
 
 fn tool(name: &str) -> bool {
-    let ok = Command::new(name).arg("-v").output().is_ok() || Command::new(name).arg("--version").output().is_ok();
+    let ok = Command::new(name).arg("-v").output().is_ok()
+        || Command::new(name).arg("--version").output().is_ok();
     if !ok {
         eprintln!("{name} not installed: check skipped");
     }
@@ -105,7 +121,9 @@ fn tool(name: &str) -> bool {
 fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::var_os("HICP_PDF_OUT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("hicp-pdf-test-{}", std::process::id())));
+        .unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("hicp-pdf-test-{}", std::process::id()))
+        });
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write pdf");
@@ -113,8 +131,16 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn run(cmd: &str, args: &[&str], path: &Path) -> String {
-    let out = Command::new(cmd).args(args).arg(path).output().expect("run tool");
-    assert!(out.status.success(), "{cmd} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(cmd)
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("run tool");
+    assert!(
+        out.status.success(),
+        "{cmd} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -122,11 +148,16 @@ fn run(cmd: &str, args: &[&str], path: &Path) -> String {
 fn document_text_fonts_and_structure() {
     let out = render_document(&doc(), &pack(PaperSize::Letter)).expect("render");
     assert!(out.bytes.starts_with(b"%PDF-1.7"));
-    assert!(out.warnings.is_empty(), "unexpected warnings: {:?}", out.warnings);
+    assert!(
+        out.warnings.is_empty(),
+        "unexpected warnings: {:?}",
+        out.warnings
+    );
     let path = write_tmp("access-control-policy.pdf", &out.bytes);
     if tool("pdftotext") {
         let text = run("pdftotext", &["-enc", "UTF-8"], &path);
-        let text = String::from_utf8(std::fs::read(path.with_extension("txt")).unwrap_or_default()).unwrap_or(text);
+        let text = String::from_utf8(std::fs::read(path.with_extension("txt")).unwrap_or_default())
+            .unwrap_or(text);
         for needle in [
             "Access Control Policy",
             "Purpose",
@@ -152,20 +183,38 @@ fn document_text_fonts_and_structure() {
             .expect("page count");
         assert!(pages > 3, "a long document spans pages, got {pages}");
         assert!(info.contains("612 x 792 pts"), "Letter size: {info}");
-        assert!(info.contains("Title:           Access Control Policy"), "{info}");
+        assert!(
+            info.contains("Title:           Access Control Policy"),
+            "{info}"
+        );
         assert!(info.contains("Author:          Clínica Añil"), "{info}");
         let fonts = run("pdffonts", &[], &path);
         let rows: Vec<&str> = fonts.lines().skip(2).collect();
         assert!(rows.len() >= 3, "{fonts}");
         for row in rows {
-            assert!(row.contains("yes yes yes"), "every font embedded, subset, with unicode map: {row}");
+            assert!(
+                row.contains("yes yes yes"),
+                "every font embedded, subset, with unicode map: {row}"
+            );
             assert!(row.contains("+Liberation"), "{row}");
         }
     }
     if tool("qpdf") {
-        let out = Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf");
-        assert!(out.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&out.stdout));
-        let json = Command::new("qpdf").args(["--json", "--json-key=outlines"]).arg(&path).output().expect("qpdf json");
+        let out = Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .expect("qpdf");
+        assert!(
+            out.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let json = Command::new("qpdf")
+            .args(["--json", "--json-key=outlines"])
+            .arg(&path)
+            .output()
+            .expect("qpdf json");
         let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("qpdf json");
         // Pre-order walk: (depth, title).
         fn walk(v: &serde_json::Value, depth: usize, out: &mut Vec<(usize, String)>) {
@@ -207,15 +256,29 @@ fn binder_has_cover_contents_and_all_documents() {
     if tool("pdftotext") {
         run("pdftotext", &["-enc", "UTF-8"], &path);
         let text = std::fs::read_to_string(path.with_extension("txt")).expect("text");
-        for needle in ["Cybersecurity Policy Pack", "Contents", "Incident Response Plan", "Reporting", "Clínica Añil Straße"] {
+        for needle in [
+            "Cybersecurity Policy Pack",
+            "Contents",
+            "Incident Response Plan",
+            "Reporting",
+            "Clínica Añil Straße",
+        ] {
             assert!(text.contains(needle), "binder text lacks {needle:?}");
         }
         let info = run("pdfinfo", &[], &path);
         assert!(info.contains("595.28 x 841.89 pts"), "A4: {info}");
     }
     if tool("qpdf") {
-        let out = Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf");
-        assert!(out.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&out.stdout));
+        let out = Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .expect("qpdf");
+        assert!(
+            out.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }
 
@@ -233,10 +296,18 @@ fn output_is_byte_identical_across_runs_and_threads() {
         })
         .collect();
     for h in handles {
-        assert_eq!(h.join().expect("thread").as_deref(), Some(a.as_slice()), "parallel render differs");
+        assert_eq!(
+            h.join().expect("thread").as_deref(),
+            Some(a.as_slice()),
+            "parallel render differs"
+        );
     }
-    let b1 = render_binder(std::slice::from_ref(&d), &p).expect("binder").bytes;
-    let b2 = render_binder(std::slice::from_ref(&d), &p).expect("binder").bytes;
+    let b1 = render_binder(std::slice::from_ref(&d), &p)
+        .expect("binder")
+        .bytes;
+    let b2 = render_binder(std::slice::from_ref(&d), &p)
+        .expect("binder")
+        .bytes;
     assert_eq!(b1, b2);
 }
 

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Pt, Rect, TextItem, TextMatrix,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 use sha2::{Digest, Sha256};
 
@@ -28,7 +28,10 @@ pub enum Action {
     GoTo(Dest),
     Uri(String),
     /// Another PDF next to this one, at a named destination (a heading id).
-    File { file: String, dest: Option<String> },
+    File {
+        file: String,
+        dest: Option<String>,
+    },
 }
 
 /// A clickable area.
@@ -79,14 +82,18 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let mut used: BTreeSet<Face> = BTreeSet::new();
     let mut pages = Vec::with_capacity(input.pages.len());
     for page in input.pages {
-        pages.push(PdfPage::new(pt_to_mm(g.width), pt_to_mm(g.height), page_ops(input.fonts, page, g.height, &mut used)));
+        pages.push(PdfPage::new(
+            pt_to_mm(g.width),
+            pt_to_mm(g.height),
+            page_ops(input.fonts, page, g.height, &mut used),
+        ));
     }
     let mut doc = PdfDocument::new(&input.meta.title);
     for face in &used {
-        doc.resources
-            .fonts
-            .map
-            .insert(FontId(face.pdf_id().to_string()), PdfFont::new(input.fonts.get(*face).parsed.clone()));
+        doc.resources.fonts.map.insert(
+            FontId(face.pdf_id().to_string()),
+            PdfFont::new(input.fonts.get(*face).parsed.clone()),
+        );
     }
     doc.pages = pages;
     let info = &mut doc.metadata.info;
@@ -96,7 +103,10 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     info.keywords = input.meta.keywords.clone();
     info.creator = "hicp".to_string();
     info.producer = "hicp (printpdf)".to_string();
-    let opts = PdfSaveOptions { subset_fonts: true, ..Default::default() };
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..Default::default()
+    };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     finish(&mut lo, input).map_err(|e| format!("finishing the PDF structure: {e}"))?;
@@ -104,12 +114,14 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     // /ID from the content: save once without it, hash, save again with it.
     lo.trailer.remove(b"ID");
     let mut first = Vec::new();
-    lo.save_to(&mut first).map_err(|e| format!("serializing: {e}"))?;
+    lo.save_to(&mut first)
+        .map_err(|e| format!("serializing: {e}"))?;
     let digest = Sha256::digest(&first);
     let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     let mut out = Vec::with_capacity(first.len() + 64);
-    lo.save_to(&mut out).map_err(|e| format!("serializing: {e}"))?;
+    lo.save_to(&mut out)
+        .map_err(|e| format!("serializing: {e}"))?;
     Ok(out)
 }
 
@@ -120,14 +132,25 @@ fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) 
     let mut cur_fill: Option<Rgb> = None;
     for item in &page.items {
         match item {
-            Item::Text { x, y, text, face, size, color: c, .. } => {
+            Item::Text {
+                x,
+                y,
+                text,
+                face,
+                size,
+                color: c,
+                ..
+            } => {
                 if !in_text {
                     ops.push(Op::StartTextSection);
                     in_text = true;
                     cur_font = None;
                 }
                 if cur_font != Some((*face, *size)) {
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(FontId(face.pdf_id().to_string())), size: Pt(*size) });
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(FontId(face.pdf_id().to_string())),
+                        size: Pt(*size),
+                    });
                     cur_font = Some((*face, *size));
                     used.insert(*face);
                 }
@@ -135,7 +158,9 @@ fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) 
                     ops.push(Op::SetFillColor { col: color(*c) });
                     cur_fill = Some(*c);
                 }
-                ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(height - *y)) });
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(*x), Pt(height - *y)),
+                });
                 let mut items = Vec::new();
                 for (run, adj) in fonts.get(*face).kerned_runs(text) {
                     if !run.is_empty() {
@@ -147,17 +172,41 @@ fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) 
                 }
                 ops.push(Op::ShowText { items });
             }
-            Item::Line { x1, y1, x2, y2, width, color: c } => {
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                color: c,
+            } => {
                 if in_text {
                     ops.push(Op::EndTextSection);
                     in_text = false;
                 }
                 ops.push(Op::SetOutlineColor { col: color(*c) });
                 ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(height - y) }, bezier: false };
-                ops.push(Op::DrawLine { line: Line { points: vec![p(*x1, *y1), p(*x2, *y2)], is_closed: false } });
+                let p = |x: f32, y: f32| LinePoint {
+                    p: Point {
+                        x: Pt(x),
+                        y: Pt(height - y),
+                    },
+                    bezier: false,
+                };
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![p(*x1, *y1), p(*x2, *y2)],
+                        is_closed: false,
+                    },
+                });
             }
-            Item::Rect { x, y, w, h, color: c } => {
+            Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                color: c,
+            } => {
                 if in_text {
                     ops.push(Op::EndTextSection);
                     in_text = false;
@@ -194,9 +243,19 @@ fn text_string(s: &str) -> Object {
 }
 
 fn dest_array(page_ids: &[ObjectId], d: Dest, height: f32) -> Object {
-    let page = page_ids.get(d.page).copied().map(Object::Reference).unwrap_or(Object::Null);
+    let page = page_ids
+        .get(d.page)
+        .copied()
+        .map(Object::Reference)
+        .unwrap_or(Object::Null);
     let top = (height - d.y + 4.0).min(height);
-    Object::Array(vec![page, Object::Name(b"XYZ".to_vec()), Object::Real(0.0), Object::Real(top), Object::Null])
+    Object::Array(vec![
+        page,
+        Object::Name(b"XYZ".to_vec()),
+        Object::Real(0.0),
+        Object::Real(top),
+        Object::Null,
+    ])
 }
 
 fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::Error> {
@@ -206,7 +265,9 @@ fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::E
 
     // Links.
     for link in input.links {
-        let Some(page_id) = page_ids.get(link.page).copied() else { continue };
+        let Some(page_id) = page_ids.get(link.page).copied() else {
+            continue;
+        };
         let action = match &link.action {
             Action::GoTo(d) => Dictionary::from_iter(vec![
                 ("S", Object::Name(b"GoTo".to_vec())),
@@ -214,7 +275,10 @@ fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::E
             ]),
             Action::Uri(u) => Dictionary::from_iter(vec![
                 ("S", Object::Name(b"URI".to_vec())),
-                ("URI", Object::String(u.as_bytes().to_vec(), StringFormat::Literal)),
+                (
+                    "URI",
+                    Object::String(u.as_bytes().to_vec(), StringFormat::Literal),
+                ),
             ]),
             Action::File { file, dest } => {
                 let d = match dest {
@@ -223,7 +287,10 @@ fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::E
                 };
                 Dictionary::from_iter(vec![
                     ("S", Object::Name(b"GoToR".to_vec())),
-                    ("F", Object::String(file.as_bytes().to_vec(), StringFormat::Literal)),
+                    (
+                        "F",
+                        Object::String(file.as_bytes().to_vec(), StringFormat::Literal),
+                    ),
                     ("D", d),
                     ("NewWindow", Object::Boolean(false)),
                 ])
@@ -241,7 +308,14 @@ fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::E
                     Object::Real(height - link.y),
                 ]),
             ),
-            ("Border", Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)])),
+            (
+                "Border",
+                Object::Array(vec![
+                    Object::Integer(0),
+                    Object::Integer(0),
+                    Object::Integer(0),
+                ]),
+            ),
             ("A", Object::Dictionary(action)),
         ]);
         let annot_id = lo.add_object(annot);
@@ -255,7 +329,10 @@ fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::E
     // Named destinations (heading ids), for links from other files.
     let mut names = Vec::new();
     for (name, d) in input.named {
-        names.push(Object::String(name.as_bytes().to_vec(), StringFormat::Literal));
+        names.push(Object::String(
+            name.as_bytes().to_vec(),
+            StringFormat::Literal,
+        ));
         names.push(dest_array(&page_ids, *d, height));
     }
     let dests_id = (!names.is_empty()).then(|| {
@@ -275,21 +352,39 @@ fn finish(lo: &mut lopdf::Document, input: &PdfInput<'_>) -> Result<(), lopdf::E
     info.set("Creator", text_string("hicp"));
     info.set("Producer", text_string("hicp with printpdf"));
     if let Some(date) = pdf_date(&input.meta.date) {
-        info.set("CreationDate", Object::String(date.clone().into_bytes(), StringFormat::Literal));
-        info.set("ModDate", Object::String(date.into_bytes(), StringFormat::Literal));
+        info.set(
+            "CreationDate",
+            Object::String(date.clone().into_bytes(), StringFormat::Literal),
+        );
+        info.set(
+            "ModDate",
+            Object::String(date.into_bytes(), StringFormat::Literal),
+        );
     }
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
 
     let catalog = lo.catalog_mut()?;
-    catalog.set("Lang", Object::String(b"en-US".to_vec(), StringFormat::Literal));
+    catalog.set(
+        "Lang",
+        Object::String(b"en-US".to_vec(), StringFormat::Literal),
+    );
     catalog.set(
         "ViewerPreferences",
-        Object::Dictionary(Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))])),
+        Object::Dictionary(Dictionary::from_iter(vec![(
+            "DisplayDocTitle",
+            Object::Boolean(true),
+        )])),
     );
     catalog.remove(b"OutputIntents");
     if let Some(id) = dests_id {
-        catalog.set("Names", Object::Dictionary(Dictionary::from_iter(vec![("Dests", Object::Reference(id))])));
+        catalog.set(
+            "Names",
+            Object::Dictionary(Dictionary::from_iter(vec![(
+                "Dests",
+                Object::Reference(id),
+            )])),
+        );
     }
     match outline_id {
         Some(id) => {
@@ -316,7 +411,12 @@ fn pdf_date(date: &str) -> Option<String> {
 
 /// Build the outline tree: each entry's parent is the nearest earlier entry of
 /// a lower level. Returns the `/Outlines` dictionary's id.
-fn write_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &[ObjectId], height: f32) -> Option<ObjectId> {
+fn write_outline(
+    lo: &mut lopdf::Document,
+    entries: &[OutlineEntry],
+    page_ids: &[ObjectId],
+    height: f32,
+) -> Option<ObjectId> {
     if entries.is_empty() {
         return None;
     }
@@ -336,14 +436,19 @@ fn write_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &
         parent.push(stack.last().copied());
         stack.push(i);
     }
-    let children = |p: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
+    let children = |p: Option<usize>| -> Vec<usize> {
+        (0..entries.len()).filter(|&i| parent[i] == p).collect()
+    };
     for (i, e) in entries.iter().enumerate() {
         let siblings = children(parent[i]);
         let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
         let kids = children(Some(i));
         let mut d = Dictionary::new();
         d.set("Title", text_string(&e.title));
-        d.set("Parent", Object::Reference(parent[i].map_or(root, |p| ids[p])));
+        d.set(
+            "Parent",
+            Object::Reference(parent[i].map_or(root, |p| ids[p])),
+        );
         d.set("Dest", dest_array(page_ids, e.dest, height));
         if pos > 0 {
             d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
@@ -356,12 +461,24 @@ fn write_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &
             d.set("Last", Object::Reference(ids[l]));
             // Top-level entries open, deeper ones closed (negative count).
             let open = e.level <= 1;
-            d.set("Count", Object::Integer(if open { kids.len() as i64 } else { -(kids.len() as i64) }));
+            d.set(
+                "Count",
+                Object::Integer(if open {
+                    kids.len() as i64
+                } else {
+                    -(kids.len() as i64)
+                }),
+            );
         }
         lo.set_object(ids[i], d);
     }
     let top = children(None);
-    let visible: i64 = top.len() as i64 + top.iter().filter(|&&t| entries[t].level <= 1).map(|&t| children(Some(t)).len() as i64).sum::<i64>();
+    let visible: i64 = top.len() as i64
+        + top
+            .iter()
+            .filter(|&&t| entries[t].level <= 1)
+            .map(|&t| children(Some(t)).len() as i64)
+            .sum::<i64>();
     let mut r = Dictionary::new();
     r.set("Type", Object::Name(b"Outlines".to_vec()));
     if let (Some(&f), Some(&l)) = (top.first(), top.last()) {

@@ -25,13 +25,21 @@ impl Rgb {
         if h.len() != 6 || !h.is_ascii() {
             return None;
         }
-        let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok().map(|v| f32::from(v) / 255.0);
+        let c = |i: usize| {
+            u8::from_str_radix(&h[i..i + 2], 16)
+                .ok()
+                .map(|v| f32::from(v) / 255.0)
+        };
         Some(Rgb(c(0)?, c(2)?, c(4)?))
     }
 
     /// This colour mixed with white (`t` = share of white).
     pub fn tint(self, t: f32) -> Rgb {
-        Rgb(self.0 + (1.0 - self.0) * t, self.1 + (1.0 - self.1) * t, self.2 + (1.0 - self.2) * t)
+        Rgb(
+            self.0 + (1.0 - self.0) * t,
+            self.1 + (1.0 - self.1) * t,
+            self.2 + (1.0 - self.2) * t,
+        )
     }
 }
 
@@ -40,17 +48,47 @@ impl Rgb {
 pub enum LinkTarget {
     Uri(String),
     /// A heading (or, with no anchor, the start) of a document of the pack.
-    Doc { doc: String, anchor: Option<String> },
+    Doc {
+        doc: String,
+        anchor: Option<String>,
+    },
 }
 
 /// One positioned item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// A run of text in one face; `y` is the baseline.
-    Text { x: f32, y: f32, text: String, face: Face, size: f32, color: Rgb, width: f32 },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, color: Rgb },
-    Rect { x: f32, y: f32, w: f32, h: f32, color: Rgb },
-    Link { x: f32, y: f32, w: f32, h: f32, target: LinkTarget },
+    Text {
+        x: f32,
+        y: f32,
+        text: String,
+        face: Face,
+        size: f32,
+        color: Rgb,
+        width: f32,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgb,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgb,
+    },
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        target: LinkTarget,
+    },
 }
 
 /// A heading's place, for links and the outline.

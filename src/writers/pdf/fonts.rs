@@ -23,7 +23,13 @@ pub enum Face {
 }
 
 impl Face {
-    pub const ALL: [Face; 5] = [Face::Regular, Face::Bold, Face::Italic, Face::BoldItalic, Face::Mono];
+    pub const ALL: [Face; 5] = [
+        Face::Regular,
+        Face::Bold,
+        Face::Italic,
+        Face::BoldItalic,
+        Face::Mono,
+    ];
 
     /// The face with bold and/or italic added.
     pub fn with(self, bold: bool, italic: bool) -> Face {
@@ -64,7 +70,9 @@ impl Face {
             Face::Regular => include_bytes!("../../../assets/fonts/LiberationSans-Regular.ttf"),
             Face::Bold => include_bytes!("../../../assets/fonts/LiberationSans-Bold.ttf"),
             Face::Italic => include_bytes!("../../../assets/fonts/LiberationSans-Italic.ttf"),
-            Face::BoldItalic => include_bytes!("../../../assets/fonts/LiberationSans-BoldItalic.ttf"),
+            Face::BoldItalic => {
+                include_bytes!("../../../assets/fonts/LiberationSans-BoldItalic.ttf")
+            }
             Face::Mono => include_bytes!("../../../assets/fonts/LiberationMono-Regular.ttf"),
         }
     }
@@ -108,7 +116,14 @@ impl FontData {
             }
         }
         let kern = parse_kern(face.bytes());
-        Ok(FontData { parsed, units_per_em, ascender, descender, dense, kern })
+        Ok(FontData {
+            parsed,
+            units_per_em,
+            ascender,
+            descender,
+            dense,
+            kern,
+        })
     }
 
     /// Glyph id and advance (font units) of a character, `None` when the face lacks it.
@@ -118,7 +133,10 @@ impl FontData {
             let (gid, adv) = self.dense[cp];
             return (gid != 0).then_some((gid, adv));
         }
-        let gid = self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0)?;
+        let gid = self
+            .parsed
+            .lookup_glyph_index(c as u32)
+            .filter(|g| *g != 0)?;
         Some((gid, self.parsed.get_horizontal_advance(gid)))
     }
 
@@ -167,7 +185,10 @@ impl FontData {
                 let k = self.kern(p, gid);
                 if k != 0 {
                     // TJ adjustments move the next glyph left by n/1000 em.
-                    out.push((std::mem::take(&mut cur), -f32::from(k) * 1000.0 / self.units_per_em));
+                    out.push((
+                        std::mem::take(&mut cur),
+                        -f32::from(k) * 1000.0 / self.units_per_em,
+                    ));
                 }
             }
             cur.push(c);
@@ -205,7 +226,10 @@ static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
 pub fn fonts() -> Result<&'static Fonts, String> {
     FONTS
         .get_or_init(|| {
-            let faces = Face::ALL.iter().map(|f| FontData::load(*f)).collect::<Result<Vec<_>, _>>()?;
+            let faces = Face::ALL
+                .iter()
+                .map(|f| FontData::load(*f))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(Fonts { faces })
         })
         .as_ref()
@@ -216,9 +240,15 @@ pub fn fonts() -> Result<&'static Fonts, String> {
 /// carry one (alongside GPOS); a font without it simply is not kerned.
 fn parse_kern(font: &[u8]) -> HashMap<(u16, u16), i16> {
     let mut pairs = HashMap::new();
-    let be16 = |o: usize| -> Option<u16> { font.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]])) };
-    let be32 = |o: usize| -> Option<u32> { font.get(o..o + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])) };
-    let Some(num_tables) = be16(4) else { return pairs };
+    let be16 =
+        |o: usize| -> Option<u16> { font.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]])) };
+    let be32 = |o: usize| -> Option<u32> {
+        font.get(o..o + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let Some(num_tables) = be16(4) else {
+        return pairs;
+    };
     let mut kern_off = None;
     for i in 0..usize::from(num_tables) {
         let rec = 12 + 16 * i;
@@ -234,7 +264,9 @@ fn parse_kern(font: &[u8]) -> HashMap<(u16, u16), i16> {
     let n_sub = be16(base + 2).unwrap_or(0);
     let mut off = base + 4;
     for _ in 0..n_sub {
-        let (Some(len), Some(coverage)) = (be16(off + 2), be16(off + 4)) else { break };
+        let (Some(len), Some(coverage)) = (be16(off + 2), be16(off + 4)) else {
+            break;
+        };
         let format = coverage >> 8;
         let horizontal = coverage & 1 == 1;
         let cross_or_minimum = coverage & 0b110 != 0;

@@ -46,10 +46,24 @@ impl Geometry {
     /// Letter with 1in margins, A4 with 25mm: room for binding and hole punches.
     pub fn for_paper(paper: PaperSize) -> Geometry {
         match paper {
-            PaperSize::Letter => Geometry { width: 612.0, height: 792.0, left: 72.0, right: 72.0, top: 72.0, bottom: 72.0 },
+            PaperSize::Letter => Geometry {
+                width: 612.0,
+                height: 792.0,
+                left: 72.0,
+                right: 72.0,
+                top: 72.0,
+                bottom: 72.0,
+            },
             PaperSize::A4 => {
                 let m = 25.0 * 72.0 / 25.4;
-                Geometry { width: 595.28, height: 841.89, left: m, right: m, top: m, bottom: m }
+                Geometry {
+                    width: 595.28,
+                    height: 841.89,
+                    left: m,
+                    right: m,
+                    top: m,
+                    bottom: m,
+                }
             }
         }
     }
@@ -94,7 +108,12 @@ struct Word {
 
 impl Word {
     fn empty() -> Word {
-        Word { pieces: Vec::new(), width: 0.0, space: 0.0, hard_break: false }
+        Word {
+            pieces: Vec::new(),
+            width: 0.0,
+            space: 0.0,
+            hard_break: false,
+        }
     }
 }
 
@@ -226,7 +245,16 @@ impl<'f> Layouter<'f> {
 
     /// Wrap and set plain text (no Markdown) at the cursor.
     #[allow(clippy::too_many_arguments)]
-    pub fn text_block(&mut self, text: &str, face: Face, size: f32, color: Rgb, x: f32, w: f32, lh: f32) {
+    pub fn text_block(
+        &mut self,
+        text: &str,
+        face: Face,
+        size: f32,
+        color: Rgb,
+        x: f32,
+        w: f32,
+        lh: f32,
+    ) {
         let st = self.style(face, size, color);
         let words = self.words_from_spans(&[(text.to_string(), st)], false);
         let lines = self.break_words(words, w - SAFETY);
@@ -248,11 +276,18 @@ impl<'f> Layouter<'f> {
     }
 
     pub fn add_outline(&mut self, level: u8, title: &str, dest: Dest) {
-        self.outline.push(OutlineEntry { level, title: title.to_string(), dest });
+        self.outline.push(OutlineEntry {
+            level,
+            title: title.to_string(),
+            dest,
+        });
     }
 
     pub fn current_dest(&self) -> Dest {
-        Dest { page: self.page_index(), y: self.y }
+        Dest {
+            page: self.page_index(),
+            y: self.y,
+        }
     }
 
     // ----- documents -----
@@ -260,7 +295,8 @@ impl<'f> Layouter<'f> {
     /// Set one document, starting on a new page.
     pub fn document(&mut self, ctx: DocContext, blocks: &[Block]) {
         self.new_page();
-        self.anchors.insert((ctx.id.clone(), String::new()), self.current_dest());
+        self.anchors
+            .insert((ctx.id.clone(), String::new()), self.current_dest());
         self.doc = Some(ctx);
         self.title_done = false;
         self.footnotes.clear();
@@ -271,7 +307,14 @@ impl<'f> Layouter<'f> {
             let notes = std::mem::take(&mut self.footnotes);
             self.ensure(BODY_LH * 3.0);
             self.vspace(10.0);
-            self.push(Item::Line { x1: x, y1: self.y, x2: x + w / 3.0, y2: self.y, width: 0.5, color: Rgb::RULE });
+            self.push(Item::Line {
+                x1: x,
+                y1: self.y,
+                x2: x + w / 3.0,
+                y2: self.y,
+                width: 0.5,
+                color: Rgb::RULE,
+            });
             self.y += 6.0;
             for (label, blocks) in notes {
                 let mut inl = vec![Inline::Text(format!("[{label}] "))];
@@ -293,14 +336,22 @@ impl<'f> Layouter<'f> {
     }
 
     fn style(&self, face: Face, size: f32, color: Rgb) -> Style {
-        Style { face, size, color, link: None, strike: false }
+        Style {
+            face,
+            size,
+            color,
+            link: None,
+            strike: false,
+        }
     }
 
     fn blocks(&mut self, blocks: &[Block], x: f32, w: f32) {
         for (i, block) in blocks.iter().enumerate() {
             let rest = &blocks[i + 1..];
             match block {
-                Block::Heading { level, id, inlines } => self.heading(*level, id, inlines, x, w, rest),
+                Block::Heading { level, id, inlines } => {
+                    self.heading(*level, id, inlines, x, w, rest)
+                }
                 Block::Paragraph(inl) => {
                     let st = self.style(Face::Regular, BODY, self.text_color);
                     let after = self.para_after;
@@ -313,10 +364,19 @@ impl<'f> Layouter<'f> {
                 Block::Rule => {
                     self.ensure(16.0);
                     self.vspace(4.0);
-                    self.push(Item::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width: 0.6, color: Rgb::RULE });
+                    self.push(Item::Line {
+                        x1: x,
+                        y1: self.y,
+                        x2: x + w,
+                        y2: self.y,
+                        width: 0.6,
+                        color: Rgb::RULE,
+                    });
                     self.y += 12.0;
                 }
-                Block::FootnoteDef { label, blocks } => self.footnotes.push((label.clone(), blocks.clone())),
+                Block::FootnoteDef { label, blocks } => {
+                    self.footnotes.push((label.clone(), blocks.clone()))
+                }
             }
         }
     }
@@ -329,7 +389,9 @@ impl<'f> Layouter<'f> {
                 let (_, lh, before, after) = heading_metrics(*level);
                 before + lh + after + self.lead_height(&rest[1..])
             }
-            Some(Block::Paragraph(_)) | Some(Block::List { .. }) | Some(Block::FootnoteDef { .. }) => 2.0 * BODY_LH,
+            Some(Block::Paragraph(_))
+            | Some(Block::List { .. })
+            | Some(Block::FootnoteDef { .. }) => 2.0 * BODY_LH,
             Some(Block::Table { .. }) => 3.0 * TABLE_LH + 4.0 * CELL_PAD_Y,
             Some(Block::Code { .. }) => 3.0 * CODE_LH,
             Some(Block::Quote(inner)) => self.lead_height(inner).max(BODY_LH),
@@ -341,7 +403,11 @@ impl<'f> Layouter<'f> {
         let (size, lh, before, after) = heading_metrics(level);
         let is_title = level == 1 && !self.title_done;
         let color = if level == 2 { self.accent } else { Rgb::TEXT };
-        let face = if level >= 4 { Face::BoldItalic } else { Face::Bold };
+        let face = if level >= 4 {
+            Face::BoldItalic
+        } else {
+            Face::Bold
+        };
         let st = self.style(face, size, color);
         let lines = self.break_inlines(inlines, st, w);
         let kicker_h = if is_title { 16.0 } else { 0.0 };
@@ -353,10 +419,18 @@ impl<'f> Layouter<'f> {
         let dest = self.current_dest();
         let doc = self.doc_id();
         self.anchors.entry((doc, id.to_string())).or_insert(dest);
-        self.outline.push(OutlineEntry { level, title: plain_text(inlines).trim().to_string(), dest });
+        self.outline.push(OutlineEntry {
+            level,
+            title: plain_text(inlines).trim().to_string(),
+            dest,
+        });
         if is_title {
             self.title_done = true;
-            let kicker = self.doc.as_ref().map(|d| d.kicker.to_uppercase()).unwrap_or_default();
+            let kicker = self
+                .doc
+                .as_ref()
+                .map(|d| d.kicker.to_uppercase())
+                .unwrap_or_default();
             let kst = self.style(Face::Bold, 8.0, self.accent);
             let width = self.measure(&kicker, kst);
             let y = self.y + 9.0;
@@ -369,9 +443,20 @@ impl<'f> Layouter<'f> {
             self.y += lh;
         }
         if level <= 2 {
-            let (width, color) = if level == 1 { (1.5, self.accent) } else { (0.6, self.accent.tint(0.45)) };
+            let (width, color) = if level == 1 {
+                (1.5, self.accent)
+            } else {
+                (0.6, self.accent.tint(0.45))
+            };
             self.y += 2.0;
-            self.push(Item::Line { x1: x, y1: self.y, x2: x + w, y2: self.y, width, color });
+            self.push(Item::Line {
+                x1: x,
+                y1: self.y,
+                x2: x + w,
+                y2: self.y,
+                width,
+                color,
+            });
             self.y += rule_h - 2.0;
         }
         self.y += after;
@@ -442,7 +527,11 @@ impl<'f> Layouter<'f> {
             1 => "–",
             _ => "◦",
         };
-        let bullet = if bullet.chars().all(|c| self.fonts.get(Face::Regular).has(c)) { bullet } else { "•" };
+        let bullet = if bullet.chars().all(|c| self.fonts.get(Face::Regular).has(c)) {
+            bullet
+        } else {
+            "•"
+        };
         for (n, item) in items.iter().enumerate() {
             let text = match (item.task, start) {
                 (Some(true), _) => self.task_box(true),
@@ -450,8 +539,20 @@ impl<'f> Layouter<'f> {
                 (None, Some(s)) => format!("{}.", s + n as u64),
                 (None, None) => bullet.to_string(),
             };
-            let st = self.style(Face::Regular, BODY, if start.is_some() { Rgb::TEXT } else { self.accent });
-            self.marker = Some(Marker { x_right: x + LIST_INDENT - 5.0, text, style: st });
+            let st = self.style(
+                Face::Regular,
+                BODY,
+                if start.is_some() {
+                    Rgb::TEXT
+                } else {
+                    self.accent
+                },
+            );
+            self.marker = Some(Marker {
+                x_right: x + LIST_INDENT - 5.0,
+                text,
+                style: st,
+            });
             self.blocks(&item.blocks, x + LIST_INDENT, w - LIST_INDENT);
             self.marker = None;
         }
@@ -479,8 +580,16 @@ impl<'f> Layouter<'f> {
         let end = self.current_dest();
         let bar_x = x + 4.0;
         for p in start.page..=end.page {
-            let y1 = if p == start.page { start.y } else { self.geom.top };
-            let y2 = if p == end.page { end.y - self.para_after } else { self.geom.body_bottom() };
+            let y1 = if p == start.page {
+                start.y
+            } else {
+                self.geom.top
+            };
+            let y2 = if p == end.page {
+                end.y - self.para_after
+            } else {
+                self.geom.body_bottom()
+            };
             if y2 > y1 && p < self.pages.len() {
                 self.pages[p].items.push(Item::Line {
                     x1: bar_x,
@@ -509,7 +618,13 @@ impl<'f> Layouter<'f> {
         }
         self.ensure((lines.len().min(3) as f32) * CODE_LH + 2.0 * pad);
         self.vspace(2.0);
-        let mut seg_start = (self.page_index(), self.pages.get(self.page_index()).map_or(0, |p| p.items.len()), self.y);
+        let mut seg_start = (
+            self.page_index(),
+            self.pages
+                .get(self.page_index())
+                .map_or(0, |p| p.items.len()),
+            self.y,
+        );
         self.y += pad;
         for line in &lines {
             if CODE_LH > self.room() - pad {
@@ -531,14 +646,32 @@ impl<'f> Layouter<'f> {
     fn code_background(&mut self, (page, idx, y0): (usize, usize, f32), x: f32, w: f32, y1: f32) {
         if let Some(p) = self.pages.get_mut(page) {
             let idx = idx.min(p.items.len());
-            p.items.insert(idx, Item::Rect { x, y: y0, w, h: y1 - y0, color: Rgb::CODE_BG });
+            p.items.insert(
+                idx,
+                Item::Rect {
+                    x,
+                    y: y0,
+                    w,
+                    h: y1 - y0,
+                    color: Rgb::CODE_BG,
+                },
+            );
         }
     }
 
     // ----- tables -----
 
-    fn table(&mut self, aligns: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], x: f32, w: f32) {
-        let ncols = head.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    fn table(
+        &mut self,
+        aligns: &[Align],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        x: f32,
+        w: f32,
+    ) {
+        let ncols = head
+            .len()
+            .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
         if ncols == 0 {
             return;
         }
@@ -557,7 +690,8 @@ impl<'f> Layouter<'f> {
                 .collect()
         };
         let head_words = cell_words(self, head, hst);
-        let row_words: Vec<Vec<Vec<Word>>> = rows.iter().map(|r| cell_words(self, r, bst)).collect();
+        let row_words: Vec<Vec<Vec<Word>>> =
+            rows.iter().map(|r| cell_words(self, r, bst)).collect();
 
         // Column widths from content: natural (one-line) and minimum (longest word) widths.
         let cap = w * 0.3;
@@ -588,15 +722,25 @@ impl<'f> Layouter<'f> {
         let widths = column_widths(&nat, &min, w);
 
         let lay_row = |me: &Self, words: &[Vec<Word>]| -> Vec<Vec<Line>> {
-            words.iter().enumerate().map(|(c, wd)| me.break_words(wd.clone(), widths[c] - 2.0 * CELL_PAD_X - SAFETY)).collect()
+            words
+                .iter()
+                .enumerate()
+                .map(|(c, wd)| me.break_words(wd.clone(), widths[c] - 2.0 * CELL_PAD_X - SAFETY))
+                .collect()
         };
         let head_lines = lay_row(self, &head_words);
         let has_head = head.iter().any(|c| !c.is_empty());
-        let row_h = |lines: &[Vec<Line>]| lines.iter().map(|l| l.len()).max().unwrap_or(0).max(1) as f32 * TABLE_LH + 2.0 * CELL_PAD_Y;
+        let row_h = |lines: &[Vec<Line>]| {
+            lines.iter().map(|l| l.len()).max().unwrap_or(0).max(1) as f32 * TABLE_LH
+                + 2.0 * CELL_PAD_Y
+        };
         let head_h = if has_head { row_h(&head_lines) } else { 0.0 };
 
         self.vspace(2.0);
-        let first_h = row_words.first().map(|r| row_h(&lay_row(self, r))).unwrap_or(0.0);
+        let first_h = row_words
+            .first()
+            .map(|r| row_h(&lay_row(self, r)))
+            .unwrap_or(0.0);
         self.ensure(head_h + first_h);
         if has_head {
             self.table_row(&head_lines, &widths, aligns, x, hst, true);
@@ -604,7 +748,10 @@ impl<'f> Layouter<'f> {
         for words in &row_words {
             let mut lines = lay_row(self, words);
             let h = row_h(&lines);
-            if h > self.room() + 0.01 && !(self.at_top()) && head_h + h <= self.geom.body_bottom() - self.geom.top {
+            if h > self.room() + 0.01
+                && !(self.at_top())
+                && head_h + h <= self.geom.body_bottom() - self.geom.top
+            {
                 self.new_page();
                 if has_head {
                     self.table_row(&head_lines, &widths, aligns, x, hst, true);
@@ -612,13 +759,18 @@ impl<'f> Layouter<'f> {
             }
             // A row taller than a whole page is split line by line (it cannot be kept whole).
             loop {
-                let fit = (((self.room() - 2.0 * CELL_PAD_Y) / TABLE_LH).floor().max(1.0)) as usize;
+                let fit = (((self.room() - 2.0 * CELL_PAD_Y) / TABLE_LH)
+                    .floor()
+                    .max(1.0)) as usize;
                 let most = lines.iter().map(|l| l.len()).max().unwrap_or(0);
                 if most <= fit {
                     self.table_row(&lines, &widths, aligns, x, bst, false);
                     break;
                 }
-                let part: Vec<Vec<Line>> = lines.iter_mut().map(|l| l.drain(..fit.min(l.len())).collect()).collect();
+                let part: Vec<Vec<Line>> = lines
+                    .iter_mut()
+                    .map(|l| l.drain(..fit.min(l.len())).collect())
+                    .collect();
                 self.table_row(&part, &widths, aligns, x, bst, false);
                 self.new_page();
                 if has_head {
@@ -629,12 +781,26 @@ impl<'f> Layouter<'f> {
         self.y += self.para_after + 4.0;
     }
 
-    fn table_row(&mut self, cells: &[Vec<Line>], widths: &[f32], aligns: &[Align], x: f32, st: Style, header: bool) {
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Line>],
+        widths: &[f32],
+        aligns: &[Align],
+        x: f32,
+        st: Style,
+        header: bool,
+    ) {
         let n = cells.iter().map(|l| l.len()).max().unwrap_or(0).max(1);
         let h = n as f32 * TABLE_LH + 2.0 * CELL_PAD_Y;
         let total: f32 = widths.iter().sum();
         if header {
-            self.push(Item::Rect { x, y: self.y, w: total, h, color: self.accent.tint(0.88) });
+            self.push(Item::Rect {
+                x,
+                y: self.y,
+                w: total,
+                h,
+                color: self.accent.tint(0.88),
+            });
         }
         let mut cx = x;
         for (c, lines) in cells.iter().enumerate() {
@@ -643,14 +809,31 @@ impl<'f> Layouter<'f> {
             let mut y = self.y + CELL_PAD_Y;
             for line in lines {
                 let baseline = y + self.baseline_offset(st, TABLE_LH);
-                self.draw_line(line, cx + CELL_PAD_X, baseline, cw - 2.0 * CELL_PAD_X - SAFETY, align);
+                self.draw_line(
+                    line,
+                    cx + CELL_PAD_X,
+                    baseline,
+                    cw - 2.0 * CELL_PAD_X - SAFETY,
+                    align,
+                );
                 y += TABLE_LH;
             }
             cx += cw;
         }
-        let (rw, rc) = if header { (0.9, self.accent) } else { (0.4, Rgb::RULE) };
+        let (rw, rc) = if header {
+            (0.9, self.accent)
+        } else {
+            (0.4, Rgb::RULE)
+        };
         self.y += h;
-        self.push(Item::Line { x1: x, y1: self.y, x2: x + total, y2: self.y, width: rw, color: rc });
+        self.push(Item::Line {
+            x1: x,
+            y1: self.y,
+            x2: x + total,
+            y2: self.y,
+            width: rw,
+            color: rc,
+        });
     }
 
     // ----- inline text -----
@@ -666,7 +849,14 @@ impl<'f> Layouter<'f> {
         for inline in inlines {
             match inline {
                 Inline::Text(t) => out.push((t.clone(), st)),
-                Inline::Code(t) => out.push((t.clone(), Style { face: Face::Mono, size: st.size * 0.92, ..st })),
+                Inline::Code(t) => out.push((
+                    t.clone(),
+                    Style {
+                        face: Face::Mono,
+                        size: st.size * 0.92,
+                        ..st
+                    },
+                )),
                 Inline::Emph(c) => {
                     let face = st.face.with(st.face.is_bold(), !st.face.is_italic());
                     self.push_spans(c, Style { face, ..st }, out);
@@ -682,7 +872,11 @@ impl<'f> Layouter<'f> {
                         self.links.push(t);
                         self.links.len() - 1
                     });
-                    let color = if link.is_some() { self.link_color() } else { st.color };
+                    let color = if link.is_some() {
+                        self.link_color()
+                    } else {
+                        st.color
+                    };
                     self.push_spans(children, Style { link, color, ..st }, out);
                 }
                 Inline::FootnoteRef(l) => out.push((format!("[{l}]"), st)),
@@ -694,7 +888,11 @@ impl<'f> Layouter<'f> {
 
     fn link_color(&self) -> Rgb {
         // The accent is contrast-checked against white by the render stage; darken it a little for body text.
-        Rgb(self.accent.0 * 0.85, self.accent.1 * 0.85, self.accent.2 * 0.85)
+        Rgb(
+            self.accent.0 * 0.85,
+            self.accent.1 * 0.85,
+            self.accent.2 * 0.85,
+        )
     }
 
     fn link_target(&self, dest: &str) -> Option<LinkTarget> {
@@ -703,10 +901,16 @@ impl<'f> Layouter<'f> {
             return None;
         }
         if let Some(anchor) = dest.strip_prefix('#') {
-            return Some(LinkTarget::Doc { doc: self.doc_id(), anchor: Some(anchor.to_string()) });
+            return Some(LinkTarget::Doc {
+                doc: self.doc_id(),
+                anchor: Some(anchor.to_string()),
+            });
         }
         if let Some((doc, anchor)) = doc_link_target(dest) {
-            return Some(LinkTarget::Doc { doc: doc.to_string(), anchor: anchor.map(str::to_string) });
+            return Some(LinkTarget::Doc {
+                doc: doc.to_string(),
+                anchor: anchor.map(str::to_string),
+            });
         }
         Some(LinkTarget::Uri(dest.to_string()))
     }
@@ -752,7 +956,11 @@ impl<'f> Layouter<'f> {
                     }
                     match cur.pieces.last_mut() {
                         Some(p) if p.style == *st => p.text.push(ch),
-                        _ => cur.pieces.push(Piece { text: ch.to_string(), style: *st, width: 0.0 }),
+                        _ => cur.pieces.push(Piece {
+                            text: ch.to_string(),
+                            style: *st,
+                            width: 0.0,
+                        }),
                     }
                 }
             }
@@ -950,12 +1158,25 @@ impl<'f> Layouter<'f> {
             }
             if strike {
                 let y = baseline - st.size * 0.3;
-                self.push(Item::Line { x1: x0, y1: y, x2: x1, y2: y, width: st.size * 0.06, color: st.color });
+                self.push(Item::Line {
+                    x1: x0,
+                    y1: y,
+                    x2: x1,
+                    y2: y,
+                    width: st.size * 0.06,
+                    color: st.color,
+                });
             }
         }
         for (l, x0, x1, size) in link_spans {
             if let Some(target) = self.links.get(l).cloned() {
-                self.push(Item::Link { x: x0, y: baseline - size * 0.95, w: x1 - x0, h: size * 1.25, target });
+                self.push(Item::Link {
+                    x: x0,
+                    y: baseline - size * 0.95,
+                    w: x1 - x0,
+                    h: size * 1.25,
+                    target,
+                });
             }
         }
     }
@@ -964,7 +1185,15 @@ impl<'f> Layouter<'f> {
         if text.is_empty() {
             return;
         }
-        self.push(Item::Text { x, y, text, face: st.face, size: st.size, color: st.color, width });
+        self.push(Item::Text {
+            x,
+            y,
+            text,
+            face: st.face,
+            size: st.size,
+            color: st.color,
+            width,
+        });
     }
 }
 
@@ -982,7 +1211,11 @@ fn push_span(spans: &mut Vec<(usize, f32, f32, f32)>, link: usize, x0: f32, x1: 
 fn split_at_char(word: &Word, chars: &[(usize, usize, char, f32)], cut: usize) -> (Word, Word) {
     let (cp, cb) = (chars[cut].0, chars[cut].1);
     let mut head = Word::empty();
-    let mut tail = Word { space: word.space, hard_break: word.hard_break, ..Word::empty() };
+    let mut tail = Word {
+        space: word.space,
+        hard_break: word.hard_break,
+        ..Word::empty()
+    };
     for (pi, p) in word.pieces.iter().enumerate() {
         if pi < cp {
             head.pieces.push(p.clone());
@@ -990,9 +1223,17 @@ fn split_at_char(word: &Word, chars: &[(usize, usize, char, f32)], cut: usize) -
             tail.pieces.push(p.clone());
         } else {
             if cb > 0 {
-                head.pieces.push(Piece { text: p.text[..cb].to_string(), style: p.style, width: 0.0 });
+                head.pieces.push(Piece {
+                    text: p.text[..cb].to_string(),
+                    style: p.style,
+                    width: 0.0,
+                });
             }
-            tail.pieces.push(Piece { text: p.text[cb..].to_string(), style: p.style, width: 0.0 });
+            tail.pieces.push(Piece {
+                text: p.text[cb..].to_string(),
+                style: p.style,
+                width: 0.0,
+            });
         }
     }
     (head, tail)
@@ -1018,7 +1259,10 @@ pub(crate) fn column_widths(nat: &[f32], min: &[f32], w: f32) -> Vec<f32> {
     let n = nat.len();
     let sum_nat: f32 = nat.iter().sum();
     if sum_nat <= w {
-        return nat.iter().map(|v| v + (w - sum_nat) * v / sum_nat.max(0.001)).collect();
+        return nat
+            .iter()
+            .map(|v| v + (w - sum_nat) * v / sum_nat.max(0.001))
+            .collect();
     }
     let mut fixed = vec![false; n];
     loop {

@@ -46,7 +46,10 @@ const DEFAULT_ACCENT: Rgb = Rgb(0.12, 0.31, 0.47);
 
 fn accent(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Rgb {
     Rgb::from_hex(&pack.accent_color).unwrap_or_else(|| {
-        warnings.insert(format!("accent colour {:?} is not #rrggbb; using the default", pack.accent_color));
+        warnings.insert(format!(
+            "accent colour {:?} is not #rrggbb; using the default",
+            pack.accent_color
+        ));
         DEFAULT_ACCENT
     })
 }
@@ -85,9 +88,23 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<PdfOutput, 
         keywords: doc.meta.practices.clone(),
         date: doc.meta.effective_date.clone(),
     };
-    let input = PdfInput { fonts, geom, pages: &lay.pages, links: &links, outline: &lay.outline, named: &named, meta: &meta };
-    let bytes = backend::write(&input).map_err(|reason| PdfError::Write { what: doc.meta.id.clone(), reason })?;
-    Ok(PdfOutput { bytes, warnings: warnings.into_iter().collect() })
+    let input = PdfInput {
+        fonts,
+        geom,
+        pages: &lay.pages,
+        links: &links,
+        outline: &lay.outline,
+        named: &named,
+        meta: &meta,
+    };
+    let bytes = backend::write(&input).map_err(|reason| PdfError::Write {
+        what: doc.meta.id.clone(),
+        reason,
+    })?;
+    Ok(PdfOutput {
+        bytes,
+        warnings: warnings.into_iter().collect(),
+    })
 }
 
 /// Every document in one PDF (pack order), with a cover page, a linked table
@@ -109,7 +126,10 @@ pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput,
     for doc in docs {
         let blocks = blocks::parse(&doc.markdown);
         lay.document(doc_context(&doc.meta, pack), &blocks);
-        let start = lay.anchors.get(&(doc.meta.id.clone(), String::new())).map_or(0, |d| d.page);
+        let start = lay
+            .anchors
+            .get(&(doc.meta.id.clone(), String::new()))
+            .map_or(0, |d| d.page);
         first_pages.push(start);
         titles.push((start, doc.meta.title.clone(), Some(&doc.meta)));
     }
@@ -154,30 +174,58 @@ pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput,
         if i < toc_last {
             furniture(&mut lay, i, total, pack, "Contents", None);
         } else {
-            let (_, title, meta) = titles.iter().rev().find(|(p, _, _)| *p <= i).cloned().unwrap_or((0, String::new(), None));
+            let (_, title, meta) = titles
+                .iter()
+                .rev()
+                .find(|(p, _, _)| *p <= i)
+                .cloned()
+                .unwrap_or((0, String::new(), None));
             furniture(&mut lay, i, total, pack, &title, meta);
         }
     }
     let links = resolve_links(&lay, pack, None, &mut warnings);
     missing_glyph_warnings(&lay, &mut warnings);
-    let mut keywords: Vec<String> = docs.iter().flat_map(|d| d.meta.practices.iter().cloned()).collect();
+    let mut keywords: Vec<String> = docs
+        .iter()
+        .flat_map(|d| d.meta.practices.iter().cloned())
+        .collect();
     keywords.sort();
     keywords.dedup();
     let meta = Meta {
         title: format!("{} — Cybersecurity Policy Pack", pack.organization),
         author: pack.organization.clone(),
-        subject: format!("HHS 405(d) HICP cybersecurity policies, plans and procedures of {}", pack.organization),
+        subject: format!(
+            "HHS 405(d) HICP cybersecurity policies, plans and procedures of {}",
+            pack.organization
+        ),
         keywords,
         date: pack.effective_date.clone(),
     };
     let named = BTreeMap::new();
-    let input = PdfInput { fonts, geom, pages: &lay.pages, links: &links, outline: &lay.outline, named: &named, meta: &meta };
-    let bytes = backend::write(&input).map_err(|reason| PdfError::Write { what: "the binder".into(), reason })?;
-    Ok(PdfOutput { bytes, warnings: warnings.into_iter().collect() })
+    let input = PdfInput {
+        fonts,
+        geom,
+        pages: &lay.pages,
+        links: &links,
+        outline: &lay.outline,
+        named: &named,
+        meta: &meta,
+    };
+    let bytes = backend::write(&input).map_err(|reason| PdfError::Write {
+        what: "the binder".into(),
+        reason,
+    })?;
+    Ok(PdfOutput {
+        bytes,
+        warnings: warnings.into_iter().collect(),
+    })
 }
 
 fn doc_context(meta: &DocMeta, pack: &PackInfo) -> DocContext {
-    DocContext { id: meta.id.clone(), kicker: format!("{}  ·  {}", pack.organization, meta.kind.label()) }
+    DocContext {
+        id: meta.id.clone(),
+        kicker: format!("{}  ·  {}", pack.organization, meta.kind.label()),
+    }
 }
 
 /// A table-of-contents line waiting for its page number.
@@ -194,11 +242,33 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize) {
     lay.new_page();
     lay.check_glyphs("the binder cover", &pack.organization, Face::Bold);
     lay.check_glyphs("the binder cover", &pack.status_line, Face::Regular);
-    lay.push_item(Item::Rect { x, y: g.top, w, h: 6.0, color: accent });
+    lay.push_item(Item::Rect {
+        x,
+        y: g.top,
+        w,
+        h: 6.0,
+        color: accent,
+    });
     lay.set_y(g.top + 90.0);
-    lay.text_block(&pack.organization.to_uppercase(), Face::Bold, 12.0, accent, x, w, 16.0);
+    lay.text_block(
+        &pack.organization.to_uppercase(),
+        Face::Bold,
+        12.0,
+        accent,
+        x,
+        w,
+        16.0,
+    );
     lay.set_y(lay.y() + 10.0);
-    lay.text_block("Cybersecurity Policy Pack", Face::Bold, 30.0, Rgb::TEXT, x, w, 36.0);
+    lay.text_block(
+        "Cybersecurity Policy Pack",
+        Face::Bold,
+        30.0,
+        Rgb::TEXT,
+        x,
+        w,
+        36.0,
+    );
     lay.set_y(lay.y() + 6.0);
     let sub = format!(
         "Policies, plans and procedures under the HHS 405(d) Health Industry Cybersecurity Practices (HICP), for a {} organization",
@@ -206,7 +276,14 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize) {
     );
     lay.text_block(&sub, Face::Regular, 12.5, Rgb::MUTED, x, w * 0.85, 17.0);
     lay.set_y(lay.y() + 18.0);
-    lay.push_item(Item::Line { x1: x, y1: lay.y(), x2: x + w, y2: lay.y(), width: 1.5, color: accent });
+    lay.push_item(Item::Line {
+        x1: x,
+        y1: lay.y(),
+        x2: x + w,
+        y2: lay.y(),
+        width: 1.5,
+        color: accent,
+    });
     lay.set_y(lay.y() + 26.0);
     let facts = [
         ("Version", pack.version.clone()),
@@ -218,10 +295,14 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize) {
     let label_w = 110.0;
     for (label, value) in facts {
         let y0 = lay.y();
-        lay.text_block(label, Face::Bold, 10.0, Rgb::MUTED, x, label_w, 15.0);
+        lay.text_block(label, Face::Bold, 10.5, Rgb::MUTED, x, label_w, 15.0);
         let after_label = lay.y();
         lay.set_y(y0);
-        let (face, color) = if label == "Status" && !pack.approved { (Face::Bold, Rgb::DRAFT) } else { (Face::Regular, Rgb::TEXT) };
+        let (face, color) = if label == "Status" && !pack.approved {
+            (Face::Bold, Rgb::DRAFT)
+        } else {
+            (Face::Regular, Rgb::TEXT)
+        };
         lay.text_block(&value, face, 10.5, color, x + label_w, w - label_w, 15.0);
         let y = lay.y().max(after_label) + 6.0;
         lay.set_y(y);
@@ -241,7 +322,14 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
     lay.add_outline(1, "Contents", lay.current_dest());
     lay.text_block("Contents", Face::Bold, 20.0, Rgb::TEXT, x, w, 24.0);
     lay.set_y(lay.y() + 2.0);
-    lay.push_item(Item::Line { x1: x, y1: lay.y(), x2: x + w, y2: lay.y(), width: 1.5, color: accent });
+    lay.push_item(Item::Line {
+        x1: x,
+        y1: lay.y(),
+        x2: x + w,
+        y2: lay.y(),
+        width: 1.5,
+        color: accent,
+    });
     lay.set_y(lay.y() + 16.0);
     let mut entries = Vec::with_capacity(docs.len());
     let mut last_kind = None;
@@ -256,7 +344,15 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
             last_kind = Some(doc.meta.kind);
             let label = doc.meta.kind.plural().to_uppercase();
             let lw = lay.width_of(&label, Face::Bold, 8.5);
-            lay.push_item(Item::Text { x, y: lay.y() + 10.0, text: label, face: Face::Bold, size: 8.5, color: accent, width: lw });
+            lay.push_item(Item::Text {
+                x,
+                y: lay.y() + 10.0,
+                text: label,
+                face: Face::Bold,
+                size: 8.5,
+                color: accent,
+                width: lw,
+            });
             lay.set_y(lay.y() + 18.0);
         }
         if lay.y() + lh > g.body_bottom() {
@@ -269,16 +365,31 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
         let title = fit_text(lay, &doc.meta.title, Face::Regular, size, max_title);
         let tw = lay.width_of(&title, Face::Regular, size);
         let baseline = lay.y() + 12.0;
-        lay.push_item(Item::Text { x, y: baseline, text: title, face: Face::Regular, size, color: Rgb::TEXT, width: tw });
+        lay.push_item(Item::Text {
+            x,
+            y: baseline,
+            text: title,
+            face: Face::Regular,
+            size,
+            color: Rgb::TEXT,
+            width: tw,
+        });
         let page = lay.pages.len() - 1;
         lay.push_item(Item::Link {
             x,
             y: lay.y(),
             w,
             h: lh,
-            target: LinkTarget::Doc { doc: doc.meta.id.clone(), anchor: None },
+            target: LinkTarget::Doc {
+                doc: doc.meta.id.clone(),
+                anchor: None,
+            },
         });
-        entries.push(TocEntry { page, baseline, title_end: x + tw });
+        entries.push(TocEntry {
+            page,
+            baseline,
+            title_end: x + tw,
+        });
         lay.set_y(lay.y() + lh);
     }
     entries
@@ -301,7 +412,14 @@ fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> 
 }
 
 /// Running header (short name — title) and footer (id, version, status, page X of Y).
-fn furniture(lay: &mut Layouter<'_>, page: usize, total: usize, pack: &PackInfo, title: &str, meta: Option<&DocMeta>) {
+fn furniture(
+    lay: &mut Layouter<'_>,
+    page: usize,
+    total: usize,
+    pack: &PackInfo,
+    title: &str,
+    meta: Option<&DocMeta>,
+) {
     let g = lay.geom;
     let accent = lay.accent();
     let size = 8.0;
@@ -310,30 +428,102 @@ fn furniture(lay: &mut Layouter<'_>, page: usize, total: usize, pack: &PackInfo,
     let hy = g.top - 20.0;
     let left = pack.short_name.clone();
     let lw = lay.width_of(&left, Face::Bold, size);
-    let right = fit_text(lay, title, Face::Regular, size, g.content_width() - lw - 24.0);
+    let right = fit_text(
+        lay,
+        title,
+        Face::Regular,
+        size,
+        g.content_width() - lw - 24.0,
+    );
     let rw = lay.width_of(&right, Face::Regular, size);
-    items.push(Item::Text { x: g.left, y: hy, text: left, face: Face::Bold, size, color: accent, width: lw });
-    items.push(Item::Text { x: g.width - g.right - rw, y: hy, text: right, face: Face::Regular, size, color: Rgb::MUTED, width: rw });
-    items.push(Item::Line { x1: g.left, y1: hy + 6.0, x2: g.width - g.right, y2: hy + 6.0, width: 0.5, color: Rgb::RULE });
+    items.push(Item::Text {
+        x: g.left,
+        y: hy,
+        text: left,
+        face: Face::Bold,
+        size,
+        color: accent,
+        width: lw,
+    });
+    items.push(Item::Text {
+        x: g.width - g.right - rw,
+        y: hy,
+        text: right,
+        face: Face::Regular,
+        size,
+        color: Rgb::MUTED,
+        width: rw,
+    });
+    items.push(Item::Line {
+        x1: g.left,
+        y1: hy + 6.0,
+        x2: g.width - g.right,
+        y2: hy + 6.0,
+        width: 0.5,
+        color: Rgb::RULE,
+    });
     // Footer.
     let fy = g.body_bottom() + 30.0;
-    items.push(Item::Line { x1: g.left, y1: fy - 12.0, x2: g.width - g.right, y2: fy - 12.0, width: 0.5, color: Rgb::RULE });
+    items.push(Item::Line {
+        x1: g.left,
+        y1: fy - 12.0,
+        x2: g.width - g.right,
+        y2: fy - 12.0,
+        width: 0.5,
+        color: Rgb::RULE,
+    });
     let (id, version, status) = match meta {
         Some(m) => (m.id.clone(), m.version.clone(), m.status_label.clone()),
-        None => (pack.slug.clone(), pack.version.clone(), if pack.approved { "Approved".into() } else { "DRAFT".into() }),
+        None => (
+            pack.slug.clone(),
+            pack.version.clone(),
+            if pack.approved {
+                "Approved".into()
+            } else {
+                "DRAFT".into()
+            },
+        ),
     };
     let mut x = g.left;
     for (text, face, color) in [
-        (format!("{id}  ·  Version {version}  ·  "), Face::Regular, Rgb::MUTED),
-        (status.clone(), Face::Bold, if status.eq_ignore_ascii_case("draft") { Rgb::DRAFT } else { Rgb::MUTED }),
+        (
+            format!("{id}  ·  Version {version}  ·  "),
+            Face::Regular,
+            Rgb::MUTED,
+        ),
+        (
+            status.clone(),
+            Face::Bold,
+            if status.eq_ignore_ascii_case("draft") {
+                Rgb::DRAFT
+            } else {
+                Rgb::MUTED
+            },
+        ),
     ] {
         let w = lay.width_of(&text, face, size);
-        items.push(Item::Text { x, y: fy, text, face, size, color, width: w });
+        items.push(Item::Text {
+            x,
+            y: fy,
+            text,
+            face,
+            size,
+            color,
+            width: w,
+        });
         x += w;
     }
     let num = format!("Page {} of {}", page + 1, total);
     let nw = lay.width_of(&num, Face::Regular, size);
-    items.push(Item::Text { x: g.width - g.right - nw, y: fy, text: num, face: Face::Regular, size, color: Rgb::MUTED, width: nw });
+    items.push(Item::Text {
+        x: g.width - g.right - nw,
+        y: fy,
+        text: num,
+        face: Face::Regular,
+        size,
+        color: Rgb::MUTED,
+        width: nw,
+    });
     if let Some(p) = lay.pages.get_mut(page) {
         p.items.extend(items);
     }
@@ -341,11 +531,18 @@ fn furniture(lay: &mut Layouter<'_>, page: usize, total: usize, pack: &PackInfo,
 
 /// Turn link items into annotations with pages known. `single` is the id of
 /// the document when writing one document's own PDF.
-fn resolve_links(lay: &Layouter<'_>, pack: &PackInfo, single: Option<&str>, warnings: &mut BTreeSet<String>) -> Vec<LinkOut> {
+fn resolve_links(
+    lay: &Layouter<'_>,
+    pack: &PackInfo,
+    single: Option<&str>,
+    warnings: &mut BTreeSet<String>,
+) -> Vec<LinkOut> {
     let mut out = Vec::new();
     for (pi, page) in lay.pages.iter().enumerate() {
         for item in &page.items {
-            let Item::Link { x, y, w, h, target } = item else { continue };
+            let Item::Link { x, y, w, h, target } = item else {
+                continue;
+            };
             let action = match target {
                 LinkTarget::Uri(u) => Some(Action::Uri(u.clone())),
                 LinkTarget::Doc { doc, anchor } => {
@@ -355,21 +552,35 @@ fn resolve_links(lay: &Layouter<'_>, pack: &PackInfo, single: Option<&str>, warn
                     if let Some(dest) = lay.anchors.get(&key) {
                         Some(Action::GoTo(*dest))
                     } else if !here && known_doc {
-                        Some(Action::File { file: format!("{doc}.pdf"), dest: anchor.clone() })
+                        Some(Action::File {
+                            file: format!("{doc}.pdf"),
+                            dest: anchor.clone(),
+                        })
                     } else {
                         let from = single.unwrap_or("the binder");
                         let what = match anchor {
                             Some(a) => format!("{doc}.md#{a}"),
                             None => format!("{doc}.md"),
                         };
-                        warnings.insert(format!("{from}: link to {what} has no target; it is not clickable"));
+                        warnings.insert(format!(
+                            "{from}: link to {what} has no target; it is not clickable"
+                        ));
                         // In the binder a missing anchor still reaches its document.
-                        lay.anchors.get(&(doc.clone(), String::new())).map(|d| Action::GoTo(*d))
+                        lay.anchors
+                            .get(&(doc.clone(), String::new()))
+                            .map(|d| Action::GoTo(*d))
                     }
                 }
             };
             if let Some(action) = action {
-                out.push(LinkOut { page: pi, x: *x, y: *y, w: *w, h: *h, action });
+                out.push(LinkOut {
+                    page: pi,
+                    x: *x,
+                    y: *y,
+                    w: *w,
+                    h: *h,
+                    action,
+                });
             }
         }
     }
@@ -378,8 +589,15 @@ fn resolve_links(lay: &Layouter<'_>, pack: &PackInfo, single: Option<&str>, warn
 
 fn missing_glyph_warnings(lay: &Layouter<'_>, warnings: &mut BTreeSet<String>) {
     for (doc, chars) in &lay.missing {
-        let list: Vec<String> = chars.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
-        let doc = if doc.is_empty() { "page furniture" } else { doc };
+        let list: Vec<String> = chars
+            .iter()
+            .map(|c| format!("{c} (U+{:04X})", *c as u32))
+            .collect();
+        let doc = if doc.is_empty() {
+            "page furniture"
+        } else {
+            doc
+        };
         warnings.insert(format!(
             "{doc}: the bundled PDF fonts have no glyph for {}; these characters show as empty boxes in the PDF",
             list.join(", ")

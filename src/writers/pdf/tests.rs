@@ -10,12 +10,20 @@ fn lay_out(md: &str, paper: PaperSize) -> (Geometry, Vec<Page>, Layouter<'static
     let f = fonts().expect("fonts");
     let geom = Geometry::for_paper(paper);
     let mut lay = Layouter::new(f, geom, super::DEFAULT_ACCENT);
-    lay.document(DocContext { id: "doc".into(), kicker: "Org · Policy".into() }, &parse(md));
+    lay.document(
+        DocContext {
+            id: "doc".into(),
+            kicker: "Org · Policy".into(),
+        },
+        &parse(md),
+    );
     (geom, lay.pages.clone(), lay)
 }
 
 fn hostile_markdown() -> String {
-    let mut md = String::from("# A title that is rather long and goes on to wrap over more than one line of the page width\n\n");
+    let mut md = String::from(
+        "# A title that is rather long and goes on to wrap over more than one line of the page width\n\n",
+    );
     md.push_str("| A | B | C | D | E | F |\n|---|---|---|---|---|---|\n");
     for i in 0..60 {
         md.push_str(&format!(
@@ -24,9 +32,16 @@ fn hostile_markdown() -> String {
     }
     md.push_str("\n## Section\n\n");
     for i in 0..40 {
-        md.push_str(&format!("Paragraph {i} with https://example.org/{}/end and text.\n\n", "segment/".repeat(30)));
-        md.push_str(&"- item with Unbreakable".repeat(1));
-        md.push_str(&format!("{}\n  - nested `code {}`\n\n", "X".repeat(200), "y".repeat(150)));
+        md.push_str(&format!(
+            "Paragraph {i} with https://example.org/{}/end and text.\n\n",
+            "segment/".repeat(30)
+        ));
+        md.push_str("- item with Unbreakable");
+        md.push_str(&format!(
+            "{}\n  - nested `code {}`\n\n",
+            "X".repeat(200),
+            "y".repeat(150)
+        ));
     }
     md.push_str("```\n");
     md.push_str(&"code line that is very long and has no breaks ".repeat(10));
@@ -43,12 +58,33 @@ fn nothing_is_set_outside_the_margins() {
         assert!(pages.len() > 3);
         for (pi, page) in pages.iter().enumerate() {
             for item in &page.items {
-                if let Item::Text { x, y, width, text, size, .. } = item {
+                if let Item::Text {
+                    x,
+                    y,
+                    width,
+                    text,
+                    size,
+                    ..
+                } = item
+                {
                     let right = g.width - g.right;
-                    assert!(*x >= g.left - 0.01, "page {pi}: {text:?} starts at {x} left of the margin");
-                    assert!(x + width <= right + 0.01, "page {pi}: {text:?} ends at {} past {right}", x + width);
-                    assert!(*y - 0.91 * size >= g.top - 0.01, "page {pi}: {text:?} above the top margin");
-                    assert!(*y <= g.height - g.bottom + 0.01, "page {pi}: {text:?} below the bottom margin at {y}");
+                    assert!(
+                        *x >= g.left - 0.01,
+                        "page {pi}: {text:?} starts at {x} left of the margin"
+                    );
+                    assert!(
+                        x + width <= right + 0.01,
+                        "page {pi}: {text:?} ends at {} past {right}",
+                        x + width
+                    );
+                    assert!(
+                        *y - 0.91 * size >= g.top - 0.01,
+                        "page {pi}: {text:?} above the top margin"
+                    );
+                    assert!(
+                        *y <= g.height - g.bottom + 0.01,
+                        "page {pi}: {text:?} below the bottom margin at {y}"
+                    );
                 }
             }
         }
@@ -75,7 +111,10 @@ fn no_single_widow_or_orphan_lines() {
     let mut md = String::from("# T\n\n");
     for i in 0..80 {
         let words = 40 + (i * 7) % 50;
-        md.push_str(&format!("P{i} {}\n\n", "lorem ipsum dolor ".repeat(words / 3)));
+        md.push_str(&format!(
+            "P{i} {}\n\n",
+            "lorem ipsum dolor ".repeat(words / 3)
+        ));
     }
     let (_, pages, _) = lay_out(&md, PaperSize::Letter);
     // Every page break inside a paragraph leaves >= 2 lines on each side: the
@@ -93,12 +132,19 @@ fn no_single_widow_or_orphan_lines() {
         // A lone first line is only allowed when it is the whole paragraph's
         // last line, which the rule forbids: it must not happen.
         let first_is_start = page.items.iter().any(|i| matches!(i, Item::Text { text, y, .. } if text.starts_with('P') && (*y - b[0]).abs() < 0.01));
-        assert!(!(lone_top && !first_is_start), "page {pi} starts with a widow line");
+        assert!(
+            !lone_top || first_is_start,
+            "page {pi} starts with a widow line"
+        );
         let last_is_start = pages[pi - 1]
             .items
             .iter()
             .any(|i| matches!(i, Item::Text { text, y, .. } if text.starts_with('P') && (*y - prev[n - 1]).abs() < 0.01));
-        assert!(!(lone_bottom && last_is_start), "page {} ends with an orphan line", pi - 1);
+        assert!(
+            !(lone_bottom && last_is_start),
+            "page {} ends with an orphan line",
+            pi - 1
+        );
     }
 }
 
@@ -106,7 +152,10 @@ fn no_single_widow_or_orphan_lines() {
 fn headings_are_never_last_on_a_page() {
     let mut md = String::from("# T\n\n");
     for i in 0..60 {
-        md.push_str(&format!("## Heading {i}\n\n{}\n\n", "text ".repeat(20 + (i * 13) % 90)));
+        md.push_str(&format!(
+            "## Heading {i}\n\n{}\n\n",
+            "text ".repeat(20 + (i * 13) % 90)
+        ));
     }
     let (g, pages, _) = lay_out(&md, PaperSize::Letter);
     for (pi, page) in pages.iter().enumerate() {
@@ -114,13 +163,23 @@ fn headings_are_never_last_on_a_page() {
             .items
             .iter()
             .filter_map(|i| match i {
-                Item::Text { y, text, face: Face::Bold, size, .. } if *size > 12.0 && text.starts_with("Heading") => Some(*y),
+                Item::Text {
+                    y,
+                    text,
+                    face: Face::Bold,
+                    size,
+                    ..
+                } if *size > 12.0 && text.starts_with("Heading") => Some(*y),
                 _ => None,
             })
             .fold(None, |a: Option<f32>, y| Some(a.map_or(y, |a| a.max(y))));
         if let Some(hy) = last_heading {
             let body_after = baselines(page).iter().filter(|y| **y > hy).count();
-            assert!(body_after >= 2, "page {pi}: heading at {hy} has {body_after} lines after it (bottom {})", g.body_bottom());
+            assert!(
+                body_after >= 2,
+                "page {pi}: heading at {hy} has {body_after} lines after it (bottom {})",
+                g.body_bottom()
+            );
         }
     }
 }
@@ -134,7 +193,10 @@ fn table_header_repeats_on_each_page() {
     let (_, pages, _) = lay_out(&md, PaperSize::Letter);
     assert!(pages.len() >= 3);
     for (pi, page) in pages.iter().enumerate() {
-        let has = page.items.iter().any(|i| matches!(i, Item::Text { text, .. } if text == "Column one"));
+        let has = page
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::Text { text, .. } if text == "Column one"));
         assert!(has, "page {pi} lacks the repeated header row");
     }
 }
@@ -154,12 +216,21 @@ fn links_resolve_to_targets() {
     assert_eq!(
         targets,
         vec![
-            &LinkTarget::Doc { doc: "doc".into(), anchor: Some("scope".into()) },
-            &LinkTarget::Doc { doc: "other".into(), anchor: Some("x".into()) },
+            &LinkTarget::Doc {
+                doc: "doc".into(),
+                anchor: Some("scope".into())
+            },
+            &LinkTarget::Doc {
+                doc: "other".into(),
+                anchor: Some("x".into())
+            },
             &LinkTarget::Uri("https://example.org".into()),
         ]
     );
-    assert!(lay.anchors.contains_key(&("doc".to_string(), "scope".to_string())));
+    assert!(
+        lay.anchors
+            .contains_key(&("doc".to_string(), "scope".to_string()))
+    );
 }
 
 #[test]
