@@ -593,6 +593,9 @@ pub struct WriteStats {
 /// hard-linked from the previous pack, so their modification times stay as
 /// they were; a rebuild where nothing changed touches nothing at all.
 pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> Result<WriteStats, BuildError> {
+    std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
+    let _lock = lock_pack(out_dir, slug)?;
+    recover(out_dir, slug);
     let target = out_dir.join(slug);
     let manifest_bytes = manifest_json(&pack.manifest);
     // Nothing changed: leave every file (and its modification time) alone.
@@ -663,20 +666,101 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    let old = out_dir.join(format!(".{slug}.old-{}", std::process::id()));
-    if target.exists() {
-        std::fs::rename(&target, &old).map_err(write_err(&target))?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, &target) {
-        // Put the previous pack back.
-        let _ = std::fs::rename(&old, &target);
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(write_err(&target)(e));
-    }
-    if old.exists() {
-        let _ = std::fs::remove_dir_all(&old);
-    }
+    swap_into_place(&tmp, &target)?;
     Ok(stats)
+}
+
+/// Exchange two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`), so the
+/// pack folder always exists and is always either the old or the new pack.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: both pointers are valid NUL-terminated paths for the duration of the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Move the finished temporary folder to `target`.
+fn swap_into_place(tmp: &Path, target: &Path) -> Result<(), BuildError> {
+    if !target.exists() {
+        return std::fs::rename(tmp, target).map_err(|e| {
+            let _ = std::fs::remove_dir_all(tmp);
+            write_err(target)(e)
+        });
+    }
+    if exchange(tmp, target).is_ok() {
+        // `tmp` now holds the previous pack.
+        let _ = std::fs::remove_dir_all(tmp);
+        return Ok(());
+    }
+    // Fallback: two renames; `recover` restores the old pack if we die between them.
+    let old = tmp.with_file_name(
+        tmp.file_name()
+            .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
+            .unwrap_or_else(|| ".old".into()),
+    );
+    std::fs::rename(target, &old).map_err(write_err(target))?;
+    if let Err(e) = std::fs::rename(tmp, target) {
+        let _ = std::fs::rename(&old, target);
+        let _ = std::fs::remove_dir_all(tmp);
+        return Err(write_err(target)(e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Clean up after a build that was killed: restore a previous pack left
+/// aside by the two-rename fallback, and delete abandoned temporary folders.
+/// Runs under the pack lock, so no other build is using them.
+fn recover(out_dir: &Path, slug: &str) {
+    let target = out_dir.join(slug);
+    let Ok(entries) = std::fs::read_dir(out_dir) else { return };
+    let mut names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names {
+        let path = out_dir.join(&name);
+        if name.starts_with(&format!(".{slug}.old-")) {
+            if !target.exists() {
+                let _ = std::fs::rename(&path, &target);
+            } else {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        } else if name.starts_with(&format!(".{slug}.tmp-")) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// An exclusive lock on one pack folder for the whole write, so two builds
+/// into the same folder take turns instead of interleaving. The OS releases
+/// it if the process dies.
+fn lock_pack(out_dir: &Path, slug: &str) -> Result<std::fs::File, BuildError> {
+    let path = out_dir.join(format!(".{slug}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(write_err(&path))?;
+    file.lock().map_err(write_err(&path))?;
+    Ok(file)
 }
 
 pub fn manifest_json(m: &Manifest) -> Vec<u8> {

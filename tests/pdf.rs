@@ -320,3 +320,14 @@ fn missing_glyph_is_a_warning_naming_the_document() {
     assert!(out.warnings[0].contains("access-control-policy"));
     assert!(out.warnings[0].contains("U+4E2D"));
 }
+
+#[test]
+fn timing_of_a_long_document() {
+    let d = doc();
+    let p = pack(PaperSize::Letter);
+    let start = std::time::Instant::now();
+    let out = render_document(&d, &p).expect("render");
+    let t = start.elapsed();
+    eprintln!("render_document: {} bytes in {:?}", out.bytes.len(), t);
+    assert!(t.as_secs() < 10, "far too slow: {t:?}");
+}
