@@ -15,7 +15,11 @@ pub const EXAMPLE_PROFILE: &str = include_str!("../profiles/riverbend-clinic.yam
 pub const EXAMPLE_PROFILE_NAME: &str = "profiles/riverbend-clinic.yaml";
 
 #[derive(Parser, Debug)]
-#[command(name = "hicp", version, about = "Turn a YAML profile of a health care organization into its HHS 405(d) HICP cybersecurity policy pack (Markdown, HTML, PDF).")]
+#[command(
+    name = "hicp",
+    version,
+    about = "Turn a YAML profile of a health care organization into its HHS 405(d) HICP cybersecurity policy pack (Markdown, HTML, PDF)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -147,7 +151,10 @@ pub fn main() -> ExitCode {
 /// A panic is a bug in hicp, not the user's fault: say so briefly.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let loc = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!(
             "error: hicp hit an internal error{loc}. Nothing was written. Please report it at \
              https://github.com/hicp-tool/hicp/issues with the command you ran."
@@ -160,7 +167,11 @@ fn color() -> bool {
 }
 
 fn red(s: &str) -> String {
-    if color() { format!("\x1b[1;31m{s}\x1b[0m") } else { s.to_string() }
+    if color() {
+        format!("\x1b[1;31m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
 }
 
 fn parse_formats(list: &[String]) -> Result<Vec<Format>, String> {
@@ -174,7 +185,9 @@ fn parse_formats(list: &[String]) -> Result<Vec<Format>, String> {
                 let hint = crate::suggest::did_you_mean(f, ["md", "html", "pdf"])
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
-                return Err(format!("unknown format `{f}`{hint}; formats are md, html, pdf"));
+                return Err(format!(
+                    "unknown format `{f}`{hint}; formats are md, html, pdf"
+                ));
             }
         }
     }
@@ -202,9 +215,8 @@ fn profile_sources(given: &[PathBuf]) -> Vec<ProfileSource> {
 fn load_source(src: &ProfileSource) -> Result<(Loaded, String), profile::Diagnostics> {
     match src {
         ProfileSource::File(p) => profile::load(p).map(|l| (l, p.display().to_string())),
-        ProfileSource::Example => {
-            profile::load_str(EXAMPLE_PROFILE_NAME, EXAMPLE_PROFILE).map(|l| (l, EXAMPLE_PROFILE_NAME.to_string()))
-        }
+        ProfileSource::Example => profile::load_str(EXAMPLE_PROFILE_NAME, EXAMPLE_PROFILE)
+            .map(|l| (l, EXAMPLE_PROFILE_NAME.to_string())),
     }
 }
 
@@ -212,15 +224,35 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => cmd_build(args, cli.quiet, cli.verbose),
         Command::Validate { profiles, json } => cmd_validate(&profiles, json, cli.quiet),
-        Command::Init { path, size, name, org_type, force } => cmd_init(&path, &size, &name, &org_type, force),
-        Command::List { profile, templates, json } => cmd_list(profile.as_deref(), &templates, json),
+        Command::Init {
+            path,
+            size,
+            name,
+            org_type,
+            force,
+        } => cmd_init(&path, &size, &name, &org_type, force),
+        Command::List {
+            profile,
+            templates,
+            json,
+        } => cmd_list(profile.as_deref(), &templates, json),
         Command::Schema => {
             let schema = profile::json_schema();
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             0
         }
         Command::Check(args) => cmd_check(args),
-        Command::Diff { old, new, html, exit_code, templates, json } => cmd_diff(&old, &new, html.as_deref(), exit_code, &templates, json),
+        Command::Diff {
+            old,
+            new,
+            html,
+            exit_code,
+            templates,
+            json,
+        } => cmd_diff(&old, &new, html.as_deref(), exit_code, &templates, json),
     }
 }
 
@@ -233,15 +265,25 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
         }
     };
     if let Some(j) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global();
     }
     let sources = profile_sources(&args.profiles);
     if matches!(sources.first(), Some(ProfileSource::Example)) && !quiet {
-        eprintln!("no profile given and no ./profile.yaml: building the bundled example profile ({EXAMPLE_PROFILE_NAME})");
+        eprintln!(
+            "no profile given and no ./profile.yaml: building the bundled example profile ({EXAMPLE_PROFILE_NAME})"
+        );
     }
-    let opts = BuildOptions { out_dir: args.out.clone(), formats: formats.clone(), templates: args.templates.clone(), force: args.force };
+    let opts = BuildOptions {
+        out_dir: args.out.clone(),
+        formats: formats.clone(),
+        templates: args.templates.clone(),
+        force: args.force,
+    };
     // Two profiles with the same slug would write one folder twice.
-    let show_progress = sources.len() > 1 && !quiet && !args.json && std::io::stderr().is_terminal();
+    let show_progress =
+        sources.len() > 1 && !quiet && !args.json && std::io::stderr().is_terminal();
     let bar = show_progress.then(|| {
         let b = indicatif::ProgressBar::new(sources.len() as u64);
         b.set_style(
@@ -282,7 +324,10 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                 if !quiet && !args.json {
                     let fmts: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
                     if report.unchanged {
-                        eprintln!("{}: unchanged, nothing written ({} documents)", report.pack, report.documents);
+                        eprintln!(
+                            "{}: unchanged, nothing written ({} documents)",
+                            report.pack, report.documents
+                        );
                     } else {
                         eprintln!(
                             "built {}: {} documents ({}); {} files written, {} unchanged, {} removed",
@@ -322,7 +367,10 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
         eprintln!("{ok_count} pack(s) built, {failed} failed");
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&reports).unwrap_or_default()
+        );
     }
     worst
 }
@@ -375,18 +423,29 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
     let t: OrgType = match serde_json::from_value(serde_json::Value::String(org_type.to_string())) {
         Ok(t) => t,
         Err(_) => {
-            eprintln!("{} unknown organization type `{org_type}`; run `hicp schema` for the list", red("error:"));
+            eprintln!(
+                "{} unknown organization type `{org_type}`; run `hicp schema` for the list",
+                red("error:")
+            );
             return 2;
         }
     };
     if path.exists() && !force {
-        eprintln!("{} {} already exists; use --force to overwrite it", red("error:"), path.display());
+        eprintln!(
+            "{} {} already exists; use --force to overwrite it",
+            red("error:"),
+            path.display()
+        );
         return 1;
     }
     let text = profile::starter_profile(size, name, t);
     match std::fs::write(path, text) {
         Ok(()) => {
-            eprintln!("wrote {}; edit it, then run `hicp build {}`", path.display(), path.display());
+            eprintln!(
+                "wrote {}; edit it, then run `hicp build {}`",
+                path.display(),
+                path.display()
+            );
             0
         }
         Err(e) => {
@@ -437,12 +496,18 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
                 .front
                 .practices
                 .iter()
-                .filter(|id| catalog.subpractice(id).is_some_and(|sp| crate::catalog::applies(sp.size, l.size)))
+                .filter(|id| {
+                    catalog
+                        .subpractice(id)
+                        .is_some_and(|sp| crate::catalog::applies(sp.size, l.size))
+                })
                 .cloned()
                 .collect(),
             None => d.front.practices.clone(),
         };
-        let sel = selections.as_ref().and_then(|s| s.iter().find(|s| s.id == d.front.id));
+        let sel = selections
+            .as_ref()
+            .and_then(|s| s.iter().find(|s| s.id == d.front.id));
         if json {
             rows.push(serde_json::json!({"id": d.front.id, "title": d.front.title, "kind": d.front.kind.as_str(),
                 "practices": practices, "included": sel.map(|s| s.included), "reason": sel.map(|s| s.reason.clone())}));
@@ -452,9 +517,20 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
                 Some(_) => "- ",
                 None => "",
             };
-            let _ = writeln!(w, "{mark}{:<36} {:<10} {}", d.front.id, d.front.kind.as_str(), d.front.title);
+            let _ = writeln!(
+                w,
+                "{mark}{:<36} {:<10} {}",
+                d.front.id,
+                d.front.kind.as_str(),
+                d.front.title
+            );
             if !practices.is_empty() {
-                let _ = writeln!(w, "{}    sub-practices: {}", " ".repeat(mark.len()), practices.join(", "));
+                let _ = writeln!(
+                    w,
+                    "{}    sub-practices: {}",
+                    " ".repeat(mark.len()),
+                    practices.join(", ")
+                );
             }
             if let Some(s) = sel {
                 let _ = writeln!(w, "{}    {}", " ".repeat(mark.len()), s.reason);
@@ -462,7 +538,11 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
         }
     }
     if json {
-        let _ = writeln!(w, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        let _ = writeln!(
+            w,
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
     }
     0
 }
@@ -491,7 +571,10 @@ fn cmd_check(args: CheckArgs) -> u8 {
         };
         let dir = args.out.join(&info.slug);
         match pack::read_manifest(&dir) {
-            None => reasons.push(format!("{}: no pack built yet (no manifest.json)", dir.display())),
+            None => reasons.push(format!(
+                "{}: no pack built yet (no manifest.json)",
+                dir.display()
+            )),
             Some(old) => {
                 for d in &files.manifest.documents {
                     match old.documents.iter().find(|o| o.id == d.id) {
@@ -504,27 +587,46 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 }
                 for o in &old.documents {
                     if !files.manifest.documents.iter().any(|d| d.id == o.id) {
-                        reasons.push(format!("{}: document {} should no longer be in the pack (stale)", dir.display(), o.id));
+                        reasons.push(format!(
+                            "{}: document {} should no longer be in the pack (stale)",
+                            dir.display(),
+                            o.id
+                        ));
                     }
                 }
             }
         }
-        if let Some(days) = args.due_within {
-            if let Some(next) = crate::dates::Date::parse(&info.next_review) {
-                let left = next.to_days() - today.to_days();
-                if left < 0 {
-                    reasons.push(format!("{}: review overdue since {} ({} days ago)", shown, info.next_review, -left));
-                } else if left <= days as i64 {
-                    reasons.push(format!("{}: review due on {} (in {} days)", shown, info.next_review, left));
-                }
+        if let Some(days) = args.due_within
+            && let Some(next) = crate::dates::Date::parse(&info.next_review)
+        {
+            let left = next.to_days() - today.to_days();
+            if left < 0 {
+                reasons.push(format!(
+                    "{}: review overdue since {} ({} days ago)",
+                    shown, info.next_review, -left
+                ));
+            } else if left <= days as i64 {
+                reasons.push(format!(
+                    "{}: review due on {} (in {} days)",
+                    shown, info.next_review, left
+                ));
             }
         }
         if args.require_approved && !info.approved {
-            reasons.push(format!("{}: the pack is DRAFT (documents.approved_by is not set)", shown));
+            reasons.push(format!(
+                "{}: the pack is DRAFT (documents.approved_by is not set)",
+                shown
+            ));
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"ok": reasons.is_empty() && !failed_input, "reasons": reasons})).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"ok": reasons.is_empty() && !failed_input, "reasons": reasons})
+            )
+            .unwrap_or_default()
+        );
     } else {
         for r in &reasons {
             println!("{r}");
@@ -539,8 +641,16 @@ fn cmd_check(args: CheckArgs) -> u8 {
     }
 }
 
-fn cmd_diff(old: &Path, new: &Path, html: Option<&Path>, exit_code: bool, templates: &[PathBuf], json: bool) -> u8 {
-    let sides = crate::diff::load_side(old, templates).and_then(|a| Ok((a, crate::diff::load_side(new, templates)?)));
+fn cmd_diff(
+    old: &Path,
+    new: &Path,
+    html: Option<&Path>,
+    exit_code: bool,
+    templates: &[PathBuf],
+    json: bool,
+) -> u8 {
+    let sides = crate::diff::load_side(old, templates)
+        .and_then(|a| Ok((a, crate::diff::load_side(new, templates)?)));
     let (a, b) = match sides {
         Ok(x) => x,
         Err(crate::diff::DiffError::Build(e)) => {
@@ -554,15 +664,22 @@ fn cmd_diff(old: &Path, new: &Path, html: Option<&Path>, exit_code: bool, templa
     };
     let report = crate::diff::compare(&a, &b);
     if json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         print!("{}", crate::diff::render_text(&report));
     }
-    if let Some(path) = html {
-        if let Err(e) = std::fs::write(path, crate::diff::render_html(&report)) {
-            eprintln!("{} cannot write {}: {e}", red("error:"), path.display());
-            return 4;
-        }
+    if let Some(path) = html
+        && let Err(e) = std::fs::write(path, crate::diff::render_html(&report))
+    {
+        eprintln!("{} cannot write {}: {e}", red("error:"), path.display());
+        return 4;
     }
-    if exit_code && !report.is_empty() { 3 } else { 0 }
+    if exit_code && !report.is_empty() {
+        3
+    } else {
+        0
+    }
 }

@@ -12,8 +12,18 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 pub fn is_leap(year: i32) -> bool {
@@ -70,7 +80,10 @@ impl Date {
 
     /// "February 1, 2026".
     pub fn long(self) -> String {
-        let name = MONTHS.get((self.month as usize).wrapping_sub(1)).copied().unwrap_or("");
+        let name = MONTHS
+            .get((self.month as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or("");
         format!("{name} {}, {}", self.day, self.year)
     }
 

@@ -77,7 +77,11 @@ pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(x, &p, out);
             }
         }
@@ -105,14 +109,18 @@ pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> 
     if path.is_dir() {
         let manifest = pack::read_manifest(path).ok_or_else(|| DiffError::Input {
             path: label.clone(),
-            message: "is a folder without a readable manifest.json: not a pack built by hicp".into(),
+            message: "is a folder without a readable manifest.json: not a pack built by hicp"
+                .into(),
         })?;
         let mut documents = BTreeMap::new();
         for d in &manifest.documents {
             let Some(rel) = d.outputs.get("md") else {
                 return Err(DiffError::Input {
                     path: label.clone(),
-                    message: format!("document {} has no Markdown output; rebuild the pack with -f md", d.id),
+                    message: format!(
+                        "document {} has no Markdown output; rebuild the pack with -f md",
+                        d.id
+                    ),
                 });
             };
             let text = std::fs::read_to_string(path.join(rel)).map_err(|e| DiffError::Input {
@@ -123,34 +131,52 @@ pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> 
         }
         let mut fields = BTreeMap::new();
         flatten(&manifest.profile.values, "", &mut fields);
-        return Ok(Side { label, fields, documents });
+        return Ok(Side {
+            label,
+            fields,
+            documents,
+        });
     }
     let loaded = profile::load(path).map_err(pack::BuildError::from)?;
     let (files, _) = pack::prepare(&loaded, templates, &[Format::Md], &label)?;
     let mut documents = BTreeMap::new();
     for d in &files.manifest.documents {
         if let Some(rel) = d.outputs.get("md") {
-            let text = files.files.get(rel).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            let text = files
+                .files
+                .get(rel)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
             documents.insert(d.id.clone(), (d.title.clone(), text));
         }
     }
     let mut fields = BTreeMap::new();
     flatten(&loaded.merged, "", &mut fields);
-    Ok(Side { label, fields, documents })
+    Ok(Side {
+        label,
+        fields,
+        documents,
+    })
 }
 
 /// Compare two sides.
 pub fn compare(old: &Side, new: &Side) -> DiffReport {
     let mut fields = Vec::new();
-    let keys: std::collections::BTreeSet<&String> = old.fields.keys().chain(new.fields.keys()).collect();
+    let keys: std::collections::BTreeSet<&String> =
+        old.fields.keys().chain(new.fields.keys()).collect();
     for k in keys {
         let (a, b) = (old.fields.get(k), new.fields.get(k));
         if a != b {
-            fields.push(FieldChange { path: k.clone(), old: a.cloned(), new: b.cloned() });
+            fields.push(FieldChange {
+                path: k.clone(),
+                old: a.cloned(),
+                new: b.cloned(),
+            });
         }
     }
     let mut documents = Vec::new();
-    let ids: std::collections::BTreeSet<&String> = old.documents.keys().chain(new.documents.keys()).collect();
+    let ids: std::collections::BTreeSet<&String> =
+        old.documents.keys().chain(new.documents.keys()).collect();
     for id in ids {
         let (a, b) = (old.documents.get(id), new.documents.get(id));
         let (change, title) = match (a, b) {
@@ -175,7 +201,10 @@ pub fn compare(old: &Side, new: &Side) -> DiffReport {
         let unified = diff
             .unified_diff()
             .context_radius(2)
-            .header(&format!("{}/md/{id}.md", old.label), &format!("{}/md/{id}.md", new.label))
+            .header(
+                &format!("{}/md/{id}.md", old.label),
+                &format!("{}/md/{id}.md", new.label),
+            )
             .to_string();
         documents.push(DocChange {
             id: id.clone(),
@@ -185,7 +214,12 @@ pub fn compare(old: &Side, new: &Side) -> DiffReport {
             summary: format!("{added} line(s) added, {removed} removed"),
         });
     }
-    DiffReport { old: old.label.clone(), new: new.label.clone(), fields, documents }
+    DiffReport {
+        old: old.label.clone(),
+        new: new.label.clone(),
+        fields,
+        documents,
+    }
 }
 
 /// The plain-text report printed on stdout.
@@ -207,9 +241,15 @@ pub fn render_text(r: &DiffReport) -> String {
         }
     }
     if !r.documents.is_empty() {
-        s.push_str(&format!("documents whose text changes ({}):\n", r.documents.len()));
+        s.push_str(&format!(
+            "documents whose text changes ({}):\n",
+            r.documents.len()
+        ));
         for d in &r.documents {
-            s.push_str(&format!("  {} {} ({}): {}\n", d.change, d.id, d.title, d.summary));
+            s.push_str(&format!(
+                "  {} {} ({}): {}\n",
+                d.change, d.id, d.title, d.summary
+            ));
         }
         for d in &r.documents {
             s.push('\n');
@@ -220,16 +260,27 @@ pub fn render_text(r: &DiffReport) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A self-contained redline page.
 pub fn render_html(r: &DiffReport) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str(&format!("<title>Changes: {} → {}</title>\n", esc(&r.old), esc(&r.new)));
+    h.push_str(&format!(
+        "<title>Changes: {} → {}</title>\n",
+        esc(&r.old),
+        esc(&r.new)
+    ));
     h.push_str("<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;font-size:.85rem;border:1px solid #ddd;padding:.5rem}del{background:#fde2e2;color:#8a1010;text-decoration:line-through}ins{background:#dcf5dc;color:#0f5a0f;text-decoration:none}.ctx{color:#555}</style>\n</head>\n<body>\n<main>\n");
-    h.push_str(&format!("<h1>Changes between {} and {}</h1>\n", esc(&r.old), esc(&r.new)));
+    h.push_str(&format!(
+        "<h1>Changes between {} and {}</h1>\n",
+        esc(&r.old),
+        esc(&r.new)
+    ));
     if r.is_empty() {
         h.push_str("<p>No differences.</p>\n");
     }
@@ -248,7 +299,12 @@ pub fn render_html(r: &DiffReport) -> String {
     if !r.documents.is_empty() {
         h.push_str("<h2>Documents</h2>\n");
         for d in &r.documents {
-            h.push_str(&format!("<h3>{} ({}, {})</h3>\n<pre>", esc(&d.title), esc(&d.id), esc(&d.change)));
+            h.push_str(&format!(
+                "<h3>{} ({}, {})</h3>\n<pre>",
+                esc(&d.title),
+                esc(&d.id),
+                esc(&d.change)
+            ));
             for line in d.unified_diff.lines() {
                 if line.starts_with("+++") || line.starts_with("---") {
                     continue;
@@ -274,20 +330,41 @@ mod tests {
     fn side(label: &str, fields: &[(&str, &str)], docs: &[(&str, &str)]) -> Side {
         Side {
             label: label.into(),
-            fields: fields.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
-            documents: docs.iter().map(|(a, b)| (a.to_string(), (a.to_uppercase(), b.to_string()))).collect(),
+            fields: fields
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            documents: docs
+                .iter()
+                .map(|(a, b)| (a.to_string(), (a.to_uppercase(), b.to_string())))
+                .collect(),
         }
     }
 
     #[test]
     fn reports_fields_and_documents() {
-        let a = side("a", &[("people.security_officer.name", "Dana")], &[("x", "one\ntwo\n"), ("gone", "g\n")]);
-        let b = side("b", &[("people.security_officer.name", "Lee")], &[("x", "one\nthree\n"), ("new", "n\n")]);
+        let a = side(
+            "a",
+            &[("people.security_officer.name", "Dana")],
+            &[("x", "one\ntwo\n"), ("gone", "g\n")],
+        );
+        let b = side(
+            "b",
+            &[("people.security_officer.name", "Lee")],
+            &[("x", "one\nthree\n"), ("new", "n\n")],
+        );
         let r = compare(&a, &b);
         assert_eq!(r.fields.len(), 1);
         assert_eq!(r.fields[0].old.as_deref(), Some("Dana"));
-        let kinds: Vec<_> = r.documents.iter().map(|d| (d.id.as_str(), d.change.as_str())).collect();
-        assert_eq!(kinds, vec![("gone", "removed"), ("new", "added"), ("x", "changed")]);
+        let kinds: Vec<_> = r
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.change.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![("gone", "removed"), ("new", "added"), ("x", "changed")]
+        );
         let text = render_text(&r);
         assert!(text.contains("people.security_officer.name: Dana → Lee"));
         assert!(text.contains("-two\n+three"));
@@ -298,7 +375,11 @@ mod tests {
     #[test]
     fn flatten_paths() {
         let mut m = BTreeMap::new();
-        flatten(&serde_json::json!({"a": {"b": [1, {"c": "x"}]}}), "", &mut m);
+        flatten(
+            &serde_json::json!({"a": {"b": [1, {"c": "x"}]}}),
+            "",
+            &mut m,
+        );
         assert_eq!(m.get("a.b[0]").map(String::as_str), Some("1"));
         assert_eq!(m.get("a.b[1].c").map(String::as_str), Some("x"));
     }

@@ -223,9 +223,9 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
             let path = entry.path();
             let shown = dir.join(path.strip_prefix(&root).unwrap_or(path));
             if entry.path_is_symlink() {
-                let target = path.canonicalize().map_err(|e| {
-                    folder_err(format!("{}: broken symlink: {e}", shown.display()))
-                })?;
+                let target = path
+                    .canonicalize()
+                    .map_err(|e| folder_err(format!("{}: broken symlink: {e}", shown.display())))?;
                 if !target.starts_with(&root) {
                     return Err(folder_err(format!(
                         "{} is a symlink to {}, outside the template folder; refusing to read it",
@@ -280,7 +280,9 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or_else(|| "a document template must start with a `---` front-matter block".to_string())?;
+        .ok_or_else(|| {
+            "a document template must start with a `---` front-matter block".to_string()
+        })?;
     let mut offset = 0;
     let mut end = None;
     for line in rest.split_inclusive('\n') {
@@ -299,6 +301,14 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
     let mut body = "\n".repeat(blank_lines);
     body.push_str(&rest[body_start..]);
     Ok((front, body))
+}
+
+/// The title of a built-in document, for references to documents that are not
+/// in this pack (printed as plain text rather than a dead link).
+pub fn builtin_title(id: &str) -> Option<String> {
+    let file = BUILTIN.get_file(format!("documents/{id}.md.tera"))?;
+    let (front, _) = split_front_matter(file.contents_utf8()?).ok()?;
+    Some(front.title)
 }
 
 #[cfg(test)]
@@ -326,12 +336,4 @@ mod tests {
         assert!(!valid_id("a/b"));
         assert!(!valid_id(""));
     }
-}
-
-/// The title of a built-in document, for references to documents that are not
-/// in this pack (printed as plain text rather than a dead link).
-pub fn builtin_title(id: &str) -> Option<String> {
-    let file = BUILTIN.get_file(format!("documents/{id}.md.tera"))?;
-    let (front, _) = split_front_matter(file.contents_utf8()?).ok()?;
-    Some(front.title)
 }

@@ -187,13 +187,17 @@ pub fn slug(name: &str) -> String {
     let mut dash = false;
     for c in name.chars() {
         let folded: &str = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "a",
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                "a"
+            }
             'æ' | 'Æ' => "ae",
             'ç' | 'Ç' => "c",
             'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
             'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
             'ñ' | 'Ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => "o",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => {
+                "o"
+            }
             'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
             'ý' | 'ÿ' | 'Ý' => "y",
             'ß' => "ss",
@@ -219,14 +223,22 @@ pub fn slug(name: &str) -> String {
     }
     out.truncate(60);
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "pack".to_string() } else { out }
+    if out.is_empty() {
+        "pack".to_string()
+    } else {
+        out
+    }
 }
 
 /// Relative luminance of `#rrggbb`.
 fn luminance(rgb: [u8; 3]) -> f64 {
     let ch = |c: u8| {
         let c = c as f64 / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * ch(rgb[0]) + 0.7152 * ch(rgb[1]) + 0.0722 * ch(rgb[2])
 }
@@ -243,7 +255,10 @@ fn parse_hex(s: &str) -> Option<[u8; 3]> {
 /// The accent colour, darkened until it has at least 4.5:1 contrast on white
 /// (WCAG AA for text), so a pale brand colour never makes headings unreadable.
 pub fn accessible_accent(requested: Option<&str>) -> String {
-    let mut rgb = requested.and_then(parse_hex).or_else(|| parse_hex(DEFAULT_ACCENT)).unwrap_or([11, 83, 148]);
+    let mut rgb = requested
+        .and_then(parse_hex)
+        .or_else(|| parse_hex(DEFAULT_ACCENT))
+        .unwrap_or([11, 83, 148]);
     for _ in 0..60 {
         if 1.05 / (luminance(rgb) + 0.05) >= 4.5 {
             break;
@@ -259,12 +274,17 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     };
     let path = loaded.base_dir.join(rel);
     let shown = path.display().to_string();
-    let err = |message: String| BuildError::Input { file: shown.clone(), message };
-    let meta = std::fs::metadata(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    let err = |message: String| BuildError::Input {
+        file: shown.clone(),
+        message,
+    };
+    let meta =
+        std::fs::metadata(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
     if meta.len() > MAX_LOGO_BYTES {
         return Err(err("branding.logo is larger than the 2 MiB limit".into()));
     }
-    let bytes = std::fs::read(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    let bytes =
+        std::fs::read(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
     let mime = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
@@ -278,7 +298,11 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
 /// Facts for the writers.
 pub fn pack_info(loaded: &Loaded, rendered: &RenderedPack) -> Result<PackInfo, BuildError> {
     let p = &loaded.profile;
-    let short = p.organization.short_name.clone().unwrap_or_else(|| p.organization.name.clone());
+    let short = p
+        .organization
+        .short_name
+        .clone()
+        .unwrap_or_else(|| p.organization.name.clone());
     let dates = render::context::pack_dates(&p.documents);
     Ok(PackInfo {
         organization: p.organization.name.clone(),
@@ -353,7 +377,10 @@ fn furniture_hash(info: &PackInfo) -> Sha256 {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    h.update([info.approved as u8, matches!(info.paper, PaperSize::A4) as u8]);
+    h.update([
+        info.approved as u8,
+        matches!(info.paper, PaperSize::A4) as u8,
+    ]);
     if let Some(logo) = &info.logo {
         h.update(&logo.bytes);
     }
@@ -373,11 +400,19 @@ pub struct Previous {
 
 impl Previous {
     pub fn open(dir: &Path) -> Option<Previous> {
-        read_manifest(dir).map(|manifest| Previous { dir: dir.to_path_buf(), manifest })
+        read_manifest(dir).map(|manifest| Previous {
+            dir: dir.to_path_buf(),
+            manifest,
+        })
     }
 
     /// The old bytes of `rel` when it was built from `key` and is intact on disk.
-    fn reuse(&self, rel: &str, key: &str, recorded: impl Fn(&Manifest) -> Option<(String, String)>) -> Option<Vec<u8>> {
+    fn reuse(
+        &self,
+        rel: &str,
+        key: &str,
+        recorded: impl Fn(&Manifest) -> Option<(String, String)>,
+    ) -> Option<Vec<u8>> {
         let (old_key, old_sha) = recorded(&self.manifest)?;
         if old_key != key {
             return None;
@@ -396,7 +431,15 @@ pub fn produce(
     formats: &[Format],
     profile_shown: &str,
 ) -> Result<PackFiles, BuildError> {
-    produce_incremental(loaded, library, rendered, info, formats, profile_shown, None)
+    produce_incremental(
+        loaded,
+        library,
+        rendered,
+        info,
+        formats,
+        profile_shown,
+        None,
+    )
 }
 
 /// Produce every file of the pack in memory, reusing PDFs of `previous`
@@ -432,7 +475,10 @@ pub fn produce_incremental(
             let mut pdf_key = None;
             for f in formats {
                 match f {
-                    Format::Md => files.push((format!("md/{}.md", doc.meta.id), writers::markdown::render_document(doc))),
+                    Format::Md => files.push((
+                        format!("md/{}.md", doc.meta.id),
+                        writers::markdown::render_document(doc),
+                    )),
                     Format::Html => files.push((
                         format!("html/{}.html", doc.meta.id),
                         writers::html::render_document(doc, info).into_bytes(),
@@ -454,10 +500,13 @@ pub fn produce_incremental(
                         let bytes = match reused {
                             Some(b) => b,
                             None => {
-                                let out = writers::pdf::render_document(doc, info).map_err(|e| BuildError::Pdf {
-                                    document: doc.meta.id.clone(),
-                                    message: e.to_string(),
-                                })?;
+                                let out =
+                                    writers::pdf::render_document(doc, info).map_err(|e| {
+                                        BuildError::Pdf {
+                                            document: doc.meta.id.clone(),
+                                            message: e.to_string(),
+                                        }
+                                    })?;
                                 warnings.extend(out.warnings);
                                 out.bytes
                             }
@@ -467,7 +516,11 @@ pub fn produce_incremental(
                     }
                 }
             }
-            Ok(DocOut { files, warnings, pdf_key })
+            Ok(DocOut {
+                files,
+                warnings,
+                pdf_key,
+            })
         })
         .collect();
 
@@ -485,7 +538,11 @@ pub fn produce_incremental(
             outputs.insert(fmt, path.clone());
             files.insert(path, bytes);
         }
-        let ctx = rendered.contexts.get(&doc.meta.id).map(|v| v.to_string()).unwrap_or_default();
+        let ctx = rendered
+            .contexts
+            .get(&doc.meta.id)
+            .map(|v| v.to_string())
+            .unwrap_or_default();
         let mut h = Sha256::new();
         h.update(GENERATOR_VERSION.as_bytes());
         h.update([0]);
@@ -506,7 +563,14 @@ pub fn produce_incremental(
     let mut pack_files = BTreeMap::new();
     if formats.contains(&Format::Html) {
         let bytes = writers::html::render_index(info).into_bytes();
-        pack_files.insert("index".to_string(), FileEntry { path: "index.html".into(), sha256: sha256_hex(&bytes), key: None });
+        pack_files.insert(
+            "index".to_string(),
+            FileEntry {
+                path: "index.html".into(),
+                sha256: sha256_hex(&bytes),
+                key: None,
+            },
+        );
         files.insert("index.html".to_string(), bytes);
     }
     if formats.contains(&Format::Pdf) {
@@ -528,28 +592,51 @@ pub fn produce_incremental(
         let bytes = match reused {
             Some(b) => b,
             None => {
-                let out = writers::pdf::render_binder(&rendered.documents, info).map_err(|e| BuildError::Pdf {
-                    document: "binder".into(),
-                    message: e.to_string(),
+                let out = writers::pdf::render_binder(&rendered.documents, info).map_err(|e| {
+                    BuildError::Pdf {
+                        document: "binder".into(),
+                        message: e.to_string(),
+                    }
                 })?;
                 warnings.extend(out.warnings);
                 out.bytes
             }
         };
-        pack_files.insert("binder".to_string(), FileEntry { path: path.clone(), sha256: sha256_hex(&bytes), key: Some(key) });
+        pack_files.insert(
+            "binder".to_string(),
+            FileEntry {
+                path: path.clone(),
+                sha256: sha256_hex(&bytes),
+                key: Some(key),
+            },
+        );
         files.insert(path, bytes);
     }
     warnings.sort();
     warnings.dedup();
     let manifest = Manifest {
         hicp_manifest: 1,
-        generator: Generator { name: "hicp".into(), version: GENERATOR_VERSION.into() },
-        template_pack: TemplatePack { version: GENERATOR_VERSION.into(), sha256: template_hash },
-        profile: ProfileRef { path: profile_shown.replace('\\', "/"), sha256: profile_sha, values: loaded.merged.clone() },
+        generator: Generator {
+            name: "hicp".into(),
+            version: GENERATOR_VERSION.into(),
+        },
+        template_pack: TemplatePack {
+            version: GENERATOR_VERSION.into(),
+            sha256: template_hash,
+        },
+        profile: ProfileRef {
+            path: profile_shown.replace('\\', "/"),
+            sha256: profile_sha,
+            values: loaded.merged.clone(),
+        },
         organization: loaded.profile.organization.name.clone(),
         size: info.size.clone(),
         size_rule: info.size_rule.clone(),
-        status: if info.approved { "approved".into() } else { "draft".into() },
+        status: if info.approved {
+            "approved".into()
+        } else {
+            "draft".into()
+        },
         version: info.version.clone(),
         effective_date: info.effective_date.clone(),
         next_review: info.next_review.clone(),
@@ -567,14 +654,21 @@ pub fn read_manifest(pack_dir: &Path) -> Option<Manifest> {
 }
 
 fn manifest_paths(m: &Manifest) -> Vec<String> {
-    let mut v: Vec<String> = m.documents.iter().flat_map(|d| d.outputs.values().cloned()).collect();
+    let mut v: Vec<String> = m
+        .documents
+        .iter()
+        .flat_map(|d| d.outputs.values().cloned())
+        .collect();
     v.extend(m.files.values().map(|f| f.path.clone()));
     v.push("manifest.json".into());
     v
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
-    move |source| BuildError::Write { path: path.display().to_string(), source }
+    move |source| BuildError::Write {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// What a write did to the pack folder.
@@ -592,19 +686,31 @@ pub struct WriteStats {
 /// beside it and renaming it into place. Files whose bytes did not change are
 /// hard-linked from the previous pack, so their modification times stay as
 /// they were; a rebuild where nothing changed touches nothing at all.
-pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> Result<WriteStats, BuildError> {
+pub fn write_pack(
+    out_dir: &Path,
+    slug: &str,
+    pack: &PackFiles,
+    force: bool,
+) -> Result<WriteStats, BuildError> {
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
     let _lock = lock_pack(out_dir, slug)?;
     recover(out_dir, slug);
     let target = out_dir.join(slug);
     let manifest_bytes = manifest_json(&pack.manifest);
     // Nothing changed: leave every file (and its modification time) alone.
-    if !force {
-        if let Ok(old) = std::fs::read(target.join("manifest.json")) {
-            if old == manifest_bytes && pack.files.iter().all(|(p, b)| std::fs::read(target.join(p)).is_ok_and(|x| &x == b)) {
-                return Ok(WriteStats { written: 0, unchanged: pack.files.len() + 1, removed: 0 });
-            }
-        }
+    if !force
+        && let Ok(old) = std::fs::read(target.join("manifest.json"))
+        && old == manifest_bytes
+        && pack
+            .files
+            .iter()
+            .all(|(p, b)| std::fs::read(target.join(p)).is_ok_and(|x| &x == b))
+    {
+        return Ok(WriteStats {
+            written: 0,
+            unchanged: pack.files.len() + 1,
+            removed: 0,
+        });
     }
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
     let tmp = out_dir.join(format!(".{slug}.tmp-{}", std::process::id()));
@@ -627,7 +733,8 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
                 std::fs::create_dir_all(parent).map_err(write_err(parent))?;
             }
             let old_path = target.join(rel);
-            let same = !force && std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            let same = !force
+                && std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
                 && std::fs::read(&old_path).is_ok_and(|old| &old == bytes);
             if same && std::fs::hard_link(&old_path, &path).is_ok() {
                 stats.unchanged += 1;
@@ -641,14 +748,26 @@ pub fn write_pack(out_dir: &Path, slug: &str, pack: &PackFiles, force: bool) -> 
         stats.written += 1;
         // Carry over files a person put in the old pack folder.
         if target.is_dir() {
-            let owned: Vec<String> = old_manifest.as_ref().map(manifest_paths).unwrap_or_default();
-            for entry in walkdir::WalkDir::new(&target).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            let owned: Vec<String> = old_manifest
+                .as_ref()
+                .map(manifest_paths)
+                .unwrap_or_default();
+            for entry in walkdir::WalkDir::new(&target)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                let Ok(rel) = entry.path().strip_prefix(&target) else { continue };
+                let Ok(rel) = entry.path().strip_prefix(&target) else {
+                    continue;
+                };
                 let rel_s = rel.to_string_lossy().replace('\\', "/");
-                if owned.contains(&rel_s) || pack.files.contains_key(&rel_s) || rel_s == "manifest.json" {
+                if owned.contains(&rel_s)
+                    || pack.files.contains_key(&rel_s)
+                    || rel_s == "manifest.json"
+                {
                     continue;
                 }
                 let dest = tmp.join(rel);
@@ -689,7 +808,11 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
             libc::RENAME_EXCHANGE,
         )
     };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -731,8 +854,13 @@ fn swap_into_place(tmp: &Path, target: &Path) -> Result<(), BuildError> {
 /// Runs under the pack lock, so no other build is using them.
 fn recover(out_dir: &Path, slug: &str) {
     let target = out_dir.join(slug);
-    let Ok(entries) = std::fs::read_dir(out_dir) else { return };
-    let mut names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     for name in names {
         let path = out_dir.join(&name);
@@ -792,14 +920,32 @@ pub fn prepare_with(
     let rendered = render::render_pack(loaded, &library, &tera)?;
     let info = pack_info(loaded, &rendered)?;
     let previous = out_dir.and_then(|o| Previous::open(&o.join(&info.slug)));
-    let files = produce_incremental(loaded, &library, &rendered, &info, formats, profile_shown, previous.as_ref())?;
+    let files = produce_incremental(
+        loaded,
+        &library,
+        &rendered,
+        &info,
+        formats,
+        profile_shown,
+        previous.as_ref(),
+    )?;
     Ok((files, info))
 }
 
 /// Build one profile's pack end to end.
-pub fn build(loaded: &Loaded, opts: &BuildOptions, profile_shown: &str) -> Result<BuildReport, BuildError> {
+pub fn build(
+    loaded: &Loaded,
+    opts: &BuildOptions,
+    profile_shown: &str,
+) -> Result<BuildReport, BuildError> {
     let reuse_dir = (!opts.force).then_some(opts.out_dir.as_path());
-    let (files, info) = prepare_with(loaded, &opts.templates, &opts.formats, profile_shown, reuse_dir)?;
+    let (files, info) = prepare_with(
+        loaded,
+        &opts.templates,
+        &opts.formats,
+        profile_shown,
+        reuse_dir,
+    )?;
     let stats = write_pack(&opts.out_dir, &info.slug, &files, opts.force)?;
     Ok(BuildReport {
         profile: profile_shown.to_string(),
@@ -823,7 +969,10 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("Riverbend"), "riverbend");
-        assert_eq!(slug("Clínica Sañta Müller & Co."), "clinica-santa-muller-co");
+        assert_eq!(
+            slug("Clínica Sañta Müller & Co."),
+            "clinica-santa-muller-co"
+        );
         assert_eq!(slug("!!!"), "pack");
     }
 

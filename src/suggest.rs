@@ -18,7 +18,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate when it is close enough to be a likely typo
 /// (distance at most a third of the word, minimum 1; ties: first in order).
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
@@ -38,7 +41,10 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         let keys = ["security_officer", "privacy_officer", "it_contact"];
-        assert_eq!(did_you_mean("securty_officer", keys), Some("security_officer"));
+        assert_eq!(
+            did_you_mean("securty_officer", keys),
+            Some("security_officer")
+        );
         assert_eq!(did_you_mean("banana", keys), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

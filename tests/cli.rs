@@ -22,20 +22,34 @@ fn repo(p: &str) -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = cmd.output().unwrap();
-    (status.code().unwrap_or(-1), String::from_utf8_lossy(&stdout).into(), String::from_utf8_lossy(&stderr).into())
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().unwrap();
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into(),
+        String::from_utf8_lossy(&stderr).into(),
+    )
 }
 
 fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v = Vec::new();
     fn walk(base: &Path, dir: &Path, v: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
                 walk(base, &p, v);
             } else {
-                v.push((p.strip_prefix(base).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+                v.push((
+                    p.strip_prefix(base).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -46,12 +60,26 @@ fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn example_pack_has_every_format_and_a_manifest() {
     let out = tempdir("example");
-    let (code, _, err) = run(bin().args(["build"]).arg(repo("profiles/riverbend-clinic.yaml")).arg("-o").arg(&out));
+    let (code, _, err) = run(bin()
+        .args(["build"])
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(&out));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("built "), "{err}");
     let pack = out.join("riverbend");
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
-    for key in ["hicp_manifest", "generator", "template_pack", "profile", "organization", "size", "status", "documents"] {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
+    for key in [
+        "hicp_manifest",
+        "generator",
+        "template_pack",
+        "profile",
+        "organization",
+        "size",
+        "status",
+        "documents",
+    ] {
         assert!(manifest.get(key).is_some(), "manifest lacks {key}");
     }
     assert_eq!(manifest["organization"], "Riverbend Family Health, P.C.");
@@ -70,7 +98,10 @@ fn example_pack_has_every_format_and_a_manifest() {
     assert!(pack.join("index.html").is_file());
     assert!(pack.join("pdf/riverbend-policy-pack.pdf").is_file());
     // The size rule is stated.
-    assert!(err.contains("derived from metrics") || err.contains("metrics"), "{err}");
+    assert!(
+        err.contains("derived from metrics") || err.contains("metrics"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -78,7 +109,11 @@ fn two_builds_are_byte_identical() {
     let a = tempdir("det-a");
     let b = tempdir("det-b");
     for out in [&a, &b] {
-        let (code, _, err) = run(bin().args(["build"]).arg(repo("profiles/cascadia-regional.yaml")).arg("-o").arg(out));
+        let (code, _, err) = run(bin()
+            .args(["build"])
+            .arg(repo("profiles/cascadia-regional.yaml"))
+            .arg("-o")
+            .arg(out));
         assert_eq!(code, 0, "{err}");
     }
     let fa = files_under(&a);
@@ -94,35 +129,62 @@ fn two_builds_are_byte_identical() {
 fn rebuild_with_nothing_changed_writes_nothing() {
     let out = tempdir("rebuild");
     let profile = repo("profiles/riverbend-clinic.yaml");
-    let (code, _, err) = run(bin().args(["build", "-f", "md,html"]).arg(&profile).arg("-o").arg(&out));
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md,html"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out));
     assert_eq!(code, 0, "{err}");
     let user_file = out.join("riverbend/notes-from-auditor.txt");
     std::fs::write(&user_file, "keep me").unwrap();
-    let (code, _, err) = run(bin().args(["build", "-f", "md,html"]).arg(&profile).arg("-o").arg(&out));
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md,html"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("unchanged"), "{err}");
-    let (code, _, err) = run(bin().args(["build", "-f", "md,html", "--force"]).arg(&profile).arg("-o").arg(&out));
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md,html", "--force"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out));
     assert_eq!(code, 0, "{err}");
-    assert_eq!(std::fs::read_to_string(&user_file).unwrap(), "keep me", "a user's file must survive rebuilds");
+    assert_eq!(
+        std::fs::read_to_string(&user_file).unwrap(),
+        "keep me",
+        "a user's file must survive rebuilds"
+    );
 }
 
 #[test]
 fn bad_profile_exits_1_and_writes_nothing() {
     let dir = tempdir("bad");
     let p = dir.join("bad.yaml");
-    std::fs::write(&p, "hicp: 1\norganization:\n  name: X\n  type: primary-care\n  size: tiny\n").unwrap();
+    std::fs::write(
+        &p,
+        "hicp: 1\norganization:\n  name: X\n  type: primary-care\n  size: tiny\n",
+    )
+    .unwrap();
     let out = dir.join("out");
     let (code, _, err) = run(bin().args(["build"]).arg(&p).arg("-o").arg(&out));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("tiny"), "{err}");
-    assert!(err.contains("people"), "missing required keys are all named: {err}");
+    assert!(
+        err.contains("people"),
+        "missing required keys are all named: {err}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!out.exists(), "nothing may be written on bad input");
 }
 
 #[test]
 fn validate_reports_all_problems_and_good_profiles_pass() {
-    let (code, _, err) = run(bin().arg("validate").arg(repo("profiles/riverbend-clinic.yaml")).arg(repo("profiles/cascadia-regional.yaml")).arg(repo("profiles/lakeside-specialty.yaml")));
+    let (code, _, err) = run(bin()
+        .arg("validate")
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg(repo("profiles/cascadia-regional.yaml"))
+        .arg(repo("profiles/lakeside-specialty.yaml")));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("valid"), "{err}");
 }
@@ -151,7 +213,11 @@ fn init_writes_a_valid_profile_and_never_overwrites() {
     let p = dir.join("profile.yaml");
     for size in ["small", "medium", "large"] {
         let _ = std::fs::remove_file(&p);
-        let (code, _, err) = run(bin().arg("init").arg(&p).args(["--size", size, "--name", "Clínica Ñandú"]));
+        let (code, _, err) =
+            run(bin()
+                .arg("init")
+                .arg(&p)
+                .args(["--size", size, "--name", "Clínica Ñandú"]));
         assert_eq!(code, 0, "{err}");
         let (code, _, err) = run(bin().arg("validate").arg(&p));
         assert_eq!(code, 0, "starter profile for {size} must validate: {err}");
@@ -167,16 +233,26 @@ fn schema_is_json_and_matches_the_shipped_file() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["properties"]["organization"].is_object());
-    let shipped: serde_json::Value = serde_json::from_slice(&std::fs::read(repo("profiles/profile.schema.json")).unwrap()).unwrap();
-    assert_eq!(v, shipped, "profiles/profile.schema.json is stale: run `hicp schema > profiles/profile.schema.json`");
+    let shipped: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo("profiles/profile.schema.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        v, shipped,
+        "profiles/profile.schema.json is stale: run `hicp schema > profiles/profile.schema.json`"
+    );
 }
 
 #[test]
 fn list_with_profile_says_why() {
-    let (code, out, err) = run(bin().args(["list", "--profile"]).arg(repo("profiles/riverbend-clinic.yaml")));
+    let (code, out, err) = run(bin()
+        .args(["list", "--profile"])
+        .arg(repo("profiles/riverbend-clinic.yaml")));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("incident-response-plan"), "{out}");
-    assert!(out.contains("condition `technology.medical_devices.present` holds"), "{out}");
+    assert!(
+        out.contains("condition `technology.medical_devices.present` holds"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -190,13 +266,222 @@ fn hostile_values_come_out_literally() {
     let p = dir.join("hostile.yaml");
     std::fs::write(&p, src).unwrap();
     let out = dir.join("out");
-    let (code, _, err) = run(bin().args(["build", "-f", "md,html"]).arg(&p).arg("-o").arg(&out));
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md,html"])
+        .arg(&p)
+        .arg("-o")
+        .arg(&out));
     assert_eq!(code, 0, "{err}");
-    let html = std::fs::read_to_string(out.join("riverbend/html/acceptable-use.html")).unwrap_or_else(|_| {
-        std::fs::read_to_string(out.join("riverbend/html/incident-response-plan.html")).unwrap()
-    });
+    let html = std::fs::read_to_string(out.join("riverbend/html/acceptable-use.html"))
+        .unwrap_or_else(|_| {
+            std::fs::read_to_string(out.join("riverbend/html/incident-response-plan.html")).unwrap()
+        });
     assert!(!html.contains("<script>alert"), "script must be escaped");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; *bold* {{ 7*7 }} [x](javascript:alert(1)) %s%n ${HOME}"));
     assert!(!html.contains("href=\"javascript"), "no javascript link");
-    assert!(!html.contains(">49<"), "template syntax in a value must not be evaluated");
+    assert!(
+        !html.contains(">49<"),
+        "template syntax in a value must not be evaluated"
+    );
+}
+
+/// Every file the manifest lists exists with the recorded sha256.
+fn assert_pack_consistent(pack: &Path) {
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
+    for d in m["documents"].as_array().unwrap() {
+        for (fmt, rel) in d["outputs"].as_object().unwrap() {
+            let bytes = std::fs::read(pack.join(rel.as_str().unwrap())).unwrap();
+            assert_eq!(
+                d["sha256"][fmt],
+                hicp::pack::sha256_hex(&bytes),
+                "{rel} does not match the manifest"
+            );
+        }
+    }
+    for f in m["files"].as_object().unwrap().values() {
+        let bytes = std::fs::read(pack.join(f["path"].as_str().unwrap())).unwrap();
+        assert_eq!(f["sha256"], hicp::pack::sha256_hex(&bytes));
+    }
+}
+
+#[test]
+fn unwritable_output_exits_4_and_says_so() {
+    let dir = tempdir("unwritable");
+    let blocker = dir.join("not-a-folder");
+    std::fs::write(&blocker, "x").unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md"])
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(blocker.join("out")));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("cannot write"), "{err}");
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_leave_a_consistent_pack() {
+    let out = tempdir("concurrent");
+    let a = repo("profiles/riverbend-clinic.yaml");
+    let dir = tempdir("concurrent-profile");
+    let b = dir.join("riverbend-v2.yaml");
+    std::fs::write(
+        &b,
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replace("version: \"1.0\"", "version: \"1.1\""),
+    )
+    .unwrap();
+    let mut children = Vec::new();
+    for p in [&a, &b, &a, &b] {
+        children.push(
+            bin()
+                .args(["build", "-q", "-f", "md,html"])
+                .arg(p)
+                .arg("-o")
+                .arg(&out)
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    assert_pack_consistent(&out.join("riverbend"));
+}
+
+#[test]
+fn killed_rebuilds_leave_the_old_or_the_new_pack() {
+    let out = tempdir("kill");
+    let a = repo("profiles/riverbend-clinic.yaml");
+    let (code, _, err) = run(bin().args(["build", "-q"]).arg(&a).arg("-o").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let dir = tempdir("kill-profile");
+    let b = dir.join("riverbend-v2.yaml");
+    std::fs::write(
+        &b,
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replace("Dana Ortiz", "Dana Ortiz-Nuñez"),
+    )
+    .unwrap();
+    for (i, delay_ms) in [5u64, 20, 40, 80, 120, 200, 300, 500]
+        .into_iter()
+        .enumerate()
+    {
+        let p = if i % 2 == 0 { &b } else { &a };
+        let mut child = bin()
+            .args(["build", "-q", "--force"])
+            .arg(p)
+            .arg("-o")
+            .arg(&out)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            out.join("riverbend/manifest.json").is_file(),
+            "pack folder must exist after a kill at {delay_ms} ms"
+        );
+        assert_pack_consistent(&out.join("riverbend"));
+    }
+    // The next build cleans up what the killed ones left behind.
+    let (code, _, err) = run(bin().args(["build", "-q"]).arg(&a).arg("-o").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn check_reports_stale_due_and_draft() {
+    let out = tempdir("check");
+    let a = repo("profiles/riverbend-clinic.yaml");
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md"])
+        .arg(&a)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    // Fresh pack, review far away: all is well.
+    let (code, o, _) = run(bin()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args(["check"])
+        .arg(&a)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{o}");
+    // DRAFT with --require-approved.
+    let (code, o, _) = run(bin()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args(["check", "--require-approved"])
+        .arg(&a)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 3);
+    assert!(o.contains("DRAFT"), "{o}");
+    // Review due: next review is 2027-02-01; on 2027-01-15 it is due within 30 days.
+    let (code, o, _) = run(bin()
+        .env("SOURCE_DATE_EPOCH", "1799971200")
+        .args(["check", "--due-within", "30"])
+        .arg(&a)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 3);
+    assert!(o.contains("review due on 2027-02-01"), "{o}");
+    // Stale: the profile changed since the build.
+    let dir = tempdir("check-profile");
+    let b = dir.join("riverbend-clinic.yaml");
+    std::fs::write(
+        &b,
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replace("Dana Ortiz", "Dana Ortiz-Nuñez"),
+    )
+    .unwrap();
+    let (code, o, _) = run(bin()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args(["check"])
+        .arg(&b)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 3);
+    assert!(o.contains("stale"), "{o}");
+}
+
+#[test]
+fn diff_lists_fields_documents_and_lines() {
+    let dir = tempdir("diff");
+    let a = repo("profiles/riverbend-clinic.yaml");
+    let b = dir.join("new.yaml");
+    std::fs::write(
+        &b,
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replace("Dana Ortiz", "Dana Ortiz-Nuñez"),
+    )
+    .unwrap();
+    let html = dir.join("redline.html");
+    let (code, o, err) = run(bin()
+        .arg("diff")
+        .arg(&a)
+        .arg(&b)
+        .arg("--html")
+        .arg(&html)
+        .arg("--exit-code"));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        o.contains("people.security_officer.name: Dana Ortiz → Dana Ortiz-Nuñez"),
+        "{o}"
+    );
+    assert!(o.contains("+| Document owner | Dana Ortiz-Nuñez"), "{o}");
+    assert!(std::fs::read_to_string(&html).unwrap().contains("<del>"));
+    let (code, o, _) = run(bin().arg("diff").arg(&a).arg(&a));
+    assert_eq!(code, 0);
+    assert!(o.contains("no differences"), "{o}");
 }

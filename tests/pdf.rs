@@ -199,6 +199,63 @@ fn document_text_fonts_and_structure() {
             assert!(row.contains("+Liberation"), "{row}");
         }
     }
+    if tool("pdftotext") {
+        // Every word box inside the text block, furniture inside the page's margin band.
+        run("pdftotext", &["-bbox", "-enc", "UTF-8"], &path);
+        let html = std::fs::read_to_string(path.with_extension("html")).expect("bbox html");
+        let attr = |line: &str, name: &str| -> f32 {
+            let key = format!("{name}=\"");
+            let at = line.find(&key).map(|i| i + key.len()).unwrap_or(0);
+            line[at..]
+                .split('"')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f32::NAN)
+        };
+        let mut words = 0;
+        for line in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
+            words += 1;
+            let (x0, x1, y0, y1) = (
+                attr(line, "xMin"),
+                attr(line, "xMax"),
+                attr(line, "yMin"),
+                attr(line, "yMax"),
+            );
+            assert!(
+                x0 >= 72.0 - 0.5 && x1 <= 612.0 - 72.0 + 0.5,
+                "word outside the side margins: {line}"
+            );
+            assert!(
+                y0 >= 72.0 - 30.0 && y1 <= 792.0 - 72.0 + 36.0,
+                "word outside the page body and furniture: {line}"
+            );
+        }
+        assert!(words > 1000, "expected many words, got {words}");
+    }
+    // Links: one jump inside the document, one to the other document's file, web links.
+    let lo = lopdf::Document::load_mem(&out.bytes).expect("lopdf parses our output");
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    for (_, page_id) in lo.get_pages() {
+        let page = lo.get_dictionary(page_id).expect("page");
+        let Ok(annots) = page.get(b"Annots").and_then(|a| a.as_array()) else {
+            continue;
+        };
+        for a in annots {
+            let dict = match a {
+                lopdf::Object::Reference(id) => lo.get_dictionary(*id).expect("annot"),
+                lopdf::Object::Dictionary(d) => d,
+                _ => continue,
+            };
+            let action = dict.get(b"A").and_then(|a| a.as_dict()).expect("action");
+            let s = action.get(b"S").and_then(|s| s.as_name()).expect("S");
+            *kinds
+                .entry(String::from_utf8_lossy(s).into_owned())
+                .or_default() += 1;
+        }
+    }
+    assert_eq!(kinds.get("GoTo"), Some(&1), "{kinds:?}");
+    assert_eq!(kinds.get("GoToR"), Some(&1), "{kinds:?}");
+    assert!(kinds.get("URI").copied().unwrap_or(0) >= 1, "{kinds:?}");
     if tool("qpdf") {
         let out = Command::new("qpdf")
             .arg("--check")

@@ -112,15 +112,36 @@ fn person_json(key: &str, p: &Person) -> Value {
 /// All people by key, with the defaults of DESIGN §3 applied.
 pub fn people_map(people: &People) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("security_officer".into(), person_json("security_officer", &people.security_officer));
-    m.insert("privacy_officer".into(), person_json("privacy_officer", &people.privacy_officer));
-    let sponsor = people.executive_sponsor.as_ref().unwrap_or(&people.security_officer);
-    m.insert("executive_sponsor".into(), person_json("executive_sponsor", sponsor));
-    let commander = people.incident_commander.as_ref().unwrap_or(&people.security_officer);
-    m.insert("incident_commander".into(), person_json("incident_commander", commander));
+    m.insert(
+        "security_officer".into(),
+        person_json("security_officer", &people.security_officer),
+    );
+    m.insert(
+        "privacy_officer".into(),
+        person_json("privacy_officer", &people.privacy_officer),
+    );
+    let sponsor = people
+        .executive_sponsor
+        .as_ref()
+        .unwrap_or(&people.security_officer);
+    m.insert(
+        "executive_sponsor".into(),
+        person_json("executive_sponsor", sponsor),
+    );
+    let commander = people
+        .incident_commander
+        .as_ref()
+        .unwrap_or(&people.security_officer);
+    m.insert(
+        "incident_commander".into(),
+        person_json("incident_commander", commander),
+    );
     m.insert(
         "it_contact".into(),
-        people.it_contact.as_ref().map_or(Value::Null, |p| person_json("it_contact", p)),
+        people
+            .it_contact
+            .as_ref()
+            .map_or(Value::Null, |p| person_json("it_contact", p)),
     );
     for (k, p) in &people.others {
         m.insert(k.clone(), person_json(k, p));
@@ -139,10 +160,18 @@ pub struct PackDates {
 pub fn pack_dates(docs: &Documents) -> PackDates {
     // The profile validator guarantees a real date; fall back to the epoch
     // rather than panic if a caller skipped validation.
-    let effective = Date::parse(&docs.effective_date).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    let effective = Date::parse(&docs.effective_date).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
     let next_review = effective.add_months(docs.review_every_months.max(1));
     let retain_until = next_review.add_months(RETENTION_YEARS * 12);
-    PackDates { effective, next_review, retain_until }
+    PackDates {
+        effective,
+        next_review,
+        retain_until,
+    }
 }
 
 fn address_line(a: &Address) -> Option<String> {
@@ -199,7 +228,10 @@ fn tech_json(t: &Technology) -> Value {
 /// Whether a vendor's service reads as managed IT services.
 fn is_msp(v: &Vendor) -> bool {
     let s = v.service.to_lowercase();
-    s.contains("managed it") || s.contains("managed service") || s.contains("msp") || s.contains("managed security")
+    s.contains("managed it")
+        || s.contains("managed service")
+        || s.contains("msp")
+        || s.contains("managed security")
 }
 
 /// The whole-pack part of the context (everything but `doc`).
@@ -224,7 +256,12 @@ fn subpractice_json(
     let essential_cpgs = sp
         .cpgs
         .iter()
-        .filter(|id| catalog.cpgs.iter().any(|c| &c.id == *id && c.kind == "essential"))
+        .filter(|id| {
+            catalog
+                .cpgs
+                .iter()
+                .any(|c| &c.id == *id && c.kind == "essential")
+        })
         .count();
     let practice = catalog.practice(sp.practice);
     json!({
@@ -361,7 +398,12 @@ pub fn pack_context(
     let count = |st: &str| subs.iter().filter(|s| s["status"] == st).count();
     let mut gaps: Vec<Value> = subs
         .iter()
-        .filter(|s| !matches!(s["status"].as_str(), Some("implemented") | Some("not-applicable")))
+        .filter(|s| {
+            !matches!(
+                s["status"].as_str(),
+                Some("implemented") | Some("not-applicable")
+            )
+        })
         .cloned()
         .collect();
     let status_rank = |s: &Value| match s["status"].as_str() {
@@ -385,14 +427,24 @@ pub fn pack_context(
     }
     let remediation: Vec<Value> = subs
         .iter()
-        .filter(|s| matches!(s["status"].as_str(), Some("partial") | Some("planned") | Some("not-implemented")))
+        .filter(|s| {
+            matches!(
+                s["status"].as_str(),
+                Some("partial") | Some("planned") | Some("not-implemented")
+            )
+        })
         .cloned()
         .collect();
 
     let mut value = Map::new();
     value.insert("size".into(), json!(size));
     value.insert("org".into(), org_json);
-    let it = people.get("it_contact").filter(|v| !v.is_null()).or(people.get("security_officer")).cloned().unwrap_or(Value::Null);
+    let it = people
+        .get("it_contact")
+        .filter(|v| !v.is_null())
+        .or(people.get("security_officer"))
+        .cloned()
+        .unwrap_or(Value::Null);
     value.insert("it".into(), it);
     value.insert("has_it_staff".into(), json!(it_staff > 0));
     value.insert("msp".into(), msp);
@@ -400,11 +452,23 @@ pub fn pack_context(
     value.insert("pack".into(), pack_json);
     value.insert("tech".into(), tech_json(&p.technology));
     value.insert("vendors".into(), Value::Array(vendors));
-    value.insert("vendors_missing_baa".into(), Value::Array(vendors_missing_baa));
+    value.insert(
+        "vendors_missing_baa".into(),
+        Value::Array(vendors_missing_baa),
+    );
     value.insert("ir".into(), ir_json);
-    value.insert("threats".into(), serde_json::to_value(&catalog.threats).unwrap_or(Value::Null));
-    value.insert("practices".into(), serde_json::to_value(&catalog.practices).unwrap_or(Value::Null));
-    value.insert("cpgs".into(), serde_json::to_value(&catalog.cpgs).unwrap_or(Value::Null));
+    value.insert(
+        "threats".into(),
+        serde_json::to_value(&catalog.threats).unwrap_or(Value::Null),
+    );
+    value.insert(
+        "practices".into(),
+        serde_json::to_value(&catalog.practices).unwrap_or(Value::Null),
+    );
+    value.insert(
+        "cpgs".into(),
+        serde_json::to_value(&catalog.cpgs).unwrap_or(Value::Null),
+    );
     value.insert(
         "assessment".into(),
         json!({

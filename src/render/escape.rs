@@ -9,7 +9,21 @@ use std::io::Write;
 fn needs_backslash(c: char) -> bool {
     matches!(
         c,
-        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '&' | '$' | '{' | '}'
+        '\\' | '`'
+            | '*'
+            | '_'
+            | '['
+            | ']'
+            | '<'
+            | '>'
+            | '|'
+            | '#'
+            | '!'
+            | '~'
+            | '&'
+            | '$'
+            | '{'
+            | '}'
     )
 }
 
@@ -20,7 +34,10 @@ pub fn escape_markdown(input: &str) -> String {
     let trimmed_start = input.trim_start();
     // A value at the start of a line could open a list or a thematic break.
     if let Some(first) = trimmed_start.chars().next() {
-        let digits: String = trimmed_start.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let digits: String = trimmed_start
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         let after_digits = trimmed_start[digits.len()..].chars().next();
         if matches!(first, '-' | '+' | '=') {
             out.push('\\');
@@ -68,7 +85,9 @@ pub fn markdown_link(text: &str, dest: &str) -> String {
     let safe_dest = (dest.starts_with("https://")
         || dest.starts_with("http://")
         || dest.starts_with("mailto:"))
-        && !dest.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c.is_control());
+        && !dest
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c.is_control());
     if safe_dest {
         format!("[{}](<{}>)", escape_markdown(text), dest)
     } else {
@@ -83,7 +102,10 @@ mod tests {
 
     fn to_html(md: &str) -> String {
         let mut s = String::new();
-        html::push_html(&mut s, Parser::new_ext(md, crate::writers::markdown_options()));
+        html::push_html(
+            &mut s,
+            Parser::new_ext(md, crate::writers::markdown_options()),
+        );
         s
     }
 
@@ -120,7 +142,15 @@ mod tests {
 
     #[test]
     fn line_start_values_do_not_open_blocks() {
-        for v in ["- item", "1. first", "2) second", "+ plus", "# h", "> quote", "---"] {
+        for v in [
+            "- item",
+            "1. first",
+            "2) second",
+            "+ plus",
+            "# h",
+            "> quote",
+            "---",
+        ] {
             let html = to_html(&escape_markdown(v));
             assert!(html.starts_with("<p>"), "{v}: {html}");
         }
@@ -135,7 +165,10 @@ mod tests {
 
     #[test]
     fn links_only_for_safe_schemes() {
-        assert_eq!(markdown_link("site", "https://a.example/x"), "[site](<https://a.example/x>)");
+        assert_eq!(
+            markdown_link("site", "https://a.example/x"),
+            "[site](<https://a.example/x>)"
+        );
         assert_eq!(markdown_link("x", "javascript:alert(1)"), "x");
         assert!(!to_html(&markdown_link("x", "https://a.example/ y")).contains("<a"));
     }

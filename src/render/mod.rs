@@ -64,13 +64,17 @@ pub fn eval_when(cond: &str, profile: &Value) -> bool {
 }
 
 /// Decide which documents the pack holds, in pack order (`order`, then id).
-pub fn plan<'a>(loaded: &Loaded, library: &'a Library) -> Result<(Vec<&'a DocTemplate>, Vec<Selection>), RenderError> {
+pub fn plan<'a>(
+    loaded: &Loaded,
+    library: &'a Library,
+) -> Result<(Vec<&'a DocTemplate>, Vec<Selection>), RenderError> {
     let docs = &loaded.profile.documents;
     for id in docs.include.iter().chain(docs.exclude.iter()) {
         if !library.documents.contains_key(id) {
-            let hint = crate::suggest::did_you_mean(id, library.documents.keys().map(String::as_str))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint =
+                crate::suggest::did_you_mean(id, library.documents.keys().map(String::as_str))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
             return Err(RenderError::Plan(format!(
                 "documents.include/exclude names `{id}`, which is not a document of the library{hint}; `hicp list` shows the ids"
             )));
@@ -85,14 +89,25 @@ pub fn plan<'a>(loaded: &Loaded, library: &'a Library) -> Result<(Vec<&'a DocTem
             (true, "added by documents.include".to_string())
         } else if let Some(cond) = &t.front.when {
             let ok = eval_when(cond, &loaded.merged);
-            (ok, if ok { format!("condition `{cond}` holds") } else { format!("condition `{cond}` does not hold") })
+            (
+                ok,
+                if ok {
+                    format!("condition `{cond}` holds")
+                } else {
+                    format!("condition `{cond}` does not hold")
+                },
+            )
         } else {
             (true, "always part of the pack".to_string())
         };
         if included {
             chosen.push(t);
         }
-        selections.push(Selection { id: id.clone(), included, reason });
+        selections.push(Selection {
+            id: id.clone(),
+            included,
+            reason,
+        });
     }
     chosen.sort_by(|a, b| (a.front.order, &a.front.id).cmp(&(b.front.order, &b.front.id)));
     Ok((chosen, selections))
@@ -108,7 +123,10 @@ pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
         comment_end: "/}".into(),
         ..tera::Delimiters::default()
     })
-    .map_err(|e| RenderError::Template { origin: "library".into(), message: tera_message(&e) })?;
+    .map_err(|e| RenderError::Template {
+        origin: "library".into(),
+        message: tera_message(&e),
+    })?;
     tera.set_escape_fn(escape::markdown_escape_fn);
     tera.autoescape_on(vec![".md.tera"]);
     register_functions(&mut tera);
@@ -122,7 +140,10 @@ pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
             .find(|s| e.to_string().contains(&s.name))
             .map(|s| s.origin.to_string())
             .unwrap_or_else(|| "library".to_string());
-        RenderError::Template { origin, message: tera_message(&e) }
+        RenderError::Template {
+            origin,
+            message: tera_message(&e),
+        }
     })?;
     Ok(tera)
 }
@@ -139,47 +160,63 @@ fn tera_message(e: &tera::Error) -> String {
 
 fn register_functions(tera: &mut tera::Tera) {
     // tag(ids=[...]): the IDs of the organization's size, as " (HICP …)".
-    tera.register_function("tag", |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
-        let ids: Vec<String> = kwargs.must_get("ids")?;
-        let size: String = state.get("size")?.unwrap_or_default();
-        let keep: Vec<String> = ids
-            .into_iter()
-            .filter(|id| match catalog::id_size_letter(id) {
-                Some(letter) => crate::catalog::applies(letter, size_from_str(&size)),
-                None => false,
-            })
-            .collect();
-        if keep.is_empty() {
-            Ok(tera::Value::safe_string(""))
-        } else {
-            Ok(tera::Value::safe_string(&format!(" (HICP {})", keep.join(", "))))
-        }
-    });
+    tera.register_function(
+        "tag",
+        |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
+            let ids: Vec<String> = kwargs.must_get("ids")?;
+            let size: String = state.get("size")?.unwrap_or_default();
+            let keep: Vec<String> = ids
+                .into_iter()
+                .filter(|id| match catalog::id_size_letter(id) {
+                    Some(letter) => crate::catalog::applies(letter, size_from_str(&size)),
+                    None => false,
+                })
+                .collect();
+            if keep.is_empty() {
+                Ok(tera::Value::safe_string(""))
+            } else {
+                Ok(tera::Value::safe_string(&format!(
+                    " (HICP {})",
+                    keep.join(", ")
+                )))
+            }
+        },
+    );
     // doc_link(id=..., anchor=...): a link when the document is in the pack.
-    tera.register_function("doc_link", |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
-        let id: String = kwargs.must_get("id")?;
-        let anchor: Option<String> = kwargs.get("anchor")?;
-        let titles: Option<tera::Value> = state.get("doc_titles")?;
-        let title = titles
-            .as_ref()
-            .and_then(|t| t.as_map())
-            .and_then(|m| m.get(&tera::value::Key::Str(id.as_str())))
-            .and_then(|v| v.as_str().map(str::to_string));
-        match title {
-            Some(t) => {
-                let href = match &anchor {
-                    Some(a) => format!("{id}.md#{a}"),
-                    None => format!("{id}.md"),
-                };
-                Ok(tera::Value::safe_string(&format!("[{}]({href})", escape::escape_markdown(&t))))
+    tera.register_function(
+        "doc_link",
+        |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
+            let id: String = kwargs.must_get("id")?;
+            let anchor: Option<String> = kwargs.get("anchor")?;
+            let titles: Option<tera::Value> = state.get("doc_titles")?;
+            let title = titles
+                .as_ref()
+                .and_then(|t| t.as_map())
+                .and_then(|m| m.get(&tera::value::Key::Str(id.as_str())))
+                .and_then(|v| v.as_str().map(str::to_string));
+            match title {
+                Some(t) => {
+                    let href = match &anchor {
+                        Some(a) => format!("{id}.md#{a}"),
+                        None => format!("{id}.md"),
+                    };
+                    Ok(tera::Value::safe_string(&format!(
+                        "[{}]({href})",
+                        escape::escape_markdown(&t)
+                    )))
+                }
+                None => {
+                    let t = crate::library::builtin_title(&id).ok_or_else(|| {
+                        tera::Error::message(format!("doc_link: no document with id `{id}`"))
+                    })?;
+                    Ok(tera::Value::safe_string(&format!(
+                        "*{}*",
+                        escape::escape_markdown(&t)
+                    )))
+                }
             }
-            None => {
-                let t = crate::library::builtin_title(&id)
-                    .ok_or_else(|| tera::Error::message(format!("doc_link: no document with id `{id}`")))?;
-                Ok(tera::Value::safe_string(&format!("*{}*", escape::escape_markdown(&t))))
-            }
-        }
-    });
+        },
+    );
 }
 
 fn size_from_str(s: &str) -> crate::profile::types::Size {
@@ -217,7 +254,11 @@ pub fn status_line(loaded: &Loaded) -> String {
 }
 
 /// Render every document of the pack.
-pub fn render_pack(loaded: &Loaded, library: &Library, tera: &tera::Tera) -> Result<RenderedPack, RenderError> {
+pub fn render_pack(
+    loaded: &Loaded,
+    library: &Library,
+    tera: &tera::Tera,
+) -> Result<RenderedPack, RenderError> {
     let catalog = Catalog::builtin();
     let (chosen, selections) = plan(loaded, library)?;
     let size = loaded.size;
@@ -235,12 +276,17 @@ pub fn render_pack(loaded: &Loaded, library: &Library, tera: &tera::Tera) -> Res
             let Some(sp) = catalog.subpractice(id) else {
                 return Err(RenderError::Template {
                     origin: t.source.origin.to_string(),
-                    message: format!("front matter names sub-practice `{id}`, which is not in the HICP catalog"),
+                    message: format!(
+                        "front matter names sub-practice `{id}`, which is not in the HICP catalog"
+                    ),
                 });
             };
             if catalog::applies(sp.size, size) {
                 practices.push(id.clone());
-                by_practice.entry(id.clone()).or_default().push(t.front.id.clone());
+                by_practice
+                    .entry(id.clone())
+                    .or_default()
+                    .push(t.front.id.clone());
             }
         }
         metas.push(DocMeta {
@@ -267,8 +313,12 @@ pub fn render_pack(loaded: &Loaded, library: &Library, tera: &tera::Tera) -> Res
         })
         .collect();
     let status_line = status_line(loaded);
-    let PackContext { value: mut base } = pack_context(loaded, catalog, doc_list, &by_practice, &status_line);
-    let titles: Map<String, Value> = metas.iter().map(|m| (m.id.clone(), json!(m.title))).collect();
+    let PackContext { value: mut base } =
+        pack_context(loaded, catalog, doc_list, &by_practice, &status_line);
+    let titles: Map<String, Value> = metas
+        .iter()
+        .map(|m| (m.id.clone(), json!(m.title)))
+        .collect();
     base.insert("doc_titles".into(), Value::Object(titles));
 
     let results: Vec<Result<(RenderedDoc, Value), RenderError>> = chosen
@@ -282,11 +332,11 @@ pub fn render_pack(loaded: &Loaded, library: &Library, tera: &tera::Tera) -> Res
             })?;
             let mut definitions = Vec::new();
             for term in &t.front.definitions {
-                let def = catalog.glossary.get(term).ok_or_else(|| RenderError::Template {
+                let def = catalog.definition(term).ok_or_else(|| RenderError::Template {
                     origin: t.source.origin.to_string(),
                     message: format!("front matter lists definition `{term}`, which is not in the glossary"),
                 })?;
-                definitions.push(json!({"term": term, "definition": def}));
+                definitions.push(json!({"term": def.0, "definition": def.1}));
             }
             let related: Vec<Value> = t
                 .front
@@ -321,7 +371,12 @@ pub fn render_pack(loaded: &Loaded, library: &Library, tera: &tera::Tera) -> Res
         contexts.insert(doc.meta.id.clone(), ctx);
         documents.push(doc);
     }
-    Ok(RenderedPack { documents, selections, contexts, status_line })
+    Ok(RenderedPack {
+        documents,
+        selections,
+        contexts,
+        status_line,
+    })
 }
 
 /// Trim leading blank lines (left by the front matter), collapse runs of more

@@ -52,7 +52,11 @@ pub fn doc_link_target(dest: &str) -> Option<(&str, Option<&str>)> {
         None => (dest, None),
     };
     let id = file.strip_suffix(".md")?;
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return None;
     }
     Some((id, anchor))
@@ -71,7 +75,10 @@ mod tests {
 
     #[test]
     fn doc_links() {
-        assert_eq!(doc_link_target("access-control.md#mfa"), Some(("access-control", Some("mfa"))));
+        assert_eq!(
+            doc_link_target("access-control.md#mfa"),
+            Some(("access-control", Some("mfa")))
+        );
         assert_eq!(doc_link_target("https://x.example/a.md"), None);
         assert_eq!(doc_link_target("../a.md"), None);
     }
