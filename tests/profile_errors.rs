@@ -808,3 +808,20 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn numbers_and_booleans_where_text_is_expected_are_read_as_text() {
+    let src = "hicp: 1
+organization: { name: T, type: dental, size: small, phone: 5551234 }
+people:
+  security_officer: { name: A, title: B, email: a@x.example, phone: 5551234 }
+  privacy_officer: { name: C, title: true, email: c@x.example }
+  hr: { name: 2024, title: D, email: d@x.example }
+documents: { version: 1.0, effective_date: 2026-02-01 }
+";
+    let l = profile::load_str("text.yaml", src).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(l.profile.people.others["hr"].name, "2024");
+    assert_eq!(l.profile.people.privacy_officer.title, "true");
+    assert_eq!(l.profile.documents.version, "1.0");
+    assert_eq!(l.profile.organization.phone.as_deref(), Some("5551234"));
+}

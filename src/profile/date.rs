@@ -82,7 +82,7 @@ impl Date {
     /// This date plus `months` calendar months; the day is clamped to the end
     /// of a shorter month (2026-01-31 + 1 month = 2026-02-28).
     pub fn add_months(self, months: u32) -> Date {
-        let total = u32::from(self.year) * 12 + u32::from(self.month - 1) + months;
+        let total = u32::from(self.year) * 12 + u32::from(self.month.saturating_sub(1)) + months;
         let year = u16::try_from(total / 12).unwrap_or(u16::MAX);
         let month = (total % 12) as u8 + 1;
         let day = self.day.min(days_in_month(year, month));

@@ -366,27 +366,37 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
     }
 
     let first = chain.first().map(|c| c.display.clone()).unwrap_or_default();
+    // The schema walk found nothing, so the typed JSON it built is
+    // authoritative. A single file is still read by serde-saphyr (with
+    // `strict_booleans` and its budgets) as a second opinion; where serde's
+    // flattened maps (`people`'s extra keys) refuse a number written as text
+    // that the schema accepts, the walker's typed JSON decides. Only when both
+    // fail is serde-saphyr's error reported, at its location.
+    let from_json = || serde_json::from_value::<types::Profile>(merged.clone());
     let profile: types::Profile = if chain.len() == 1 {
         let text = chain
             .first()
             .and_then(|c| decode(&c.display, &c.bytes).ok())
             .unwrap_or_default();
-        serde_saphyr::from_str_with_options(text, saphyr_options()).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| {
-                (
-                    usize::try_from(l.line()).unwrap_or(0),
-                    usize::try_from(l.column()).unwrap_or(0),
+        match serde_saphyr::from_str_with_options(text, saphyr_options()) {
+            Ok(p) => p,
+            Err(e) => from_json().map_err(|_| {
+                let (line, column) = e.location().map_or((0, 0), |l| {
+                    (
+                        usize::try_from(l.line()).unwrap_or(0),
+                        usize::try_from(l.column()).unwrap_or(0),
+                    )
+                });
+                let msg = e.without_snippet().to_string();
+                let msg = strip_location(&msg);
+                finish(
+                    vec![Diagnostic::new(&first, line, column, "", msg.to_string())],
+                    &files,
                 )
-            });
-            let msg = e.without_snippet().to_string();
-            let msg = strip_location_prefix(&msg);
-            finish(
-                vec![Diagnostic::new(&first, line, column, "", msg.to_string())],
-                &files,
-            )
-        })?
+            })?,
+        }
     } else {
-        serde_json::from_value(merged.clone()).map_err(|e| {
+        from_json().map_err(|e| {
             finish(
                 vec![Diagnostic::file_level(
                     &first,
@@ -424,12 +434,17 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
     })
 }
 
-/// Drop serde-saphyr's "line N column M: " prefix (the location has its own line).
-fn strip_location_prefix(msg: &str) -> &str {
+/// Drop serde-saphyr's "line N column M: " prefix and " at line N, column M"
+/// suffix (the location has its own line).
+fn strip_location(msg: &str) -> &str {
+    let mut msg = msg;
     if let Some(rest) = msg.strip_prefix("line ")
         && let Some((_, tail)) = rest.split_once(": ")
     {
-        return tail;
+        msg = tail;
+    }
+    if let Some(i) = msg.rfind(" at line ") {
+        msg = msg.get(..i).unwrap_or(msg);
     }
     msg
 }
