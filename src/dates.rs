@@ -40,12 +40,28 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
+/// Why a string is not a date (for diagnostics).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("not in the form YYYY-MM-DD")]
+    Format,
+    #[error("month {0} does not exist")]
+    Month(u32),
+    #[error("{year:04}-{month:02} has no day {day} (it has {max} days)")]
+    Day { year: i32, month: u32, day: u32, max: u32 },
+}
+
 impl Date {
     /// Parse strict ISO `YYYY-MM-DD`; `None` when malformed or not a real date.
     pub fn parse(s: &str) -> Option<Date> {
+        Date::check(s).ok()
+    }
+
+    /// Parse strict ISO `YYYY-MM-DD`, saying why a string is not a real date.
+    pub fn check(s: &str) -> Result<Date, DateError> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
+            return Err(DateError::Format);
         }
         let digits = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = s.get(r)?;
@@ -54,13 +70,18 @@ impl Date {
             }
             part.parse().ok()
         };
-        let year = digits(0..4)? as i32;
-        let month = digits(5..7)?;
-        let day = digits(8..10)?;
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
+        let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+            return Err(DateError::Format);
+        };
+        let year = year as i32;
+        if !(1..=12).contains(&month) {
+            return Err(DateError::Month(month));
         }
-        Some(Date { year, month, day })
+        let max = days_in_month(year, month);
+        if day == 0 || day > max {
+            return Err(DateError::Day { year, month, day, max });
+        }
+        Ok(Date { year, month, day })
     }
 
     /// Add calendar months, clamping the day to the month's length

@@ -241,7 +241,7 @@ impl<'a> Checker<'a> {
         };
         match schema.get("format").and_then(Value::as_str) {
             Some("date") => {
-                if let Err(e) = Date::parse(value) {
+                if let Err(e) = Date::check(value) {
                     let d = self
                         .diag(node.pos, path, format!("invalid date `{value}`: {e}"))
                         .with_expected_found("a date (YYYY-MM-DD)", format!("`{value}`"));
