@@ -250,3 +250,65 @@ fn ten_page_document_is_fast_enough() {
     assert!(pages.len() >= 5);
     assert!(start.elapsed().as_secs_f32() < 5.0);
 }
+
+#[test]
+fn odd_input_renders_without_panicking() {
+    use crate::model::{DocKind, DocMeta, PackInfo, RenderedDoc};
+    let meta = DocMeta {
+        id: "odd".into(),
+        title: "Odd".into(),
+        kind: DocKind::Form,
+        audience: String::new(),
+        description: String::new(),
+        practices: Vec::new(),
+        order: 0,
+        version: "0.1".into(),
+        status_label: "Approved".into(),
+        effective_date: "not a date".into(),
+        next_review: String::new(),
+    };
+    let pack = PackInfo {
+        organization: "O".into(),
+        short_name: "O".into(),
+        slug: "o".into(),
+        size: "small".into(),
+        size_rule: String::new(),
+        version: "0.1".into(),
+        effective_date: String::new(),
+        next_review: String::new(),
+        approved: true,
+        status_line: String::new(),
+        paper: PaperSize::A4,
+        accent_color: "not-a-colour".into(),
+        logo: None,
+        documents: Vec::new(),
+    };
+    for md in [
+        "",
+        "no heading at all",
+        "| a |\n|---|\n",
+        "- \n- [ ] task\n\n> \n\n```\n```\n\n[dead](#nowhere) [x](missing.md)\n\n<div>html</div>\n\nfoot[^n]\n\n[^n]: note\n",
+        "#\n\n##\n\n|||\n|-|-|\n|||\n",
+    ] {
+        let doc = RenderedDoc {
+            meta: meta.clone(),
+            markdown: md.to_string(),
+        };
+        let out = super::render_document(&doc, &pack).expect("renders");
+        assert!(out.bytes.starts_with(b"%PDF"));
+    }
+    let docs = vec![RenderedDoc {
+        meta,
+        markdown: "# Odd\n\n[dead](#nowhere)\n".into(),
+    }];
+    let out = super::render_binder(&docs, &pack).expect("binder");
+    assert!(
+        out.warnings.iter().any(|w| w.contains("nowhere")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(matches!(
+        super::render_binder(&[], &pack),
+        Err(super::PdfError::EmptyBinder)
+    ));
+}
