@@ -48,7 +48,12 @@ pub enum DateError {
     #[error("month {0} does not exist")]
     Month(u32),
     #[error("{year:04}-{month:02} has no day {day} (it has {max} days)")]
-    Day { year: i32, month: u32, day: u32, max: u32 },
+    Day {
+        year: i32,
+        month: u32,
+        day: u32,
+        max: u32,
+    },
 }
 
 impl Date {
@@ -70,7 +75,8 @@ impl Date {
             }
             part.parse().ok()
         };
-        let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10))
+        else {
             return Err(DateError::Format);
         };
         let year = year as i32;
@@ -79,7 +85,12 @@ impl Date {
         }
         let max = days_in_month(year, month);
         if day == 0 || day > max {
-            return Err(DateError::Day { year, month, day, max });
+            return Err(DateError::Day {
+                year,
+                month,
+                day,
+                max,
+            });
         }
         Ok(Date { year, month, day })
     }

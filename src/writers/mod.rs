@@ -1,6 +1,7 @@
 //! Output writers: one module per format. Each takes a rendered document (its
 //! Markdown) and produces bytes; no writer reads another writer's output.
 
+pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod pdf;
