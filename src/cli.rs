@@ -100,7 +100,7 @@ pub struct BuildArgs {
     /// Output folder.
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
-    /// Formats, comma separated: md,html,pdf.
+    /// Formats, comma separated: md,html,pdf,docx.
     #[arg(short, long, value_delimiter = ',', default_value = "md,html,pdf")]
     pub format: Vec<String>,
     /// Template override folder (same id replaces, new id adds).
@@ -182,11 +182,11 @@ fn parse_formats(list: &[String]) -> Result<Vec<Format>, String> {
             Some(x) if !out.contains(&x) => out.push(x),
             Some(_) => {}
             None => {
-                let hint = crate::suggest::did_you_mean(f, ["md", "html", "pdf"])
+                let hint = crate::suggest::did_you_mean(f, ["md", "html", "pdf", "docx"])
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 return Err(format!(
-                    "unknown format `{f}`{hint}; formats are md, html, pdf"
+                    "unknown format `{f}`{hint}; formats are md, html, pdf, docx"
                 ));
             }
         }

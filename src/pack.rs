@@ -28,6 +28,7 @@ pub enum Format {
     Md,
     Html,
     Pdf,
+    Docx,
 }
 
 impl Format {
@@ -36,6 +37,7 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
         }
     }
     pub fn parse(s: &str) -> Option<Format> {
@@ -43,6 +45,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Md),
             "html" => Some(Format::Html),
             "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -483,6 +486,15 @@ pub fn produce_incremental(
                         format!("html/{}.html", doc.meta.id),
                         writers::html::render_document(doc, info).into_bytes(),
                     )),
+                    Format::Docx => {
+                        let bytes = writers::docx::render_document(doc, info).map_err(|e| {
+                            BuildError::Pdf {
+                                document: doc.meta.id.clone(),
+                                message: format!("DOCX: {e}"),
+                            }
+                        })?;
+                        files.push((format!("docx/{}.docx", doc.meta.id), bytes));
+                    }
                     Format::Pdf => {
                         let rel = format!("pdf/{}.pdf", doc.meta.id);
                         let mut h = furniture.clone();
