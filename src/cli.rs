@@ -136,6 +136,7 @@ pub struct CheckArgs {
 
 /// Entry point: parse arguments, run, map errors to exit codes.
 pub fn main() -> ExitCode {
+    restore_default_sigpipe();
     install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -146,6 +147,18 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(run(cli))
+}
+
+/// `hicp schema | head -1` closes our stdout early. That is not a bug in
+/// hicp: like `cat`, end quietly on SIGPIPE instead of letting `println!`
+/// panic (Rust ignores SIGPIPE by default).
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start, before any other thread exists;
+    // SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// A panic is a bug in hicp, not the user's fault: say so briefly.

@@ -236,6 +236,14 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
                 if target.is_dir() {
                     continue;
                 }
+                // A FIFO or device behind the link would block or never end.
+                if !target.is_file() && shown.to_string_lossy().ends_with(".md.tera") {
+                    return Err(folder_err(format!(
+                        "{} points at {}, which is not a regular file; refusing to read it",
+                        shown.display(),
+                        target.display()
+                    )));
+                }
             } else if !entry.file_type().is_file() {
                 continue;
             }

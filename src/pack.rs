@@ -283,11 +283,27 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     };
     let meta =
         std::fs::metadata(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    // A pipe would block the build and a device would never end.
+    if !meta.is_file() {
+        return Err(err(
+            "branding.logo must be a regular image file (not a folder, pipe or device)".into(),
+        ));
+    }
     if meta.len() > MAX_LOGO_BYTES {
         return Err(err("branding.logo is larger than the 2 MiB limit".into()));
     }
-    let bytes =
-        std::fs::read(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    // The size may change between the check and the read: never read more
+    // than the limit + 1.
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|f| {
+            use std::io::Read;
+            f.take(MAX_LOGO_BYTES + 1).read_to_end(&mut bytes)
+        })
+        .map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    if bytes.len() as u64 > MAX_LOGO_BYTES {
+        return Err(err("branding.logo is larger than the 2 MiB limit".into()));
+    }
     let mime = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
     } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {

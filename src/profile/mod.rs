@@ -64,9 +64,23 @@ enum ReadError {
     Io(std::io::Error),
     #[error("the file is {size} bytes; profiles are limited to 4 MiB ({MAX_PROFILE_BYTES} bytes)")]
     TooLarge { size: u64 },
+    #[error("it is not a regular file (a pipe, socket or device); save the profile as a file")]
+    NotAFile,
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    // Checked before opening: opening a FIFO blocks until a writer comes,
+    // and a device such as /dev/zero never ends.
+    let kind = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e),
+    })?;
+    if kind.is_dir() {
+        return Err(ReadError::Io(std::io::Error::other("it is a directory")));
+    }
+    if !kind.is_file() {
+        return Err(ReadError::NotAFile);
+    }
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
         _ => ReadError::Io(e),
@@ -201,6 +215,29 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
             names.push(extra);
             names.join(" → ")
         };
+        // A parent is named by a profile that may come from anyone (a pull
+        // request in CI): refuse files that are not YAML before reading them,
+        // so a diagnostic can never quote `.env` or a key file.
+        if let Some((pos, value)) = &extends_at {
+            let is_yaml = read_path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            if !is_yaml {
+                let parent = files.get(pos.file).cloned().unwrap_or_default();
+                problems.push(
+                    Diagnostic::new(
+                        parent,
+                        pos.line,
+                        pos.column,
+                        "extends",
+                        format!("`{value}` named by `extends` is not a profile: extends must name a .yaml or .yml file"),
+                    )
+                    .with_hint(format!("extends chain: {}", chain_text(&shown))),
+                );
+                return Err(finish(problems, &files));
+            }
+        }
         let bytes = match given {
             Some(b) => b,
             None => match read_limited(&read_path) {
@@ -279,6 +316,29 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
                 return Err(finish(problems, &files));
             }
         };
+        // A parent that is YAML but not a hicp profile (a settings file full
+        // of tokens) is refused at the `extends` line, without a word of its
+        // content.
+        if let Some((pos, value)) = &extends_at {
+            let is_profile = parsed
+                .root
+                .as_ref()
+                .is_some_and(|r| r.as_map().is_some() && r.entry("hicp").is_some());
+            if !is_profile {
+                let parent = files.get(pos.file).cloned().unwrap_or_default();
+                problems.push(
+                    Diagnostic::new(
+                        parent,
+                        pos.line,
+                        pos.column,
+                        "extends",
+                        format!("`{value}` named by `extends` is not a hicp profile (it has no `hicp:` key)"),
+                    )
+                    .with_hint("a parent profile starts with `hicp: 1`, like any profile"),
+                );
+                return Err(finish(problems, &files));
+            }
+        }
         problems.extend(parsed.problems);
         let root = match parsed.root {
             Some(r) if !r.is_null() => r,
