@@ -1,7 +1,17 @@
-//! DOCX writer checks: the OOXML structure (read straight from the zip, whose
-//! parts docx-rs stores uncompressed), an independent reader (pandoc
-//! `-f docx -t plain`, skipped with a note when pandoc is missing; CI installs
-//! it with `pip install pypandoc-binary`), and deterministic bytes.
+//! DOCX writer checks, as Word, pandoc and a user's file manager see them.
+//!
+//! - One sample document through the writer: the OOXML structure (read
+//!   straight from the zip, whose parts docx-rs stores uncompressed) and
+//!   deterministic bytes, also when rendered on several threads at once.
+//! - Whole packs built by the binary: every `docx/<id>.docx` checked against
+//!   its Markdown and the manifest (hash, heading styles, tables with repeating
+//!   header rows, the document-control table, list numbering, paper, header
+//!   and footer fields, file properties), and the HTML pages' PDF / Word links
+//!   (present and resolving when built, absent with `-f md,html`).
+//! - An independent reader: pandoc `-f docx -t plain` over the sample and over
+//!   every file of a pack. Skipped with a note when pandoc is missing, except
+//!   under CI (`CI` set), where that fails; CI installs it with
+//!   `pip install pypandoc-binary` and passes it in `$PANDOC`.
 //!
 //! Set `HICP_DOCX_OUT=/some/dir` to keep the sample files for looking at.
 
@@ -9,7 +19,6 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use hicp::model::{DocKind, DocMeta, PackInfo, PaperSize, RenderedDoc};
-
 use hicp::writers::docx::render_document;
 
 fn meta(id: &str, title: &str, kind: DocKind) -> DocMeta {
