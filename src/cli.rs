@@ -101,7 +101,7 @@ pub struct BuildArgs {
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
     /// Formats, comma separated: md,html,pdf,docx.
-    #[arg(short, long, value_delimiter = ',', default_value = "md,html,pdf")]
+    #[arg(short, long, value_delimiter = ',', default_value = "md,html,pdf,docx")]
     pub format: Vec<String>,
     /// Template override folder (same id replaces, new id adds).
     #[arg(long = "templates")]

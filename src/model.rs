@@ -88,6 +88,41 @@ pub struct RenderedDoc {
     pub markdown: String,
 }
 
+/// Output formats of a pack (DESIGN §2, §5).
+///
+/// It lives with the document model rather than in the pack stage because the
+/// writers need to know which formats a build produces: a page may link only
+/// to files that exist ([`PackInfo::formats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Md,
+    Html,
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "md" | "markdown" => Some(Format::Md),
+            "html" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+    /// Every format; also the default set of `hicp build`.
+    pub const ALL: [Format; 4] = [Format::Md, Format::Html, Format::Pdf, Format::Docx];
+}
+
 /// Paper size for paged output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -125,4 +160,14 @@ pub struct PackInfo {
     pub logo: Option<Logo>,
     /// Every document of the pack, in pack order.
     pub documents: Vec<DocMeta>,
+    /// The formats this build writes. Pages link a document's PDF or Word
+    /// file only when it is in this list, so no link points at a missing file.
+    pub formats: Vec<Format>,
+}
+
+impl PackInfo {
+    /// Whether this build writes `format`.
+    pub fn builds(&self, format: Format) -> bool {
+        self.formats.contains(&format)
+    }
 }

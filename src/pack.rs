@@ -22,35 +22,8 @@ pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 const DEFAULT_ACCENT: &str = "#0b5394";
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
-    Md,
-    Html,
-    Pdf,
-    Docx,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Md => "md",
-            Format::Html => "html",
-            Format::Pdf => "pdf",
-            Format::Docx => "docx",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "md" | "markdown" => Some(Format::Md),
-            "html" => Some(Format::Html),
-            "pdf" => Some(Format::Pdf),
-            "docx" => Some(Format::Docx),
-            _ => None,
-        }
-    }
-    pub const ALL: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
-}
+/// Output formats (defined with the document model, which records the built ones).
+pub use crate::model::Format;
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -73,6 +46,9 @@ pub enum BuildError {
     Input { file: String, message: String },
     #[error("{document}: PDF: {message}")]
     Pdf { document: String, message: String },
+    /// The Word writer failed; its message names the document.
+    #[error("{0}")]
+    Docx(#[from] writers::docx::DocxError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -315,7 +291,11 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
 }
 
 /// Facts for the writers.
-pub fn pack_info(loaded: &Loaded, rendered: &RenderedPack) -> Result<PackInfo, BuildError> {
+pub fn pack_info(
+    loaded: &Loaded,
+    rendered: &RenderedPack,
+    formats: &[Format],
+) -> Result<PackInfo, BuildError> {
     let p = &loaded.profile;
     let short = p
         .organization
@@ -341,6 +321,7 @@ pub fn pack_info(loaded: &Loaded, rendered: &RenderedPack) -> Result<PackInfo, B
         accent_color: accessible_accent(p.branding.accent_color.as_deref()),
         logo: read_logo(loaded)?,
         documents: rendered.documents.iter().map(|d| d.meta.clone()).collect(),
+        formats: formats.to_vec(),
     })
 }
 
@@ -503,12 +484,7 @@ pub fn produce_incremental(
                         writers::html::render_document(doc, info).into_bytes(),
                     )),
                     Format::Docx => {
-                        let bytes = writers::docx::render_document(doc, info).map_err(|e| {
-                            BuildError::Pdf {
-                                document: doc.meta.id.clone(),
-                                message: format!("DOCX: {e}"),
-                            }
-                        })?;
+                        let bytes = writers::docx::render_document(doc, info)?;
                         files.push((format!("docx/{}.docx", doc.meta.id), bytes));
                     }
                     Format::Pdf => {
@@ -946,7 +922,7 @@ pub fn prepare_with(
     let library = Library::load(&template_dirs(loaded, cli_templates))?;
     let tera = render::tera_for(&library)?;
     let rendered = render::render_pack(loaded, &library, &tera)?;
-    let info = pack_info(loaded, &rendered)?;
+    let info = pack_info(loaded, &rendered, formats)?;
     let previous = out_dir.and_then(|o| Previous::open(&o.join(&info.slug)));
     let files = produce_incremental(
         loaded,

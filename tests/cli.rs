@@ -88,7 +88,7 @@ fn example_pack_has_every_format_and_a_manifest() {
     let docs = manifest["documents"].as_array().unwrap();
     assert!(docs.len() >= 3);
     for d in docs {
-        for fmt in ["md", "html", "pdf"] {
+        for fmt in ["md", "html", "pdf", "docx"] {
             let rel = d["outputs"][fmt].as_str().unwrap();
             let bytes = std::fs::read(pack.join(rel)).unwrap();
             let sha = hicp::pack::sha256_hex(&bytes);

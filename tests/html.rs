@@ -56,6 +56,7 @@ fn pack() -> PackInfo {
             mime: "image/png",
             bytes: PNG_1X1.to_vec(),
         }),
+        formats: hicp::model::Format::ALL.to_vec(),
         documents: vec![
             meta(
                 "access-control",
@@ -376,5 +377,47 @@ fn write_sample_pack_when_asked() {
             render_document(&other, &p),
         )
         .expect("write document");
+    }
+}
+
+/// Pages link a document's PDF and Word file only when the build writes them:
+/// `-f md,html` must not leave links to files that do not exist.
+#[test]
+fn download_links_follow_the_built_formats() {
+    use hicp::model::Format;
+    let links = |formats: &[Format]| {
+        let p = PackInfo {
+            formats: formats.to_vec(),
+            ..pack()
+        };
+        let page = render_document(&doc(), &p);
+        let index = render_index(&p);
+        let mut hrefs: Vec<String> = attr_values(&page, "a", "href")
+            .into_iter()
+            .chain(attr_values(&index, "a", "href"))
+            .filter(|h| h.ends_with(".pdf") || h.ends_with(".docx"))
+            .map(str::to_string)
+            .collect();
+        hrefs.sort();
+        hrefs.dedup();
+        hrefs
+    };
+    assert_eq!(links(&[Format::Md, Format::Html]), Vec::<String>::new());
+    let docx_only = links(&[Format::Html, Format::Docx]);
+    assert!(docx_only.contains(&"../docx/access-control.docx".to_string()));
+    assert!(docx_only.contains(&"docx/incident-response-plan.docx".to_string()));
+    assert!(
+        docx_only.iter().all(|h| h.ends_with(".docx")),
+        "{docx_only:?}"
+    );
+    let all = links(&Format::ALL);
+    for h in [
+        "../pdf/access-control.pdf",
+        "../docx/access-control.docx",
+        "pdf/access-control.pdf",
+        "docx/access-control.docx",
+        "pdf/riverbend-policy-pack.pdf",
+    ] {
+        assert!(all.contains(&h.to_string()), "{h} in {all:?}");
     }
 }

@@ -42,6 +42,7 @@ fn pack(paper: PaperSize) -> PackInfo {
         paper,
         accent_color: "#1f5f8b".into(),
         logo: None,
+        formats: hicp::model::Format::ALL.to_vec(),
         documents: vec![
             meta(
                 "access-control-policy",

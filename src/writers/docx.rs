@@ -34,10 +34,10 @@ use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header,
     Hyperlink, HyperlinkData, HyperlinkType, IndentLevel, InstrNUMPAGES, InstrPAGE, InstrText,
     Level, LevelJc, LevelOverride, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
-    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Shading,
-    ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    VertAlignType, WidthType,
+    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
+    RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType,
+    Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VertAlignType, WidthType,
 };
 
 use crate::blocks::{self, Align, Block, Inline, ListItem, plain_text};
@@ -69,8 +69,10 @@ const MONO_FONT: &str = "Courier New";
 const MUTED: &str = "595959";
 const DRAFT: &str = "B00020";
 const BORDER: &str = "A6A6A6";
-/// One inch, in twentieths of a point.
+/// One inch, in twentieths of a point: the Letter margin.
 const INCH: i32 = 1440;
+/// 25 mm, the A4 margin (as in the PDF).
+const A4_MARGIN: i32 = 1417;
 /// Indentation step for quotes and list levels (half an inch).
 const STEP: i32 = 720;
 /// Abstract numbering ids; docx-rs always emits its own abstract 1 and num 1.
@@ -84,11 +86,12 @@ const MAX_LEVEL: usize = 8;
 /// on the heading in this document.
 pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<Vec<u8>, DocxError> {
     let accent = accent_hex(&pack.accent_color);
-    let (page_w, page_h) = match pack.paper {
-        PaperSize::Letter => (12240, 15840),
-        PaperSize::A4 => (11906, 16838),
+    // The PDF's page geometry (writers::pdf::layout::Geometry), so both print alike.
+    let (page_w, page_h, margin) = match pack.paper {
+        PaperSize::Letter => (12240, 15840, INCH),
+        PaperSize::A4 => (11906, 16838, A4_MARGIN),
     };
-    let content_width = (page_w - 2 * INCH) as usize;
+    let content_width = (page_w - 2 * margin) as usize;
     let mut w = Writer {
         doc_id: &doc.meta.id,
         accent: accent.clone(),
@@ -111,10 +114,10 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<Vec<u8>, Do
         .page_size(page_w as u32, page_h as u32)
         .page_margin(
             PageMargin::new()
-                .top(INCH)
-                .bottom(INCH)
-                .left(INCH)
-                .right(INCH)
+                .top(margin)
+                .bottom(margin)
+                .left(margin)
+                .right(margin)
                 .header(STEP)
                 .footer(STEP)
                 .gutter(0),
@@ -136,7 +139,7 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<Vec<u8>, Do
     for num in std::mem::take(&mut w.numberings) {
         docx = docx.add_numbering(num);
     }
-    let header = w.header(pack, &doc.meta.title);
+    let header = w.header(pack, &doc.meta.title, content_width);
     let footer = w.footer(
         &doc.meta.id,
         &doc.meta.version,
@@ -311,13 +314,13 @@ impl Writer<'_> {
             }
             Block::Rule => {
                 let mut p = self.para();
-                p.property = p.property.set_border(
+                p.property = p.property.set_borders(only_border(
                     ParagraphBorder::new(ParagraphBorderPosition::Bottom)
                         .val(BorderType::Single)
                         .size(6)
                         .space(1)
                         .color(BORDER),
-                );
+                ));
                 out.push(Item::P(Box::new(p)));
             }
             Block::FootnoteDef { label, blocks } => {
@@ -590,16 +593,20 @@ impl Writer<'_> {
         link
     }
 
-    /// Running header: short name (accent, bold) — document title.
-    fn header(&mut self, pack: &PackInfo, title: &str) -> Header {
-        let mut p = self.para().style("Header");
-        p.property = p.property.set_border(
+    /// Running header, as in the PDF: short name (accent, bold) at the left
+    /// margin, the document title at the right one.
+    fn header(&mut self, pack: &PackInfo, title: &str, width: usize) -> Header {
+        let mut p = self
+            .para()
+            .style("Header")
+            .add_tab(Tab::new().val(TabValueType::Right).pos(width));
+        p.property = p.property.set_borders(only_border(
             ParagraphBorder::new(ParagraphBorderPosition::Bottom)
                 .val(BorderType::Single)
                 .size(4)
                 .space(4)
                 .color(BORDER),
-        );
+        ));
         let p = p
             .add_run(
                 Run::new()
@@ -607,8 +614,7 @@ impl Writer<'_> {
                     .bold()
                     .color(self.accent.clone()),
             )
-            .add_run(Run::new().add_text(" — ").color(MUTED))
-            .add_run(Run::new().add_text(clean(title)).color(MUTED));
+            .add_run(Run::new().add_tab().add_text(clean(title)).color(MUTED));
         Header::new().add_paragraph(p)
     }
 
@@ -619,13 +625,13 @@ impl Writer<'_> {
             .para()
             .style("Footer")
             .add_tab(Tab::new().val(TabValueType::Right).pos(width));
-        p.property = p.property.set_border(
+        p.property = p.property.set_borders(only_border(
             ParagraphBorder::new(ParagraphBorderPosition::Top)
                 .val(BorderType::Single)
                 .size(4)
                 .space(4)
                 .color(BORDER),
-        );
+        ));
         let status_color = if status.eq_ignore_ascii_case("draft") {
             DRAFT
         } else {
@@ -649,6 +655,12 @@ impl Writer<'_> {
             .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES::new())));
         Footer::new().add_paragraph(p)
     }
+}
+
+/// Paragraph borders holding `border` alone. docx-rs's `set_border` starts
+/// from a default of thin lines on all four sides, which boxes the paragraph.
+fn only_border(border: ParagraphBorder) -> ParagraphBorders {
+    ParagraphBorders::with_empty().set(border)
 }
 
 /// A complex field (`PAGE`, `NUMPAGES`) with a placeholder result Word replaces when it lays out.

@@ -6,7 +6,9 @@
 //! inlined, the logo is a `data:` URI, there is no web font and no script
 //! other than the index's small inline filter. Links are relative to the pack
 //! layout (DESIGN §5): a document page lives in `html/`, so the index is
-//! `../index.html` and its PDF `../pdf/<id>.pdf`.
+//! `../index.html`, its PDF `../pdf/<id>.pdf` and its Word file
+//! `../docx/<id>.docx`. Those two are linked only when the build writes them
+//! ([`PackInfo::formats`]): `-f md,html` gives pages without dead links.
 //!
 //! Everything taken from [`PackInfo`]/[`DocMeta`] is escaped with
 //! [`escape::escape_html`]; the Markdown body goes through [`body`], which
@@ -19,7 +21,7 @@ pub mod style;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::model::{DocKind, DocMeta, Logo, PackInfo, RenderedDoc};
+use crate::model::{DocKind, DocMeta, Format, Logo, PackInfo, RenderedDoc};
 use body::{LinkContext, render_body};
 use escape::{escape_href, escape_html};
 
@@ -60,12 +62,17 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> String {
     let _ = write!(
         page,
         "<span>{}</span></a>\n<nav class=\"pack-nav\" aria-label=\"Policy pack\"><ul>\
-         <li><a href=\"../index.html\">All documents</a></li>\
-         <li><a href=\"../pdf/{}.pdf\">PDF<span class=\"vh\"> of this document</span></a></li>\
-         </ul></nav>\n</div>\n",
+         <li><a href=\"../index.html\">All documents</a></li>",
         escape_html(&pack.organization),
-        escape_href(&meta.id),
     );
+    for (href, label) in downloads(pack, &meta.id, "../") {
+        let _ = write!(
+            page,
+            "<li><a href=\"{}\">{label}<span class=\"vh\"> of this document</span></a></li>",
+            escape_href(&href),
+        );
+    }
+    page.push_str("</ul></nav>\n</div>\n");
     // Inside the header (a landmark), so screen-reader users meet it first too.
     if !pack.approved {
         let _ = writeln!(
@@ -157,24 +164,30 @@ pub fn render_index(pack: &PackInfo) -> String {
     );
     page.push_str("</dl>\n");
 
-    page.push_str("<ul class=\"key-links\">\n");
+    let mut key_links = String::new();
     for (id, label) in [
         (SELF_ASSESSMENT_ID, "Self-assessment"),
         (CROSSWALK_ID, "Crosswalk"),
     ] {
         if pack.documents.iter().any(|d| d.id == id) {
             let _ = writeln!(
-                page,
+                key_links,
                 "<li><a class=\"primary\" href=\"html/{}.html\">{label}</a></li>",
                 escape_href(id)
             );
         }
     }
-    let _ = writeln!(
-        page,
-        "<li><a href=\"{}\">Whole pack as one PDF</a></li>\n</ul>",
-        escape_href(&binder)
-    );
+    // The binder is written with the PDFs only.
+    if pack.builds(Format::Pdf) {
+        let _ = writeln!(
+            key_links,
+            "<li><a href=\"{}\">Whole pack as one PDF</a></li>",
+            escape_href(&binder)
+        );
+    }
+    if !key_links.is_empty() {
+        let _ = writeln!(page, "<ul class=\"key-links\">\n{key_links}</ul>");
+    }
 
     // The example ID is one of this pack's own, so it is of the organization's size.
     let example = match pack.documents.iter().find_map(|d| d.practices.first()) {
@@ -196,7 +209,7 @@ pub fn render_index(pack: &PackInfo) -> String {
         if docs.is_empty() {
             continue;
         }
-        push_kind_section(&mut page, kind, &docs);
+        push_kind_section(&mut page, kind, &docs, pack);
     }
     page.push_str("<p id=\"no-match\" hidden>No document matches the filter.</p>\n</main>\n");
 
@@ -215,8 +228,9 @@ pub fn render_index(pack: &PackInfo) -> String {
 }
 
 /// One group of the index: a heading with the kind's plural label and one
-/// entry per document (title link, description, sub-practices, PDF link).
-fn push_kind_section(page: &mut String, kind: DocKind, docs: &[&DocMeta]) {
+/// entry per document (title link, description, sub-practices, and links to
+/// the PDF and Word files when the build writes them).
+fn push_kind_section(page: &mut String, kind: DocKind, docs: &[&DocMeta], pack: &PackInfo) {
     let _ = writeln!(
         page,
         "<section class=\"kind\" aria-labelledby=\"kind-{k}\">\n\
@@ -249,18 +263,37 @@ fn push_kind_section(page: &mut String, kind: DocKind, docs: &[&DocMeta]) {
                 escape_html(&d.description)
             );
         }
-        page.push_str("<p class=\"meta\">");
+        let mut parts = Vec::new();
         if !d.practices.is_empty() {
-            let _ = write!(page, "HICP {} · ", escape_html(&d.practices.join(", ")));
+            parts.push(format!("HICP {}", escape_html(&d.practices.join(", "))));
         }
-        let _ = writeln!(
-            page,
-            "<a href=\"pdf/{}.pdf\">PDF<span class=\"vh\">: {}</span></a></p>\n</li>",
-            escape_href(&d.id),
-            escape_html(&d.title),
-        );
+        for (href, label) in downloads(pack, &d.id, "") {
+            parts.push(format!(
+                "<a href=\"{}\">{label}<span class=\"vh\">: {}</span></a>",
+                escape_href(&href),
+                escape_html(&d.title),
+            ));
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(page, "<p class=\"meta\">{}</p>", parts.join(" · "));
+        }
+        page.push_str("</li>\n");
     }
     page.push_str("</ul>\n</section>\n");
+}
+
+/// The downloadable files of document `id` that this build writes, as
+/// (relative link, visible label): `prefix` is `../` from a document page,
+/// empty from the index.
+fn downloads(pack: &PackInfo, id: &str, prefix: &str) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    if pack.builds(Format::Pdf) {
+        out.push((format!("{prefix}pdf/{id}.pdf"), "PDF"));
+    }
+    if pack.builds(Format::Docx) {
+        out.push((format!("{prefix}docx/{id}.docx"), "Word"));
+    }
+    out
 }
 
 /// `<!DOCTYPE>` through `<body>`: language, charset, viewport, title and the

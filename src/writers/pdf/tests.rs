@@ -281,6 +281,7 @@ fn odd_input_renders_without_panicking() {
         paper: PaperSize::A4,
         accent_color: "not-a-colour".into(),
         logo: None,
+        formats: crate::model::Format::ALL.to_vec(),
         documents: Vec::new(),
     };
     for md in [
