@@ -34,6 +34,7 @@ pub fn doc(markdown: &str) -> (RenderedDoc, PackInfo) {
         paper: PaperSize::Letter,
         accent_color: "#0b5394".into(),
         logo: None,
+        formats: hicp::model::Format::ALL.to_vec(),
         documents: vec![meta.clone()],
     };
     (
