@@ -152,10 +152,16 @@ pub struct BuildReport {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     s
 }
@@ -543,9 +549,9 @@ pub fn produce_incremental(
             files.insert(path, bytes);
         }
         let ctx = rendered
-            .contexts
+            .context_sha256
             .get(&doc.meta.id)
-            .map(|v| v.to_string())
+            .cloned()
             .unwrap_or_default();
         let mut h = Sha256::new();
         h.update(GENERATOR_VERSION.as_bytes());

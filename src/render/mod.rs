@@ -231,8 +231,11 @@ fn size_from_str(s: &str) -> crate::profile::types::Size {
 pub struct RenderedPack {
     pub documents: Vec<RenderedDoc>,
     pub selections: Vec<Selection>,
-    /// Per document id, the JSON context it was rendered with (for input hashes).
-    pub contexts: BTreeMap<String, Value>,
+    /// Per document id, the sha256 of the context it was rendered with (the
+    /// pack-wide part and the document's own part), for the manifest's input
+    /// hashes: hashed here, where the pack-wide part is serialized once
+    /// rather than once per document.
+    pub context_sha256: BTreeMap<String, String>,
     pub status_line: String,
 }
 
@@ -320,8 +323,23 @@ pub fn render_pack(
         .map(|m| (m.id.clone(), json!(m.title)))
         .collect();
     base.insert("doc_titles".into(), Value::Object(titles));
+    // The pack-wide context is large (catalog, glossary, crosswalk): convert
+    // it to Tera's values once. Tera's maps and arrays are reference-counted,
+    // so each document's clone below copies only the top-level keys.
+    let base_value = Value::Object(base);
+    let base_ctx =
+        tera::Context::from_serialize(&base_value).map_err(|e| RenderError::Template {
+            origin: "the pack context".into(),
+            message: tera_message(&e),
+        })?;
+    let base_hash = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(serde_json::to_vec(&base_value).unwrap_or_default());
+        h
+    };
 
-    let results: Vec<Result<(RenderedDoc, Value), RenderError>> = chosen
+    let results: Vec<Result<(RenderedDoc, String), RenderError>> = chosen
         .par_iter()
         .zip(metas.par_iter())
         .map(|(t, meta)| {
@@ -350,31 +368,33 @@ pub fn render_pack(
                 "audience": meta.audience, "description": meta.description, "practices": meta.practices,
                 "owner": owner, "related": related, "definitions": definitions,
             });
-            let mut ctx_map: Map<String, Value> = base.clone();
-            ctx_map.insert("doc".into(), doc);
-            let ctx_value = Value::Object(ctx_map);
-            let ctx = tera::Context::from_serialize(&ctx_value).map_err(|e| RenderError::Template {
-                origin: t.source.origin.to_string(),
-                message: tera_message(&e),
-            })?;
+            let mut ctx = base_ctx.clone();
+            ctx.insert("doc", &doc);
             let out = tera.render(&t.source.name, &ctx).map_err(|e| RenderError::Template {
                 origin: t.source.origin.to_string(),
                 message: tera_message(&e),
             })?;
-            Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_value))
+            let ctx_hash = {
+                use sha2::Digest;
+                let mut h = base_hash.clone();
+                h.update([0]);
+                h.update(serde_json::to_vec(&doc).unwrap_or_default());
+                crate::pack::hex(&h.finalize())
+            };
+            Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_hash))
         })
         .collect();
     let mut documents = Vec::new();
-    let mut contexts = BTreeMap::new();
+    let mut context_sha256 = BTreeMap::new();
     for r in results {
         let (doc, ctx) = r?;
-        contexts.insert(doc.meta.id.clone(), ctx);
+        context_sha256.insert(doc.meta.id.clone(), ctx);
         documents.push(doc);
     }
     Ok(RenderedPack {
         documents,
         selections,
-        contexts,
+        context_sha256,
         status_line,
     })
 }

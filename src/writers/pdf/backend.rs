@@ -110,19 +110,73 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     finish(&mut lo, input).map_err(|e| format!("finishing the PDF structure: {e}"))?;
-    lo.compress();
-    // /ID from the content: save once without it, hash, save again with it.
-    lo.trailer.remove(b"ID");
-    let mut first = Vec::new();
-    lo.save_to(&mut first)
-        .map_err(|e| format!("serializing: {e}"))?;
-    let digest = Sha256::digest(&first);
-    let id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut out = Vec::with_capacity(first.len() + 64);
+    compress_streams(&mut lo).map_err(|e| format!("compressing: {e}"))?;
+    // /ID comes from the content. Serialize once with a placeholder of the
+    // right length, hash those bytes, then write the digest over the
+    // placeholder (a second serialization cost as much as the first).
+    let placeholder = Object::String(vec![0; 16], StringFormat::Hexadecimal);
+    lo.trailer
+        .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
+    let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| format!("serializing: {e}"))?;
+    patch_id(&mut out)?;
     Ok(out)
+}
+
+/// Deflate every stream that has no filter yet, at zlib's default level.
+/// lopdf's own `compress` uses the best level, which cost a third of a
+/// whole build for files 2–3 % smaller.
+fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
+    use flate2::Compression;
+    use flate2::write::ZlibEncoder;
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+            continue;
+        }
+        let mut encoder = ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 3),
+            Compression::new(6),
+        );
+        encoder.write_all(&stream.content)?;
+        let compressed = encoder.finish()?;
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
+    Ok(())
+}
+
+/// Replace the all-zero `/ID` placeholder in the trailer with the first 16
+/// bytes of the sha256 of the file as written with the placeholder.
+fn patch_id(out: &mut [u8]) -> Result<(), String> {
+    const HOLE: &[u8] = b"<00000000000000000000000000000000>";
+    let trailer_from = out
+        .windows(7)
+        .rposition(|w| w == b"trailer")
+        .ok_or("no trailer was written")?;
+    let first = trailer_from
+        + out[trailer_from..]
+            .windows(HOLE.len())
+            .position(|w| w == HOLE)
+            .ok_or("no /ID placeholder in the trailer")?;
+    let second = first
+        + HOLE.len()
+        + out[first + HOLE.len()..]
+            .windows(HOLE.len())
+            .position(|w| w == HOLE)
+            .ok_or("no second /ID placeholder in the trailer")?;
+    let digest = Sha256::digest(&*out);
+    let hex = crate::pack::hex(&digest[..16]).to_ascii_uppercase();
+    for at in [first, second] {
+        out[at + 1..at + 33].copy_from_slice(hex.as_bytes());
+    }
+    Ok(())
 }
 
 fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) -> Vec<Op> {
