@@ -471,6 +471,9 @@ pub fn produce_incremental(
         files: Vec<(String, Vec<u8>)>,
         warnings: Vec<String>,
         pdf_key: Option<String>,
+        /// The document's pages when its PDF was typeset in this build, so
+        /// the binder appends them instead of setting the text again.
+        laid: Option<writers::pdf::LaidOut>,
     }
     let outs: Vec<Result<DocOut, BuildError>> = rendered
         .documents
@@ -479,6 +482,7 @@ pub fn produce_incremental(
             let mut files = Vec::new();
             let mut warnings = Vec::new();
             let mut pdf_key = None;
+            let mut laid = None;
             for f in formats {
                 match f {
                     Format::Md => files.push((
@@ -510,14 +514,15 @@ pub fn produce_incremental(
                         let bytes = match reused {
                             Some(b) => b,
                             None => {
-                                let out =
-                                    writers::pdf::render_document(doc, info).map_err(|e| {
-                                        BuildError::Pdf {
-                                            document: doc.meta.id.clone(),
-                                            message: e.to_string(),
-                                        }
-                                    })?;
+                                let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
+                                    document: doc.meta.id.clone(),
+                                    message: e.to_string(),
+                                };
+                                let pages = writers::pdf::lay_out(doc, info).map_err(pdf_error)?;
+                                let out = writers::pdf::render_laid_document(doc, &pages, info)
+                                    .map_err(pdf_error)?;
                                 warnings.extend(out.warnings);
+                                laid = Some(pages);
                                 out.bytes
                             }
                         };
@@ -530,6 +535,7 @@ pub fn produce_incremental(
                 files,
                 warnings,
                 pdf_key,
+                laid,
             })
         })
         .collect();
@@ -537,8 +543,10 @@ pub fn produce_incremental(
     let mut files = BTreeMap::new();
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
+    let mut layouts: Vec<Option<writers::pdf::LaidOut>> = Vec::new();
     for (doc, out) in rendered.documents.iter().zip(outs) {
-        let out = out?;
+        let mut out = out?;
+        layouts.push(out.laid.take());
         warnings.extend(out.warnings);
         let mut outputs = BTreeMap::new();
         let mut hashes = BTreeMap::new();
@@ -602,12 +610,24 @@ pub fn produce_incremental(
         let bytes = match reused {
             Some(b) => b,
             None => {
-                let out = writers::pdf::render_binder(&rendered.documents, info).map_err(|e| {
-                    BuildError::Pdf {
-                        document: "binder".into(),
-                        message: e.to_string(),
-                    }
-                })?;
+                let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
+                    document: "binder".into(),
+                    message: e.to_string(),
+                };
+                // Documents whose PDF was reused were not laid out above.
+                let filled: Vec<Result<writers::pdf::LaidOut, BuildError>> = rendered
+                    .documents
+                    .par_iter()
+                    .zip(layouts.par_iter_mut())
+                    .map(|(doc, slot)| match slot.take() {
+                        Some(l) => Ok(l),
+                        None => writers::pdf::lay_out(doc, info).map_err(pdf_error),
+                    })
+                    .collect();
+                let filled = filled.into_iter().collect::<Result<Vec<_>, _>>()?;
+                let refs: Vec<&writers::pdf::LaidOut> = filled.iter().collect();
+                let out = writers::pdf::render_laid_binder(&rendered.documents, &refs, info)
+                    .map_err(pdf_error)?;
                 warnings.extend(out.warnings);
                 out.bytes
             }

@@ -124,9 +124,10 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Deflate every stream that has no filter yet, at zlib's default level.
+/// Deflate every stream that has no filter yet, at zlib's fastest level.
 /// lopdf's own `compress` uses the best level, which cost a third of a
-/// whole build for files 2–3 % smaller.
+/// whole build; level 1 deflates 3× faster than the default level 6 for files
+/// about a third larger (cascadia-regional: 4.2 MB of PDFs instead of 3.1 MB).
 fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
     use flate2::Compression;
     use flate2::write::ZlibEncoder;
@@ -140,7 +141,7 @@ fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
         }
         let mut encoder = ZlibEncoder::new(
             Vec::with_capacity(stream.content.len() / 3),
-            Compression::new(6),
+            Compression::new(1),
         );
         encoder.write_all(&stream.content)?;
         let compressed = encoder.finish()?;

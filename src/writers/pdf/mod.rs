@@ -54,16 +54,85 @@ fn accent(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Rgb {
     })
 }
 
+/// One document set into pages, before page furniture and links are added:
+/// what its own PDF and the binder share, so a build typesets each document
+/// once (the binder appends these pages instead of setting the text again).
+#[derive(Debug, Clone)]
+pub struct LaidOut {
+    id: String,
+    pages: Vec<display::Page>,
+    anchors: BTreeMap<(String, String), Dest>,
+    outline: Vec<display::OutlineEntry>,
+    missing: BTreeMap<String, BTreeSet<char>>,
+}
+
+/// Set one document into pages.
+pub fn lay_out(doc: &RenderedDoc, pack: &PackInfo) -> Result<LaidOut, PdfError> {
+    let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
+    let mut ignored = BTreeSet::new();
+    let mut lay = Layouter::new(
+        fonts,
+        Geometry::for_paper(pack.paper),
+        accent(pack, &mut ignored),
+    );
+    let blocks = blocks::parse(&doc.markdown);
+    lay.document(doc_context(&doc.meta, pack), &blocks);
+    Ok(LaidOut {
+        id: doc.meta.id.clone(),
+        pages: lay.pages,
+        anchors: lay.anchors,
+        outline: lay.outline,
+        missing: lay.missing,
+    })
+}
+
+impl<'f> Layouter<'f> {
+    /// Append a document laid out on its own, shifting its page numbers.
+    fn append(&mut self, laid: &LaidOut) {
+        let offset = self.pages.len();
+        self.pages.extend(laid.pages.iter().cloned());
+        let shift = |d: Dest| Dest {
+            page: d.page + offset,
+            y: d.y,
+        };
+        for (key, dest) in &laid.anchors {
+            self.anchors.insert(key.clone(), shift(*dest));
+        }
+        for entry in &laid.outline {
+            self.outline.push(display::OutlineEntry {
+                level: entry.level,
+                title: entry.title.clone(),
+                dest: shift(entry.dest),
+            });
+        }
+        for (doc, chars) in &laid.missing {
+            self.missing
+                .entry(doc.clone())
+                .or_default()
+                .extend(chars.iter().copied());
+        }
+    }
+}
+
 /// One document's PDF. Internal links (`other-id.md#anchor`) become links to
 /// `other-id.pdf` (a relative file link, to the heading's named destination)
 /// or, for `#anchor` inside the same document, jumps to the heading.
 pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<PdfOutput, PdfError> {
+    let laid = lay_out(doc, pack)?;
+    render_laid_document(doc, &laid, pack)
+}
+
+/// [`render_document`] from a layout made by [`lay_out`].
+pub fn render_laid_document(
+    doc: &RenderedDoc,
+    laid: &LaidOut,
+    pack: &PackInfo,
+) -> Result<PdfOutput, PdfError> {
     let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
-    let blocks = blocks::parse(&doc.markdown);
-    lay.document(doc_context(&doc.meta, pack), &blocks);
+    lay.append(laid);
 
     let total = lay.pages.len();
     for i in 0..total {
@@ -111,6 +180,27 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<PdfOutput, 
 /// of contents with page numbers, nested bookmarks per document and heading;
 /// cross-document links jump inside the binder.
 pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput, PdfError> {
+    let laid = docs
+        .iter()
+        .map(|d| lay_out(d, pack))
+        .collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&LaidOut> = laid.iter().collect();
+    render_laid_binder(docs, &refs, pack)
+}
+
+/// [`render_binder`] from layouts made by [`lay_out`], one per document in
+/// the same order.
+pub fn render_laid_binder(
+    docs: &[RenderedDoc],
+    laid: &[&LaidOut],
+    pack: &PackInfo,
+) -> Result<PdfOutput, PdfError> {
+    if docs.len() != laid.len() || docs.iter().zip(laid).any(|(d, l)| d.meta.id != l.id) {
+        return Err(PdfError::Write {
+            what: "the binder".into(),
+            reason: "the layouts do not match the documents".into(),
+        });
+    }
     if docs.is_empty() {
         return Err(PdfError::EmptyBinder);
     }
@@ -123,9 +213,8 @@ pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput,
     let toc = contents(&mut lay, pack, docs);
     let mut first_pages = Vec::with_capacity(docs.len());
     let mut titles: Vec<(usize, String, Option<&DocMeta>)> = Vec::new(); // (first page, header title, meta)
-    for doc in docs {
-        let blocks = blocks::parse(&doc.markdown);
-        lay.document(doc_context(&doc.meta, pack), &blocks);
+    for (doc, laid) in docs.iter().zip(laid) {
+        lay.append(laid);
         let start = lay
             .anchors
             .get(&(doc.meta.id.clone(), String::new()))
