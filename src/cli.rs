@@ -115,6 +115,58 @@ pub struct BuildArgs {
     /// Rewrite every file even when nothing changed.
     #[arg(long)]
     pub force: bool,
+    /// Build only the profiles whose position, in path order and counting
+    /// from 0, is K modulo N (for spreading a batch over N CI machines).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+}
+
+/// `--shard K/N`: this machine's share of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The profiles of this shard: every profile whose position in path
+    /// order is `index` modulo `count`. Each machine of a matrix sorts the
+    /// same list the same way, so the shards never overlap and none is left
+    /// out, with no coordination between machines.
+    pub fn select(&self, mut profiles: Vec<PathBuf>) -> Vec<PathBuf> {
+        profiles.sort();
+        profiles.dedup();
+        profiles
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % self.count == self.index)
+            .map(|(_, p)| p)
+            .collect()
+    }
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N, such as 0/4, found `{s}`"))?;
+    let k: usize = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("K in K/N must be a number, found `{k}`"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("N in K/N must be a number, found `{n}`"))?;
+    if n == 0 {
+        return Err("N in K/N must be at least 1".into());
+    }
+    if k >= n {
+        return Err(format!(
+            "K counts from 0, so it must be below N: use 0/{n} to {}/{n}",
+            n - 1
+        ));
+    }
+    Ok(Shard { index: k, count: n })
 }
 
 #[derive(Args, Debug)]
@@ -132,6 +184,9 @@ pub struct CheckArgs {
     pub require_approved: bool,
     #[arg(long)]
     pub json: bool,
+    /// Check only this shard of the profiles (as `build --shard`).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 }
 
 /// Entry point: parse arguments, run, map errors to exit codes.
@@ -282,7 +337,36 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
             .num_threads(j.max(1))
             .build_global();
     }
-    let sources = profile_sources(&args.profiles);
+    let sources = match args.shard {
+        Some(shard) => {
+            let mine = shard.select(args.profiles.clone());
+            if mine.is_empty() {
+                if !quiet && !args.json {
+                    eprintln!(
+                        "shard {}/{}: no profile of the {} given falls in this shard; nothing to build",
+                        shard.index,
+                        shard.count,
+                        args.profiles.len()
+                    );
+                }
+                if args.json {
+                    println!("[]");
+                }
+                return 0;
+            }
+            if verbose {
+                eprintln!(
+                    "shard {}/{}: building {} of {} profiles",
+                    shard.index,
+                    shard.count,
+                    mine.len(),
+                    args.profiles.len()
+                );
+            }
+            mine.into_iter().map(ProfileSource::File).collect()
+        }
+        None => profile_sources(&args.profiles),
+    };
     if matches!(sources.first(), Some(ProfileSource::Example)) && !quiet {
         eprintln!(
             "no profile given and no ./profile.yaml: building the bundled example profile ({EXAMPLE_PROFILE_NAME})"
@@ -561,7 +645,14 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
 }
 
 fn cmd_check(args: CheckArgs) -> u8 {
-    let sources = profile_sources(&args.profiles);
+    let sources = match args.shard {
+        Some(shard) => shard
+            .select(args.profiles.clone())
+            .into_iter()
+            .map(ProfileSource::File)
+            .collect(),
+        None => profile_sources(&args.profiles),
+    };
     let today = crate::dates::today();
     let mut reasons: Vec<String> = Vec::new();
     let mut failed_input = false;
@@ -574,7 +665,9 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        let (files, info) = match pack::prepare(&loaded, &args.templates, &Format::ALL, &shown) {
+        // The input hashes do not depend on the formats: Markdown alone
+        // answers "stale?" without typesetting anything.
+        let (files, info) = match pack::prepare(&loaded, &args.templates, &[Format::Md], &shown) {
             Ok(x) => x,
             Err(e) => {
                 eprintln!("{}", render_error(&e));
@@ -613,16 +706,18 @@ fn cmd_check(args: CheckArgs) -> u8 {
             && let Some(next) = crate::dates::Date::parse(&info.next_review)
         {
             let left = next.to_days() - today.to_days();
-            if left < 0 {
-                reasons.push(format!(
-                    "{}: review overdue since {} ({} days ago)",
-                    shown, info.next_review, -left
-                ));
-            } else if left <= days as i64 {
-                reasons.push(format!(
-                    "{}: review due on {} (in {} days)",
-                    shown, info.next_review, left
-                ));
+            for d in &files.manifest.documents {
+                if left < 0 {
+                    reasons.push(format!(
+                        "{}: {} ({}) review overdue since {} ({} days ago)",
+                        shown, d.id, d.title, info.next_review, -left
+                    ));
+                } else if left <= days as i64 {
+                    reasons.push(format!(
+                        "{}: {} ({}) review due on {} (in {} days)",
+                        shown, d.id, d.title, info.next_review, left
+                    ));
+                }
             }
         }
         if args.require_approved && !info.approved {

@@ -15,5 +15,6 @@ pub mod model;
 pub mod pack;
 pub mod profile;
 pub mod render;
+pub mod revision;
 pub mod suggest;
 pub mod writers;

@@ -133,6 +133,17 @@ pub struct ManifestDoc {
     /// reuse the previous PDF instead of typesetting it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_key: Option<String>,
+    /// Hash of the document's text without its revision-history section:
+    /// a new version adds a history row only when this changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_sha256: Option<String>,
+    /// The same text section by section, so a new row names what changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<crate::revision::SectionHash>,
+    /// The revision-history rows the document was issued with; kept here
+    /// because earlier versions cannot be recomputed from today's profile.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<crate::revision::RevisionEntry>,
 }
 
 /// What a build did, for the CLI's report.
@@ -296,6 +307,12 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     Ok(Some(Logo { mime, bytes }))
 }
 
+/// The pack's folder name: the organization's short name (or name) as a slug.
+pub fn pack_slug(loaded: &Loaded) -> String {
+    let o = &loaded.profile.organization;
+    slug(o.short_name.as_deref().unwrap_or(&o.name))
+}
+
 /// Facts for the writers.
 pub fn pack_info(
     loaded: &Loaded,
@@ -311,7 +328,7 @@ pub fn pack_info(
     let dates = render::context::pack_dates(&p.documents);
     Ok(PackInfo {
         organization: p.organization.name.clone(),
-        slug: slug(&short),
+        slug: pack_slug(loaded),
         short_name: short,
         size: render::context::size_str(loaded.size).to_string(),
         size_rule: loaded.size_rule.clone(),
@@ -567,7 +584,15 @@ pub fn produce_incremental(
         h.update(template_hash.as_bytes());
         h.update([0]);
         h.update(ctx.as_bytes());
+        let (body_sha256, sections) = crate::revision::body_fingerprint(&doc.markdown);
         documents.push(ManifestDoc {
+            body_sha256: Some(body_sha256),
+            sections,
+            history: rendered
+                .history
+                .get(&doc.meta.id)
+                .cloned()
+                .unwrap_or_default(),
             id: doc.meta.id.clone(),
             title: doc.meta.title.clone(),
             kind: doc.meta.kind.as_str().to_string(),
@@ -934,20 +959,66 @@ pub fn prepare(
     formats: &[Format],
     profile_shown: &str,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
-    prepare_with(loaded, cli_templates, formats, profile_shown, None)
+    prepare_with(loaded, cli_templates, formats, profile_shown, None, None)
 }
 
-/// As [`prepare`], reusing unchanged PDFs of the pack in `out_dir` (if any).
+/// As [`prepare`], reusing unchanged PDFs of the pack in `out_dir` (if any)
+/// and carrying on the revision history recorded in the pack under
+/// `history_dir` (if any).
 pub fn prepare_with(
     loaded: &Loaded,
     cli_templates: &[PathBuf],
     formats: &[Format],
     profile_shown: &str,
     out_dir: Option<&Path>,
+    history_dir: Option<&Path>,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
     let library = Library::load(&template_dirs(loaded, cli_templates))?;
     let tera = render::tera_for(&library)?;
-    let rendered = render::render_pack(loaded, &library, &tera)?;
+    let mut rendered = render::render_pack(loaded, &library, &tera)?;
+    // Revision history: the rows depend on the text, so the pack is rendered
+    // with first-issue rows, the rows are worked out from the previous
+    // manifest, and the pack is rendered again when any document's differ.
+    let history_manifest = history_dir.and_then(|o| read_manifest(&o.join(pack_slug(loaded))));
+    if let Some(prev) = &history_manifest {
+        let issue = render::issue(loaded);
+        let (mut before_values, mut after_values) = (BTreeMap::new(), BTreeMap::new());
+        crate::diff::flatten(&prev.profile.values, "", &mut before_values);
+        crate::diff::flatten(&loaded.merged, "", &mut after_values);
+        let changed_values: Vec<(&String, &String)> = after_values
+            .iter()
+            // Version, dates and approval are the issue's own facts, shown
+            // in the document-control table and the row itself.
+            .filter(|(k, v)| !k.starts_with("documents.") && before_values.get(*k) != Some(*v))
+            .collect();
+        let mut rows = BTreeMap::new();
+        for doc in &rendered.documents {
+            let (body, sections) = crate::revision::body_fingerprint(&doc.markdown);
+            let before = prev
+                .documents
+                .iter()
+                .find(|d| d.id == doc.meta.id)
+                .map(|d| crate::revision::PreviousDoc {
+                    history: &d.history,
+                    body_sha256: d.body_sha256.as_deref(),
+                    sections: &d.sections,
+                });
+            // Profile fields whose new value the document now shows: the
+            // likely reason its text changed, named in the new row.
+            let fields: Vec<String> = changed_values
+                .iter()
+                .filter(|(_, v)| v.chars().count() >= 3 && doc.markdown.contains(v.as_str()))
+                .map(|(k, _)| (*k).clone())
+                .collect();
+            rows.insert(
+                doc.meta.id.clone(),
+                crate::revision::rows_for(before.as_ref(), &issue, &body, &sections, &fields),
+            );
+        }
+        if rows != rendered.history {
+            rendered = render::render_pack_with_history(loaded, &library, &tera, &rows)?;
+        }
+    }
     let info = pack_info(loaded, &rendered, formats)?;
     let previous = out_dir.and_then(|o| Previous::open(&o.join(&info.slug)));
     let files = produce_incremental(
@@ -975,6 +1046,7 @@ pub fn build(
         &opts.formats,
         profile_shown,
         reuse_dir,
+        Some(opts.out_dir.as_path()),
     )?;
     let stats = write_pack(&opts.out_dir, &info.slug, &files, opts.force)?;
     Ok(BuildReport {

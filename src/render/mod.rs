@@ -236,6 +236,8 @@ pub struct RenderedPack {
     /// hashes: hashed here, where the pack-wide part is serialized once
     /// rather than once per document.
     pub context_sha256: BTreeMap<String, String>,
+    /// Per document id, the revision-history rows it was rendered with.
+    pub history: BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
     pub status_line: String,
 }
 
@@ -256,12 +258,57 @@ pub fn status_line(loaded: &Loaded) -> String {
     }
 }
 
-/// Render every document of the pack.
+/// What this build issues, for the revision-history rows.
+pub fn issue(loaded: &Loaded) -> crate::revision::Issue {
+    let d = &loaded.profile.documents;
+    let people = people_map(&loaded.profile.people);
+    let approved_by = d
+        .approved_by
+        .as_ref()
+        .and_then(|k| people.get(k))
+        .and_then(|p| p["name"].as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| "Pending approval (DRAFT)".to_string());
+    let o = &loaded.profile.organization;
+    let short = o.short_name.as_deref().unwrap_or(&o.name);
+    crate::revision::Issue {
+        version: d.version.clone(),
+        date: pack_dates(d).effective.to_string(),
+        approved_by,
+        first_issue: format!(
+            "Issued for {short} from its HICP profile ({} organization).",
+            context::size_str(loaded.size)
+        ),
+    }
+}
+
+/// Render every document of the pack, each with a first-issue revision row.
 pub fn render_pack(
     loaded: &Loaded,
     library: &Library,
     tera: &tera::Tera,
 ) -> Result<RenderedPack, RenderError> {
+    render_pack_with_history(loaded, library, tera, &BTreeMap::new())
+}
+
+/// Render every document of the pack; `history` gives, per document id, the
+/// rows of its revision-history table (a document not in it gets one row,
+/// its first issue).
+pub fn render_pack_with_history(
+    loaded: &Loaded,
+    library: &Library,
+    tera: &tera::Tera,
+    history: &BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
+) -> Result<RenderedPack, RenderError> {
+    let first_issue = {
+        let i = issue(loaded);
+        vec![crate::revision::RevisionEntry {
+            version: i.version,
+            date: i.date,
+            change: i.first_issue,
+            approved_by: i.approved_by,
+        }]
+    };
     let catalog = Catalog::builtin();
     let (chosen, selections) = plan(loaded, library)?;
     let size = loaded.size;
@@ -339,7 +386,8 @@ pub fn render_pack(
         h
     };
 
-    let results: Vec<Result<(RenderedDoc, String), RenderError>> = chosen
+    type Rendered = (RenderedDoc, String, Vec<crate::revision::RevisionEntry>);
+    let results: Vec<Result<Rendered, RenderError>> = chosen
         .par_iter()
         .zip(metas.par_iter())
         .map(|(t, meta)| {
@@ -368,12 +416,8 @@ pub fn render_pack(
                 "audience": meta.audience, "description": meta.description, "practices": meta.practices,
                 "owner": owner, "related": related, "definitions": definitions,
             });
-            let mut ctx = base_ctx.clone();
-            ctx.insert("doc", &doc);
-            let out = tera.render(&t.source.name, &ctx).map_err(|e| RenderError::Template {
-                origin: t.source.origin.to_string(),
-                message: tera_message(&e),
-            })?;
+            // The inputs hash leaves the history out: the rows follow from
+            // the document's text and the previous manifest, not the reverse.
             let ctx_hash = {
                 use sha2::Digest;
                 let mut h = base_hash.clone();
@@ -381,20 +425,32 @@ pub fn render_pack(
                 h.update(serde_json::to_vec(&doc).unwrap_or_default());
                 crate::pack::hex(&h.finalize())
             };
-            Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_hash))
+            let rows = history.get(&meta.id).unwrap_or(&first_issue).clone();
+            let mut doc = doc;
+            doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
+            let mut ctx = base_ctx.clone();
+            ctx.insert("doc", &doc);
+            let out = tera.render(&t.source.name, &ctx).map_err(|e| RenderError::Template {
+                origin: t.source.origin.to_string(),
+                message: tera_message(&e),
+            })?;
+            Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_hash, rows))
         })
         .collect();
     let mut documents = Vec::new();
     let mut context_sha256 = BTreeMap::new();
+    let mut history = BTreeMap::new();
     for r in results {
-        let (doc, ctx) = r?;
+        let (doc, ctx, rows) = r?;
         context_sha256.insert(doc.meta.id.clone(), ctx);
+        history.insert(doc.meta.id.clone(), rows);
         documents.push(doc);
     }
     Ok(RenderedPack {
         documents,
         selections,
         context_sha256,
+        history,
         status_line,
     })
 }

@@ -1,0 +1,456 @@
+//! Regenerating a pack, as a security officer or a CI job does: which files a
+//! one-field change rewrites, files a person added, documents that leave the
+//! pack, revision history across versions, batches, shards and `check`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+fn bin() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_hicp"));
+    c.env("NO_COLOR", "1");
+    c.env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hicp-regen-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
+    let o = cmd.output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
+}
+
+/// Every file under `dir`: relative path → (bytes, modification time).
+fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let modified = e.metadata().unwrap().modified().unwrap();
+            out.insert(rel, (std::fs::read(e.path()).unwrap(), modified));
+        }
+    }
+    out
+}
+
+/// A copy of the small example profile in `dir`, edited by `edit`.
+fn profile_in(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
+
+fn build(profile: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    run(bin()
+        .arg("build")
+        .args(extra)
+        .arg(profile)
+        .arg("-o")
+        .arg(out))
+}
+
+/// The rows of a Markdown document's revision-history table.
+fn history_rows(markdown: &str) -> Vec<String> {
+    let start = markdown
+        .find("{#revision-history}")
+        .expect("a revision-history section");
+    markdown[start..]
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Version"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn one_field_change_rewrites_exactly_the_documents_that_show_it() {
+    let dir = tempdir("one-field");
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    let (code, _, err) = build(&profile, &out, &["-f", "md,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let pack = out.join("riverbend");
+    let before = snapshot(&pack);
+    // File systems with coarse timestamps would hide a rewrite.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    // The privacy officer gets a new name; nothing else changes.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("Sam Lee", "Samira Lindqvist-Óg")
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    let after = snapshot(&pack);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+
+    let mut rewritten = Vec::new();
+    for (path, (bytes, modified)) in &after {
+        let (old_bytes, old_modified) = &before[path];
+        if bytes == old_bytes {
+            assert_eq!(
+                modified, old_modified,
+                "{path} has the same content and must not be rewritten"
+            );
+        } else {
+            rewritten.push(path.clone());
+        }
+    }
+    // Exactly the documents whose Markdown shows the new name changed, with
+    // their PDFs; plus the binder and the manifest.
+    let mut expected: Vec<String> = Vec::new();
+    for (path, (bytes, _)) in &after {
+        if let Some(id) = path.strip_prefix("md/").and_then(|p| p.strip_suffix(".md")) {
+            let text = String::from_utf8_lossy(bytes);
+            if text.contains("Samira Lindqvist-Óg") {
+                expected.push(path.clone());
+                expected.push(format!("pdf/{id}.pdf"));
+            } else {
+                assert!(
+                    !text.contains("Sam Lee"),
+                    "{path} still names the old privacy officer"
+                );
+            }
+        }
+    }
+    expected.push("manifest.json".into());
+    expected.push("pdf/riverbend-policy-pack.pdf".into());
+    expected.sort();
+    rewritten.sort();
+    let documents = after.keys().filter(|p| p.starts_with("md/")).count();
+    let touched = expected.iter().filter(|p| p.starts_with("md/")).count();
+    assert!(
+        touched > 3 && touched < documents,
+        "the change should touch some documents, not all: {expected:?}"
+    );
+    assert_eq!(rewritten, expected);
+    assert!(err.contains("files written"), "{err}");
+}
+
+#[test]
+fn files_a_person_added_survive_and_documents_that_leave_are_removed() {
+    let dir = tempdir("own-files");
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    let (code, _, err) = build(&profile, &out, &["-f", "md,html"]);
+    assert_eq!(code, 0, "{err}");
+    let pack = out.join("riverbend");
+    assert!(pack.join("md/personal-devices.md").is_file());
+    std::fs::write(pack.join("auditor-notes.txt"), "keep").unwrap();
+    std::fs::write(pack.join("md/local-addendum.md"), "# Ours\n").unwrap();
+
+    // Leave one document out of the pack.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace(
+            "  paper: letter\n",
+            "  paper: letter\n  exclude: [personal-devices]\n",
+        )
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md,html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 removed"), "{err}");
+    assert!(!pack.join("md/personal-devices.md").exists());
+    assert!(!pack.join("html/personal-devices.html").exists());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = manifest["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"incident-response-plan"));
+    assert!(!ids.contains(&"personal-devices"), "{ids:?}");
+    for forced in [false, true] {
+        let extra: &[&str] = if forced {
+            &["-f", "md,html", "--force"]
+        } else {
+            &["-f", "md,html"]
+        };
+        let (code, _, err) = build(&profile, &out, extra);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            std::fs::read_to_string(pack.join("auditor-notes.txt")).unwrap(),
+            "keep"
+        );
+        assert_eq!(
+            std::fs::read_to_string(pack.join("md/local-addendum.md")).unwrap(),
+            "# Ours\n"
+        );
+    }
+    // A format dropped from the build takes its files with it.
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!pack.join("html").join("index.html").exists());
+    assert!(!pack.join("index.html").exists());
+    assert!(pack.join("md/local-addendum.md").is_file());
+}
+
+#[test]
+fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
+    let dir = tempdir("history");
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let md = out.join("riverbend/md");
+    let read = |id: &str| std::fs::read_to_string(md.join(format!("{id}.md"))).unwrap();
+    let first = history_rows(&read("incident-response-plan"));
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].starts_with("| 1.0 | 2026-02-01 | Issued for Riverbend"));
+
+    // Version 1.1: a new IT contact, approved by the managing physician.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("version: \"1.0\"", "version: \"1.1\"")
+            .replace(
+                "effective_date: 2026-02-01",
+                "effective_date: 2026-09-01\n  approved_by: executive_sponsor",
+            )
+            .replace("Jordan Pike", "Jordan Pike-Ålund")
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let mut changed = 0;
+    let mut kept = 0;
+    for entry in std::fs::read_dir(&md).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rows = history_rows(&text);
+        assert_eq!(
+            rows[0],
+            first[0],
+            "{}: the first row is the 1.0 issue, as it was",
+            path.display()
+        );
+        if text.contains("Jordan Pike-Ålund") {
+            changed += 1;
+            assert_eq!(rows.len(), 2, "{}: {rows:?}", path.display());
+            assert!(
+                rows[1].starts_with("| 1.1 | 2026-09-01 | Revised: "),
+                "{}",
+                rows[1]
+            );
+            assert!(
+                rows[1].contains("people.it\\_contact.name"),
+                "the row names the profile field: {}",
+                rows[1]
+            );
+            assert!(rows[1].ends_with("| Dr. Maya Chen |"), "{}", rows[1]);
+        } else if rows.len() == 1 {
+            // Documents whose text did not change keep their history (some
+            // others changed for the new date or approval, and say so).
+            kept += 1;
+        }
+    }
+    assert!(changed >= 3, "documents naming the IT contact changed");
+    assert!(
+        kept >= 3,
+        "documents not naming the IT contact kept one row"
+    );
+
+    // The rows name the sections that changed.
+    let irp = history_rows(&read("incident-response-plan"));
+    assert_eq!(irp.len(), 2, "{irp:?}");
+    let manifest = std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"history\""),
+        "history lives in the manifest"
+    );
+
+    // Rebuilding changes nothing, and --force keeps the history.
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("unchanged, nothing written"), "{err}");
+    let (code, _, err) = build(&profile, &out, &["-f", "md", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(history_rows(&read("incident-response-plan")), irp);
+
+    // Version 1.2 with no change to the text: no document gains a row.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("version: \"1.0\"", "version: \"1.2\"")
+            .replace(
+                "effective_date: 2026-02-01",
+                "effective_date: 2026-09-01\n  approved_by: executive_sponsor",
+            )
+            .replace("Jordan Pike", "Jordan Pike-Ålund")
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(history_rows(&read("incident-response-plan")), irp);
+    assert!(read("incident-response-plan").contains("| Version | 1.2 |"));
+}
+
+#[test]
+fn a_batch_builds_every_good_profile_and_reports_the_bad_one() {
+    let dir = tempdir("batch");
+    let out = dir.join("out");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "hicp: 1\norganization:\n  name: [not, a, name]\n").unwrap();
+    let (code, stdout, err) = run(bin()
+        .args(["build", "-f", "md", "-j", "2", "--json"])
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg(&bad)
+        .arg(repo("profiles/lakeside-specialty.yaml"))
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 1, "a bad profile makes the batch fail: {err}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    let entries = report.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    let ok: Vec<bool> = entries.iter().map(|e| e["ok"] == true).collect();
+    assert_eq!(ok, [true, false, true]);
+    assert!(
+        entries[1]["profile"]
+            .as_str()
+            .unwrap()
+            .ends_with("bad.yaml")
+    );
+    assert!(
+        entries[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("organization.name")
+    );
+    assert_eq!(entries[0]["report"]["files_written"], 37);
+    assert_eq!(entries[0]["report"]["files_removed"], 0);
+    assert!(
+        entries[0]["report"]["pack"]
+            .as_str()
+            .unwrap()
+            .ends_with("riverbend")
+    );
+    assert!(out.join("riverbend/manifest.json").is_file());
+    assert!(out.join("lakeside-ortho/manifest.json").is_file());
+    assert_eq!(
+        std::fs::read_dir(&out)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().is_dir())
+            .count(),
+        2
+    );
+
+    // Without --json: a line per pack, the bad profile's diagnostic, a tally.
+    let (code, stdout, err) = run(bin()
+        .args(["build", "-f", "md"])
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(err.contains("bad.yaml:3"), "{err}");
+    assert!(err.contains("1 pack(s) built, 1 failed"), "{err}");
+}
+
+#[test]
+fn shards_split_a_batch_without_overlap() {
+    let dir = tempdir("shards");
+    let profiles = [
+        repo("profiles/riverbend-clinic.yaml"),
+        repo("profiles/lakeside-specialty.yaml"),
+        repo("profiles/cascadia-regional.yaml"),
+    ];
+    let mut built: Vec<String> = Vec::new();
+    for k in 0..2 {
+        let out = dir.join(format!("shard-{k}"));
+        let (code, stdout, err) = run(bin()
+            .args(["build", "-f", "md", "--json", "--shard", &format!("{k}/2")])
+            .args(&profiles)
+            .arg("-o")
+            .arg(&out));
+        assert_eq!(code, 0, "{err}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        for e in report.as_array().unwrap() {
+            built.push(e["report"]["profile"].as_str().unwrap().to_string());
+        }
+    }
+    // Path order: cascadia, lakeside, riverbend → shard 0 gets 1st and 3rd.
+    let names: Vec<&str> = built
+        .iter()
+        .map(|p| Path::new(p).file_name().unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "cascadia-regional.yaml",
+            "riverbend-clinic.yaml",
+            "lakeside-specialty.yaml"
+        ]
+    );
+    for bad in ["2/2", "1", "a/3", "0/0"] {
+        let (code, _, err) = run(bin().args(["build", "--shard", bad, "x.yaml"]));
+        assert_eq!(code, 2, "--shard {bad}: {err}");
+        assert!(err.contains("--shard"), "{err}");
+    }
+}
+
+#[test]
+fn check_names_documents_due_and_reports_json() {
+    let dir = tempdir("check");
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let check = |epoch: &str, extra: &[&str]| {
+        run(bin()
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .arg("check")
+            .arg(&profile)
+            .arg("-o")
+            .arg(&out)
+            .args(extra))
+    };
+    // 2026-06-01: the next review (2027-02-01) is far off.
+    let (code, stdout, err) = check("1780272000", &["--due-within", "30"]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    // 2027-01-20: due in 12 days, named per document.
+    let (code, stdout, _) = check("1800403200", &["--due-within", "30"]);
+    assert_eq!(code, 3);
+    assert!(
+        stdout.contains(
+            "incident-response-plan (Incident Response Plan) review due on 2027-02-01 (in 12 days)"
+        ),
+        "{stdout}"
+    );
+    // 2027-03-01: overdue counts even with a short window.
+    let (code, stdout, _) = check("1803859200", &["--due-within", "1", "--json"]);
+    assert_eq!(code, 3);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let reasons = report["reasons"].as_array().unwrap();
+    assert!(reasons.iter().any(|r| {
+        r.as_str()
+            .unwrap()
+            .contains("review overdue since 2027-02-01 (28 days ago)")
+    }));
+    // A value changes: the pack is stale until rebuilt.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("Dana Ortiz", "Dana Ortiz-Brennan")
+    });
+    let (code, stdout, _) = check("1780272000", &[]);
+    assert_eq!(code, 3);
+    assert!(
+        stdout.contains("is stale (its inputs changed since the pack was built)"),
+        "{stdout}"
+    );
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, stdout, err) = check("1780272000", &[]);
+    assert_eq!(code, 0, "{stdout}{err}");
+}
