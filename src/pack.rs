@@ -942,7 +942,18 @@ fn lock_pack(out_dir: &Path, slug: &str) -> Result<std::fs::File, BuildError> {
         .write(true)
         .open(&path)
         .map_err(write_err(&path))?;
-    file.lock().map_err(write_err(&path))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another hicp build of {} to finish (lock file {})",
+                out_dir.join(slug).display(),
+                path.display()
+            );
+            file.lock().map_err(write_err(&path))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(write_err(&path)(e)),
+    }
     Ok(file)
 }
 

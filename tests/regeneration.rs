@@ -454,3 +454,34 @@ fn check_names_documents_due_and_reports_json() {
     let (code, stdout, err) = check("1780272000", &[]);
     assert_eq!(code, 0, "{stdout}{err}");
 }
+
+#[test]
+fn a_second_build_waits_for_the_lock_and_says_so() {
+    let dir = tempdir("lock");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    // Another build holds the pack's lock.
+    let lock = std::fs::File::create(out.join(".riverbend.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = bin()
+        .args(["build", "-f", "md"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the second build must wait while the lock is held"
+    );
+    assert!(!out.join("riverbend/manifest.json").exists());
+    drop(lock);
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("waiting for another hicp build of"), "{err}");
+    assert!(out.join("riverbend/manifest.json").is_file());
+}
