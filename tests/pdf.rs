@@ -379,13 +379,95 @@ fn missing_glyph_is_a_warning_naming_the_document() {
     assert!(out.warnings[0].contains("U+4E2D"));
 }
 
+/// An RGBA PNG (a filled square on a transparent field), built by hand.
+fn rgba_png(w: u32, h: u32) -> Vec<u8> {
+    use std::io::Write;
+    let mut raw = Vec::new();
+    for y in 0..h {
+        raw.push(0);
+        for x in 0..w {
+            let inside = x > w / 4 && x < 3 * w / 4 && y > h / 4 && y < 3 * h / 4;
+            raw.extend_from_slice(if inside {
+                &[200, 30, 30, 255]
+            } else {
+                &[0, 0, 0, 0]
+            });
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).unwrap();
+    let idat = z.finish().unwrap();
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, body) in [
+        (&b"IHDR"[..], {
+            let mut b = w.to_be_bytes().to_vec();
+            b.extend_from_slice(&h.to_be_bytes());
+            b.extend_from_slice(&[8, 6, 0, 0, 0]);
+            b
+        }),
+        (b"IDAT", idat),
+        (b"IEND", Vec::new()),
+    ] {
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&[0; 4]);
+    }
+    out
+}
+
 #[test]
-fn timing_of_a_long_document() {
+fn logo_is_drawn_in_the_header_and_on_the_cover() {
     let d = doc();
-    let p = pack(PaperSize::Letter);
-    let start = std::time::Instant::now();
+    let mut p = pack(PaperSize::Letter);
+    p.logo = Some(hicp::model::Logo {
+        mime: "image/png",
+        bytes: rgba_png(60, 20),
+    });
     let out = render_document(&d, &p).expect("render");
-    let t = start.elapsed();
-    eprintln!("render_document: {} bytes in {:?}", out.bytes.len(), t);
-    assert!(t.as_secs() < 10, "far too slow: {t:?}");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let binder = render_binder(std::slice::from_ref(&d), &p).expect("binder");
+    for (name, bytes) in [
+        ("logo-doc.pdf", &out.bytes),
+        ("logo-binder.pdf", &binder.bytes),
+    ] {
+        let path = write_tmp(name, bytes);
+        if tool("qpdf") {
+            let o = Command::new("qpdf")
+                .arg("--check")
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+        }
+        if tool("pdfimages") {
+            let list = run("pdfimages", &["-list"], &path);
+            // One image object, shared by every page, with its soft mask.
+            let kind = |l: &str| l.split_whitespace().nth(2).map(str::to_string);
+            let pages = list
+                .lines()
+                .filter(|l| kind(l).as_deref() == Some("image"))
+                .count();
+            let masks = list
+                .lines()
+                .filter(|l| kind(l).as_deref() == Some("smask"))
+                .count();
+            assert!(pages >= 2, "{name}: the logo on every page\n{list}");
+            assert_eq!(pages, masks, "{name}\n{list}");
+            assert!(list.contains("   60    20  rgb"), "{name}\n{list}");
+        }
+    }
+    // A logo PDF cannot read is a warning, and the PDF is still made.
+    p.logo = Some(hicp::model::Logo {
+        mime: "image/png",
+        bytes: b"\x89PNG\r\n\x1a\nbroken".to_vec(),
+    });
+    let out = render_document(&d, &p).expect("render without the logo");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("branding.logo is not drawn")),
+        "{:?}",
+        out.warnings
+    );
 }

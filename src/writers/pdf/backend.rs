@@ -66,6 +66,8 @@ pub struct PdfInput<'a> {
     /// Named destinations (heading ids), so other files can link to them.
     pub named: &'a BTreeMap<String, Dest>,
     pub meta: &'a Meta,
+    /// The logo, for the pages' `Item::Logo`s.
+    pub logo: Option<&'a super::image::PdfImage>,
 }
 
 fn pt_to_mm(v: f32) -> Mm {
@@ -110,6 +112,9 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     finish(&mut lo, input).map_err(|e| format!("finishing the PDF structure: {e}"))?;
+    if let Some(logo) = input.logo {
+        place_logo(&mut lo, input, logo).map_err(|e| format!("placing the logo: {e}"))?;
+    }
     compress_streams(&mut lo).map_err(|e| format!("compressing: {e}"))?;
     // /ID comes from the content. Serialize once with a placeholder of the
     // right length, hash those bytes, then write the digest over the
@@ -279,13 +284,137 @@ fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) 
                     },
                 });
             }
-            Item::Link { .. } => {}
+            // Drawn by `place_logo` on the lopdf document.
+            Item::Link { .. } | Item::Logo { .. } => {}
         }
     }
     if in_text {
         ops.push(Op::EndTextSection);
     }
     ops
+}
+
+/// Add the logo once as an image XObject and draw it on every page that has
+/// an `Item::Logo`, in a content stream of its own after printpdf's.
+fn place_logo(
+    lo: &mut lopdf::Document,
+    input: &PdfInput<'_>,
+    logo: &super::image::PdfImage,
+) -> Result<(), lopdf::Error> {
+    use super::image::ColorSpace;
+    use lopdf::Stream;
+    let height = input.geom.height;
+    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    let mut image_id = None;
+    for (page, id) in input.pages.iter().zip(&page_ids) {
+        let mut ops = String::new();
+        for item in &page.items {
+            if let Item::Logo { x, y, w, h } = item {
+                ops.push_str(&format!(
+                    "q {w:.3} 0 0 {h:.3} {x:.3} {:.3} cm /HicpLogo Do Q\n",
+                    height - y - h
+                ));
+            }
+        }
+        if ops.is_empty() {
+            continue;
+        }
+        let image = match image_id {
+            Some(i) => i,
+            None => {
+                let mut dict = Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"XObject".to_vec())),
+                    ("Subtype", Object::Name(b"Image".to_vec())),
+                    ("Width", Object::Integer(logo.width as i64)),
+                    ("Height", Object::Integer(logo.height as i64)),
+                    ("BitsPerComponent", Object::Integer(logo.bits as i64)),
+                    ("Filter", Object::Name(logo.filter.as_bytes().to_vec())),
+                ]);
+                let cs = match &logo.color_space {
+                    ColorSpace::Gray => Object::Name(b"DeviceGray".to_vec()),
+                    ColorSpace::Rgb => Object::Name(b"DeviceRGB".to_vec()),
+                    ColorSpace::Indexed(pal) => Object::Array(vec![
+                        Object::Name(b"Indexed".to_vec()),
+                        Object::Name(b"DeviceRGB".to_vec()),
+                        Object::Integer((pal.len() / 3).saturating_sub(1) as i64),
+                        Object::String(pal.clone(), StringFormat::Hexadecimal),
+                    ]),
+                };
+                dict.set("ColorSpace", cs);
+                if let Some((colors, columns)) = logo.predictor {
+                    dict.set(
+                        "DecodeParms",
+                        Dictionary::from_iter(vec![
+                            ("Predictor", Object::Integer(15)),
+                            ("Colors", Object::Integer(colors as i64)),
+                            ("BitsPerComponent", Object::Integer(logo.bits as i64)),
+                            ("Columns", Object::Integer(columns as i64)),
+                        ]),
+                    );
+                }
+                if let Some(mask) = &logo.soft_mask {
+                    let m = Dictionary::from_iter(vec![
+                        ("Type", Object::Name(b"XObject".to_vec())),
+                        ("Subtype", Object::Name(b"Image".to_vec())),
+                        ("Width", Object::Integer(logo.width as i64)),
+                        ("Height", Object::Integer(logo.height as i64)),
+                        ("BitsPerComponent", Object::Integer(8)),
+                        ("ColorSpace", Object::Name(b"DeviceGray".to_vec())),
+                        ("Filter", Object::Name(b"FlateDecode".to_vec())),
+                    ]);
+                    let mask_id =
+                        lo.add_object(Stream::new(m, mask.clone()).with_compression(false));
+                    dict.set("SMask", Object::Reference(mask_id));
+                }
+                let id =
+                    lo.add_object(Stream::new(dict, logo.data.clone()).with_compression(false));
+                image_id = Some(id);
+                id
+            }
+        };
+        let content = lo.add_object(Stream::new(Dictionary::new(), ops.into_bytes()));
+        let page_dict = lo.get_object_mut(*id)?.as_dict_mut()?;
+        let contents = match page_dict.get(b"Contents") {
+            Ok(Object::Array(a)) => {
+                let mut a = a.clone();
+                a.push(Object::Reference(content));
+                a
+            }
+            Ok(other) => vec![other.clone(), Object::Reference(content)],
+            Err(_) => vec![Object::Reference(content)],
+        };
+        page_dict.set("Contents", Object::Array(contents));
+        // Resources: inline in the page or a reference to a shared dictionary.
+        let resources_ref = match page_dict.get(b"Resources") {
+            Ok(Object::Reference(r)) => Some(*r),
+            _ => None,
+        };
+        let resources = match resources_ref {
+            Some(r) => lo.get_object_mut(r)?.as_dict_mut()?,
+            None => {
+                let page_dict = lo.get_object_mut(*id)?.as_dict_mut()?;
+                if page_dict.get(b"Resources").is_err() {
+                    page_dict.set("Resources", Dictionary::new());
+                }
+                page_dict.get_mut(b"Resources")?.as_dict_mut()?
+            }
+        };
+        let xobjects_ref = match resources.get(b"XObject") {
+            Ok(Object::Reference(r)) => Some(*r),
+            _ => None,
+        };
+        let xobjects = match xobjects_ref {
+            Some(r) => lo.get_object_mut(r)?.as_dict_mut()?,
+            None => {
+                if resources.get(b"XObject").is_err() {
+                    resources.set("XObject", Dictionary::new());
+                }
+                resources.get_mut(b"XObject")?.as_dict_mut()?
+            }
+        };
+        xobjects.set("HicpLogo", Object::Reference(image));
+    }
+    Ok(())
 }
 
 /// A PDF text string: UTF-16BE with a byte-order mark, as outline titles need.

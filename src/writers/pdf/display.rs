@@ -89,6 +89,8 @@ pub enum Item {
         h: f32,
         target: LinkTarget,
     },
+    /// The organization's logo; `y` is its top edge.
+    Logo { x: f32, y: f32, w: f32, h: f32 },
 }
 
 /// A heading's place, for links and the outline.

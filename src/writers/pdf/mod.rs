@@ -12,7 +12,10 @@
 pub mod backend;
 pub mod display;
 pub mod fonts;
+pub mod image;
 pub mod layout;
+
+use image::PdfImage;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -133,10 +136,19 @@ pub fn render_laid_document(
     let geom = Geometry::for_paper(pack.paper);
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
     lay.append(laid);
+    let logo = logo_image(pack, &mut warnings);
 
     let total = lay.pages.len();
     for i in 0..total {
-        furniture(&mut lay, i, total, pack, &doc.meta.title, Some(&doc.meta));
+        furniture(
+            &mut lay,
+            i,
+            total,
+            pack,
+            &doc.meta.title,
+            Some(&doc.meta),
+            logo.as_ref(),
+        );
     }
     let links = resolve_links(&lay, pack, Some(&doc.meta.id), &mut warnings);
     let named: BTreeMap<String, Dest> = lay
@@ -165,6 +177,7 @@ pub fn render_laid_document(
         outline: &lay.outline,
         named: &named,
         meta: &meta,
+        logo: logo.as_ref(),
     };
     let bytes = backend::write(&input).map_err(|reason| PdfError::Write {
         what: doc.meta.id.clone(),
@@ -208,8 +221,9 @@ pub fn render_laid_binder(
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+    let logo = logo_image(pack, &mut warnings);
 
-    cover(&mut lay, pack, docs.len());
+    cover(&mut lay, pack, docs.len(), logo.as_ref());
     let toc = contents(&mut lay, pack, docs);
     let mut first_pages = Vec::with_capacity(docs.len());
     let mut titles: Vec<(usize, String, Option<&DocMeta>)> = Vec::new(); // (first page, header title, meta)
@@ -261,7 +275,7 @@ pub fn render_laid_binder(
     let toc_last = first_pages.first().copied().unwrap_or(total);
     for i in 1..total {
         if i < toc_last {
-            furniture(&mut lay, i, total, pack, "Contents", None);
+            furniture(&mut lay, i, total, pack, "Contents", None, logo.as_ref());
         } else {
             let (_, title, meta) = titles
                 .iter()
@@ -269,7 +283,7 @@ pub fn render_laid_binder(
                 .find(|(p, _, _)| *p <= i)
                 .cloned()
                 .unwrap_or((0, String::new(), None));
-            furniture(&mut lay, i, total, pack, &title, meta);
+            furniture(&mut lay, i, total, pack, &title, meta, logo.as_ref());
         }
     }
     let links = resolve_links(&lay, pack, None, &mut warnings);
@@ -299,6 +313,7 @@ pub fn render_laid_binder(
         outline: &lay.outline,
         named: &named,
         meta: &meta,
+        logo: logo.as_ref(),
     };
     let bytes = backend::write(&input).map_err(|reason| PdfError::Write {
         what: "the binder".into(),
@@ -324,11 +339,20 @@ struct TocEntry {
     title_end: f32,
 }
 
-fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize) {
+fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&PdfImage>) {
     let g = lay.geom;
     let accent = lay.accent();
     let (x, w) = (g.left, g.content_width());
     lay.new_page();
+    if let Some(img) = logo {
+        let (lw, lh) = logo_box(img, 180.0, 54.0);
+        lay.push_item(Item::Logo {
+            x,
+            y: g.top + 20.0,
+            w: lw,
+            h: lh,
+        });
+    }
     lay.check_glyphs("the binder cover", &pack.organization, Face::Bold);
     lay.check_glyphs("the binder cover", &pack.status_line, Face::Regular);
     lay.push_item(Item::Rect {
@@ -501,6 +525,30 @@ fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> 
 }
 
 /// Running header (short name — title) and footer (id, version, status, page X of Y).
+/// The profile's logo, read for the PDF; a logo PDF cannot show is a
+/// warning (the HTML pages still show it), never a broken image.
+fn logo_image(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Option<PdfImage> {
+    let logo = pack.logo.as_ref()?;
+    match image::prepare(logo.mime, &logo.bytes) {
+        Ok(img) => Some(img),
+        Err(reason) => {
+            warnings.insert(format!("branding.logo is not drawn in the PDFs: {reason}"));
+            None
+        }
+    }
+}
+
+/// The logo's size inside a box, keeping its proportions.
+fn logo_box(img: &PdfImage, max_w: f32, max_h: f32) -> (f32, f32) {
+    let aspect = img.width as f32 / img.height as f32;
+    let (mut w, mut h) = (max_h * aspect, max_h);
+    if w > max_w {
+        w = max_w;
+        h = max_w / aspect;
+    }
+    (w, h)
+}
+
 fn furniture(
     lay: &mut Layouter<'_>,
     page: usize,
@@ -508,13 +556,25 @@ fn furniture(
     pack: &PackInfo,
     title: &str,
     meta: Option<&DocMeta>,
+    logo: Option<&PdfImage>,
 ) {
     let g = lay.geom;
     let accent = lay.accent();
     let size = 8.0;
     let mut items = Vec::new();
-    // Header.
+    // Header: the logo (if any), the organization, the document title.
     let hy = g.top - 20.0;
+    let mut left_x = g.left;
+    if let Some(img) = logo {
+        let (w, h) = logo_box(img, 72.0, 14.0);
+        items.push(Item::Logo {
+            x: g.left,
+            y: hy + 2.0 - h,
+            w,
+            h,
+        });
+        left_x += w + 6.0;
+    }
     let left = pack.short_name.clone();
     let lw = lay.width_of(&left, Face::Bold, size);
     let right = fit_text(
@@ -522,11 +582,11 @@ fn furniture(
         title,
         Face::Regular,
         size,
-        g.content_width() - lw - 24.0,
+        g.content_width() - (left_x - g.left) - lw - 24.0,
     );
     let rw = lay.width_of(&right, Face::Regular, size);
     items.push(Item::Text {
-        x: g.left,
+        x: left_x,
         y: hy,
         text: left,
         face: Face::Bold,

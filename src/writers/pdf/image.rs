@@ -1,0 +1,315 @@
+//! The organization's logo as a PDF image XObject, without an image crate.
+//!
+//! PDF reads both formats a profile may name almost as they are: a baseline
+//! or progressive JPEG is embedded byte for byte (`/DCTDecode`), and a PNG's
+//! zlib data is PDF's own `/FlateDecode` with the PNG predictors. Only a PNG
+//! with an alpha channel must be decoded, to split the alpha into a soft
+//! mask. Anything else (16-bit or interlaced PNG, CMYK JPEG) is reported, and
+//! the PDF is made without the logo rather than with a broken image.
+
+use std::io::Read;
+
+/// An image ready to be written as a PDF XObject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfImage {
+    pub width: u32,
+    pub height: u32,
+    /// `DeviceRGB`, `DeviceGray`, or an indexed palette.
+    pub color_space: ColorSpace,
+    pub bits: u8,
+    /// `DCTDecode` or `FlateDecode`.
+    pub filter: &'static str,
+    /// PNG predictor parameters (`/DecodeParms`): colors, columns.
+    pub predictor: Option<(u8, u32)>,
+    pub data: Vec<u8>,
+    /// 8-bit alpha, zlib-compressed, no predictor.
+    pub soft_mask: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColorSpace {
+    Gray,
+    Rgb,
+    /// RGB palette entries, 3 bytes each.
+    Indexed(Vec<u8>),
+}
+
+/// Read a PNG or JPEG logo.
+pub fn prepare(mime: &str, bytes: &[u8]) -> Result<PdfImage, String> {
+    match mime {
+        "image/jpeg" => jpeg(bytes),
+        "image/png" => png(bytes),
+        other => Err(format!("{other} is not PNG or JPEG")),
+    }
+}
+
+fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err("not a JPEG file (no SOI marker)".into());
+    }
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return Err("damaged JPEG (a segment does not start with 0xFF)".into());
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xD8 || (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            let seg = bytes
+                .get(i + 4..i + 2 + len)
+                .ok_or("damaged JPEG (frame header cut short)")?;
+            if seg.len() < 6 {
+                return Err("damaged JPEG (frame header too short)".into());
+            }
+            let bits = seg[0];
+            let height = u16::from_be_bytes([seg[1], seg[2]]) as u32;
+            let width = u16::from_be_bytes([seg[3], seg[4]]) as u32;
+            let color_space = match seg[5] {
+                1 => ColorSpace::Gray,
+                3 => ColorSpace::Rgb,
+                n => {
+                    return Err(format!(
+                        "JPEG with {n} colour components (only gray and RGB)"
+                    ));
+                }
+            };
+            if bits != 8 || width == 0 || height == 0 {
+                return Err(format!(
+                    "JPEG of {width}×{height} at {bits} bits (need 8 bits)"
+                ));
+            }
+            return Ok(PdfImage {
+                width,
+                height,
+                color_space,
+                bits: 8,
+                filter: "DCTDecode",
+                predictor: None,
+                data: bytes.to_vec(),
+                soft_mask: None,
+            });
+        }
+        if marker == 0xDA || marker == 0xD9 {
+            break;
+        }
+        i += 2 + len;
+    }
+    Err("damaged JPEG (no frame header before the image data)".into())
+}
+
+fn png(bytes: &[u8]) -> Result<PdfImage, String> {
+    const SIG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if !bytes.starts_with(SIG) {
+        return Err("not a PNG file (no signature)".into());
+    }
+    let mut i = SIG.len();
+    let mut header = None;
+    let mut palette = Vec::new();
+    let mut idat = Vec::new();
+    while i + 8 <= bytes.len() {
+        let len = u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        let body = bytes
+            .get(i + 8..i + 8 + len)
+            .ok_or("damaged PNG (a chunk runs past the end of the file)")?;
+        match kind {
+            b"IHDR" if body.len() >= 13 => header = Some(body.to_vec()),
+            b"PLTE" => palette = body.to_vec(),
+            b"IDAT" => idat.extend_from_slice(body),
+            b"IEND" => break,
+            _ => {}
+        }
+        i += 12 + len;
+    }
+    let h = header.ok_or("damaged PNG (no IHDR header)")?;
+    let width = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
+    let height = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+    let (depth, color_type, interlace) = (h[8], h[9], h[12]);
+    if width == 0 || height == 0 || width > 10_000 || height > 10_000 {
+        return Err(format!(
+            "PNG of {width}×{height} pixels (up to 10000×10000)"
+        ));
+    }
+    if interlace != 0 {
+        return Err("interlaced PNG (save it without interlacing)".into());
+    }
+    if idat.is_empty() {
+        return Err("damaged PNG (no image data)".into());
+    }
+    let plain = |color_space: ColorSpace, colors: u8| PdfImage {
+        width,
+        height,
+        color_space,
+        bits: depth,
+        filter: "FlateDecode",
+        predictor: Some((colors, width)),
+        data: idat.clone(),
+        soft_mask: None,
+    };
+    match (color_type, depth) {
+        (0, 1 | 2 | 4 | 8) => Ok(plain(ColorSpace::Gray, 1)),
+        (2, 8) => Ok(plain(ColorSpace::Rgb, 3)),
+        (3, 1 | 2 | 4 | 8) if !palette.is_empty() => Ok(plain(ColorSpace::Indexed(palette), 1)),
+        (4 | 6, 8) => with_alpha(width, height, color_type, &idat),
+        _ => Err(format!(
+            "PNG colour type {color_type} at {depth} bits (use 8-bit RGB, RGBA, gray or a palette)"
+        )),
+    }
+}
+
+/// Decode an 8-bit PNG with alpha and split colour from alpha.
+fn with_alpha(width: u32, height: u32, color_type: u8, idat: &[u8]) -> Result<PdfImage, String> {
+    let colors = if color_type == 6 { 3 } else { 1 };
+    let bpp = colors + 1;
+    let stride = width as usize * bpp;
+    let expected = (stride + 1) * height as usize;
+    let mut raw = Vec::with_capacity(expected);
+    flate2::read::ZlibDecoder::new(idat)
+        .take(expected as u64 + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("damaged PNG data ({e})"))?;
+    if raw.len() != expected {
+        return Err("damaged PNG (image data of the wrong length)".into());
+    }
+    let mut prev = vec![0u8; stride];
+    let mut color = Vec::with_capacity(width as usize * colors * height as usize);
+    let mut alpha = Vec::with_capacity(width as usize * height as usize);
+    for row in raw.chunks_exact(stride + 1) {
+        let filter = row[0];
+        let mut cur = row[1..].to_vec();
+        for x in 0..stride {
+            let a = if x >= bpp { cur[x - bpp] as i16 } else { 0 };
+            let b = prev[x] as i16;
+            let c = if x >= bpp { prev[x - bpp] as i16 } else { 0 };
+            let add = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => {
+                    let p = a + b - c;
+                    let (pa, pb, pc) = ((p - a).abs(), (p - b).abs(), (p - c).abs());
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                f => return Err(format!("damaged PNG (unknown row filter {f})")),
+            };
+            cur[x] = cur[x].wrapping_add(add as u8);
+        }
+        for px in cur.chunks_exact(bpp) {
+            color.extend_from_slice(&px[..colors]);
+            alpha.push(px[colors]);
+        }
+        prev = cur;
+    }
+    Ok(PdfImage {
+        width,
+        height,
+        color_space: if colors == 3 {
+            ColorSpace::Rgb
+        } else {
+            ColorSpace::Gray
+        },
+        bits: 8,
+        filter: "FlateDecode",
+        predictor: None,
+        data: deflate(&color),
+        soft_mask: Some(deflate(&alpha)),
+    })
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    // Writing to a Vec cannot fail.
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PNG from raw rows (filter byte included).
+    fn png_file(width: u32, height: u32, color_type: u8, rows: &[u8]) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8], body: &[u8]) {
+            out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+            out.extend_from_slice(kind);
+            out.extend_from_slice(body);
+            out.extend_from_slice(&[0, 0, 0, 0]); // CRC is not checked
+        }
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, color_type, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(&mut out, b"IDAT", &deflate(rows));
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    #[test]
+    fn rgb_png_passes_through_with_predictor() {
+        let img = prepare("image/png", &png_file(1, 1, 2, &[0, 10, 20, 30])).unwrap();
+        assert_eq!((img.width, img.height, img.bits), (1, 1, 8));
+        assert_eq!(img.predictor, Some((3, 1)));
+        assert!(img.soft_mask.is_none());
+    }
+
+    #[test]
+    fn rgba_png_is_split_into_colour_and_mask() {
+        // Two pixels, Sub filter: second pixel = first + delta.
+        let rows = [1, 10, 20, 30, 255, 5, 5, 5, 0];
+        let img = prepare("image/png", &png_file(2, 1, 6, &rows)).unwrap();
+        let mut color = Vec::new();
+        flate2::read::ZlibDecoder::new(&img.data[..])
+            .read_to_end(&mut color)
+            .unwrap();
+        assert_eq!(color, [10, 20, 30, 15, 25, 35]);
+        let mut alpha = Vec::new();
+        flate2::read::ZlibDecoder::new(&img.soft_mask.unwrap()[..])
+            .read_to_end(&mut alpha)
+            .unwrap();
+        assert_eq!(alpha, [255, 255]);
+    }
+
+    #[test]
+    fn jpeg_size_comes_from_the_frame_header() {
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0];
+        j.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 50, 0, 100, 3, 1, 0x22, 0]);
+        j.extend_from_slice(&[0xFF, 0xD9]);
+        let img = prepare("image/jpeg", &j).unwrap();
+        assert_eq!((img.width, img.height), (100, 50));
+        assert_eq!(img.filter, "DCTDecode");
+    }
+
+    #[test]
+    fn broken_files_are_errors_not_panics() {
+        for (mime, bytes) in [
+            ("image/png", &b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"[..]),
+            ("image/png", b"not a png"),
+            ("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xC0, 0, 3][..]),
+            ("image/jpeg", &[0xFF, 0xD8][..]),
+        ] {
+            assert!(prepare(mime, bytes).is_err(), "{bytes:?}");
+        }
+        let mut truncated = png_file(4, 4, 6, &[0; 17 * 4]);
+        truncated.truncate(40);
+        assert!(prepare("image/png", &truncated).is_err());
+    }
+}
