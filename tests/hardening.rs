@@ -1265,6 +1265,70 @@ fn unwritable_output_exits_4_and_keeps_the_previous_pack() {
     }
 }
 
+/// A small tmpfs mounted for the life of the value (root only).
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(dir).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok.then(|| SmallDisk(dir.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn full_disk_exits_4_and_keeps_the_previous_pack() {
+    let d = scratch("full-disk");
+    let Some(disk) = SmallDisk::mount(&d.join("out"), "1m") else {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    };
+    let v1 = repo("profiles/riverbend-clinic.yaml");
+    let run = run_guarded(
+        &d,
+        &["build", v1.to_str().unwrap(), "-f", "md", "-o", "out"],
+    );
+    run.assert_code(0);
+    let before = hashes(&d.join("out"));
+    assert!(before.iter().any(|(p, _)| p.ends_with("manifest.json")));
+    // The same pack with PDFs needs several MiB: the disk fills mid-build.
+    let run = run_guarded(
+        &d,
+        &["build", v1.to_str().unwrap(), "-f", "md,pdf", "-o", "out"],
+    );
+    run.assert_code(4).assert_stderr_has("cannot write");
+    assert!(
+        run.stderr.contains("No space left on device") || run.stderr.contains("space"),
+        "the message says the disk is full: {}",
+        run.stderr
+    );
+    let after: Vec<_> = hashes(&d.join("out"))
+        .into_iter()
+        .filter(|(p, _)| !p.to_string_lossy().ends_with(".lock"))
+        .collect();
+    let before: Vec<_> = before
+        .into_iter()
+        .filter(|(p, _)| !p.to_string_lossy().ends_with(".lock"))
+        .collect();
+    assert_eq!(
+        after, before,
+        "the previous pack changed, or staging files were left behind"
+    );
+    drop(disk);
+}
+
 #[test]
 fn output_path_through_a_file_exits_4() {
     let d = scratch("through-file");
