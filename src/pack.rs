@@ -667,6 +667,12 @@ pub fn produce_incremental(
         );
         files.insert(path, bytes);
     }
+    if info.logo.is_some() && formats.contains(&Format::Docx) {
+        warnings.push(
+            "branding.logo is shown in the HTML pages and PDFs; the Word files do not carry it yet"
+                .to_string(),
+        );
+    }
     warnings.sort();
     warnings.dedup();
     let manifest = Manifest {
