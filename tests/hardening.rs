@@ -1012,6 +1012,24 @@ fn template_id_with_parent_or_slash_is_refused() {
 }
 
 #[test]
+fn a_looping_template_is_stopped_by_the_output_budget() {
+    // 10^10 iterations that each write: the 8 MiB budget stops it at once.
+    let d = template_sandbox("tpl-loop");
+    std::fs::write(
+        d.join("tpl/documents/acceptable-use.md.tera"),
+        format!(
+            "{}{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}loop {{{{ i }}}} {{{{ j }}}}\n{{% endfor %}}{{% endfor %}}\n",
+            front("acceptable-use")
+        ),
+    )
+    .unwrap();
+    assert_templates_refused(
+        &d,
+        &["acceptable-use.md.tera", "passed 8 MiB", "loop without end"],
+    );
+}
+
+#[test]
 fn include_of_absolute_or_outside_path_is_refused() {
     for (i, target) in [
         "/etc/passwd",

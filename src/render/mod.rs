@@ -148,6 +148,59 @@ pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
     Ok(tera)
 }
 
+/// The most Markdown one document may render to. The largest built-in
+/// document is under 100 KiB; a template that writes more is looping.
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// How long one document may take to render (it normally takes a
+/// millisecond). Checked whenever the template writes output.
+pub const MAX_DOCUMENT_RENDER: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Tera's output sink for one document, with a size and time budget, so an
+/// override template that loops fails with a message instead of filling
+/// memory or running for hours. Only limits: the output of a template
+/// within budget is the same bytes as `Tera::render`'s.
+struct BudgetWriter {
+    bytes: Vec<u8>,
+    started: std::time::Instant,
+    exceeded: Option<String>,
+}
+
+impl BudgetWriter {
+    fn new() -> Self {
+        BudgetWriter {
+            bytes: Vec::new(),
+            started: std::time::Instant::now(),
+            exceeded: None,
+        }
+    }
+}
+
+impl std::io::Write for BudgetWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_DOCUMENT_BYTES {
+            self.exceeded = Some(format!(
+                "the document's Markdown passed {} MiB",
+                MAX_DOCUMENT_BYTES / (1024 * 1024)
+            ));
+        } else if self.started.elapsed() > MAX_DOCUMENT_RENDER {
+            self.exceeded = Some(format!(
+                "rendering the document took longer than {} s",
+                MAX_DOCUMENT_RENDER.as_secs()
+            ));
+        }
+        if let Some(why) = &self.exceeded {
+            return Err(std::io::Error::other(why.clone()));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn tera_message(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
@@ -430,10 +483,23 @@ pub fn render_pack_with_history(
             doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
             let mut ctx = base_ctx.clone();
             ctx.insert("doc", &doc);
-            let out = tera.render(&t.source.name, &ctx).map_err(|e| RenderError::Template {
-                origin: t.source.origin.to_string(),
-                message: tera_message(&e),
-            })?;
+            let mut budget = BudgetWriter::new();
+            let rendered = tera.render_to(&t.source.name, &ctx, &mut budget);
+            let out = match (rendered, budget.exceeded) {
+                (_, Some(why)) => {
+                    return Err(RenderError::Template {
+                        origin: t.source.origin.to_string(),
+                        message: format!("{why}; does the template loop without end?"),
+                    })
+                }
+                (Err(e), None) => {
+                    return Err(RenderError::Template {
+                        origin: t.source.origin.to_string(),
+                        message: tera_message(&e),
+                    })
+                }
+                (Ok(()), None) => String::from_utf8_lossy(&budget.bytes).into_owned(),
+            };
             Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_hash, rows))
         })
         .collect();
