@@ -95,7 +95,7 @@ pub struct FontData {
     descender: f32,
     /// `(glyph id, advance)` per character for the dense range; gid 0 = missing.
     dense: Vec<(u16, u16)>,
-    kern: HashMap<(u16, u16), i16>,
+    kern: KernTable,
 }
 
 impl FontData {
@@ -146,10 +146,7 @@ impl FontData {
 
     /// Kerning between two glyphs, in font units (negative tightens).
     pub fn kern(&self, left: u16, right: u16) -> i16 {
-        if self.kern.is_empty() {
-            return 0;
-        }
-        self.kern.get(&(left, right)).copied().unwrap_or(0)
+        self.kern.get(left, right)
     }
 
     /// Width of `text` at `size` points, with kerning.
@@ -236,10 +233,69 @@ pub fn fonts() -> Result<&'static Fonts, String> {
         .map_err(|e| e.clone())
 }
 
+/// Kerning pairs, looked up for every pair of adjacent glyphs the PDF
+/// writer measures or sets (millions per pack). Most left glyphs start no
+/// pair, so a bitmap answers those without hashing; the rest go to a map
+/// keyed by `left << 16 | right` with a multiply-shift hash (SipHash, the
+/// std default, was 3 % of a whole build).
+#[derive(Default)]
+struct KernTable {
+    left: Vec<u64>,
+    pairs: HashMap<u32, i16, std::hash::BuildHasherDefault<PairHasher>>,
+}
+
+impl KernTable {
+    fn insert(&mut self, left: u16, right: u16, value: i16) {
+        let (word, bit) = (usize::from(left) / 64, usize::from(left) % 64);
+        if self.left.len() <= word {
+            self.left.resize(word + 1, 0);
+        }
+        self.left[word] |= 1 << bit;
+        self.pairs
+            .insert(u32::from(left) << 16 | u32::from(right), value);
+    }
+
+    fn get(&self, left: u16, right: u16) -> i16 {
+        let (word, bit) = (usize::from(left) / 64, usize::from(left) % 64);
+        match self.left.get(word) {
+            Some(w) if w & (1 << bit) != 0 => self
+                .pairs
+                .get(&(u32::from(left) << 16 | u32::from(right)))
+                .copied()
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// Fibonacci hashing of a `u32` key: the keys are our own glyph pairs, not
+/// attacker-chosen, so a DoS-resistant hash buys nothing here.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Read the format-0 pairs of a TrueType `kern` table. The Liberation faces
 /// carry one (alongside GPOS); a font without it simply is not kerned.
-fn parse_kern(font: &[u8]) -> HashMap<(u16, u16), i16> {
-    let mut pairs = HashMap::new();
+fn parse_kern(font: &[u8]) -> KernTable {
+    let mut pairs = KernTable::default();
     let be16 =
         |o: usize| -> Option<u16> { font.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]])) };
     let be32 = |o: usize| -> Option<u32> {
@@ -275,7 +331,7 @@ fn parse_kern(font: &[u8]) -> HashMap<(u16, u16), i16> {
             for p in 0..usize::from(n_pairs) {
                 let e = off + 14 + p * 6;
                 if let (Some(l), Some(r), Some(v)) = (be16(e), be16(e + 2), be16(e + 4)) {
-                    pairs.insert((l, r), v as i16);
+                    pairs.insert(l, r, v as i16);
                 }
             }
         }
