@@ -13,12 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
 };
 use sha2::{Digest, Sha256};
 
-use super::display::{Dest, Item, OutlineEntry, Page, Rgb};
+use super::content;
+use super::display::{Dest, Item, OutlineEntry, Page};
 use super::fonts::{Face, Fonts};
 use super::layout::Geometry;
 
@@ -74,21 +74,33 @@ fn pt_to_mm(v: f32) -> Mm {
     Mm(v * 25.4 / 72.0)
 }
 
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
-}
-
 /// Write the PDF.
 pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let g = input.geom;
-    let mut used: BTreeSet<Face> = BTreeSet::new();
-    let mut pages = Vec::with_capacity(input.pages.len());
-    for page in input.pages {
-        pages.push(PdfPage::new(
-            pt_to_mm(g.width),
-            pt_to_mm(g.height),
-            page_ops(input.fonts, page, g.height, &mut used),
-        ));
+    // printpdf embeds and subsets the fonts: the first page carries one run
+    // per face with every character the document shows. The pages' real
+    // contents are written by `content::page_content` afterwards.
+    let chars = content::used_chars(input.pages);
+    let used: BTreeSet<Face> = chars.keys().copied().collect();
+    let mut pages = Vec::with_capacity(input.pages.len().max(1));
+    let mut first = vec![Op::StartTextSection];
+    for (face, set) in &chars {
+        first.push(Op::SetFont {
+            font: PdfFontHandle::External(FontId(face.pdf_id().to_string())),
+            size: Pt(10.0),
+        });
+        first.push(Op::ShowText {
+            items: vec![TextItem::Text(set.iter().collect())],
+        });
+    }
+    first.push(Op::EndTextSection);
+    for i in 0..input.pages.len().max(1) {
+        let ops = if i == 0 {
+            std::mem::take(&mut first)
+        } else {
+            Vec::new()
+        };
+        pages.push(PdfPage::new(pt_to_mm(g.width), pt_to_mm(g.height), ops));
     }
     let mut doc = PdfDocument::new(&input.meta.title);
     for face in &used {
@@ -111,6 +123,7 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    write_contents(&mut lo, input, &used)?;
     finish(&mut lo, input).map_err(|e| format!("finishing the PDF structure: {e}"))?;
     if let Some(logo) = input.logo {
         place_logo(&mut lo, input, logo).map_err(|e| format!("placing the logo: {e}"))?;
@@ -185,113 +198,68 @@ fn patch_id(out: &mut [u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn page_ops(fonts: &Fonts, page: &Page, height: f32, used: &mut BTreeSet<Face>) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(page.items.len() * 4);
-    let mut in_text = false;
-    let mut cur_font: Option<(Face, f32)> = None;
-    let mut cur_fill: Option<Rgb> = None;
-    for item in &page.items {
-        match item {
-            Item::Text {
-                x,
-                y,
-                text,
-                face,
-                size,
-                color: c,
-                ..
-            } => {
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                    cur_font = None;
-                }
-                if cur_font != Some((*face, *size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(FontId(face.pdf_id().to_string())),
-                        size: Pt(*size),
-                    });
-                    cur_font = Some((*face, *size));
-                    used.insert(*face);
-                }
-                if cur_fill != Some(*c) {
-                    ops.push(Op::SetFillColor { col: color(*c) });
-                    cur_fill = Some(*c);
-                }
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(*x), Pt(height - *y)),
-                });
-                let mut items = Vec::new();
-                for (run, adj) in fonts.get(*face).kerned_runs(text) {
-                    if !run.is_empty() {
-                        items.push(TextItem::Text(run));
-                    }
-                    if adj != 0.0 {
-                        items.push(TextItem::Offset(adj));
-                    }
-                }
-                ops.push(Op::ShowText { items });
-            }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                width,
-                color: c,
-            } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                let p = |x: f32, y: f32| LinePoint {
-                    p: Point {
-                        x: Pt(x),
-                        y: Pt(height - y),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![p(*x1, *y1), p(*x2, *y2)],
-                        is_closed: false,
-                    },
-                });
-            }
-            Item::Rect {
-                x,
-                y,
-                w,
-                h,
-                color: c,
-            } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                ops.push(Op::SetFillColor { col: color(*c) });
-                cur_fill = Some(*c);
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(height - *y - *h),
-                        width: Pt(*w),
-                        height: Pt(*h),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                });
-            }
-            // Drawn by `place_logo` on the lopdf document.
-            Item::Link { .. } | Item::Logo { .. } => {}
+/// Replace every page's content with the stream `content::page_content`
+/// writes, and give every page the fonts of the first page's resources.
+fn write_contents(
+    lo: &mut lopdf::Document,
+    input: &PdfInput<'_>,
+    used: &BTreeSet<Face>,
+) -> Result<(), String> {
+    use lopdf::Stream;
+    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    let Some(first) = page_ids.first().copied() else {
+        return Err("printpdf wrote no page".into());
+    };
+    let resources = page_resources(lo, first)?;
+    let fonts = match resources.get(b"Font") {
+        Ok(Object::Dictionary(d)) => d.clone(),
+        Ok(Object::Reference(r)) => lo
+            .get_dictionary(*r)
+            .map_err(|e| format!("font resources: {e}"))?
+            .clone(),
+        _ if used.is_empty() => Dictionary::new(),
+        _ => return Err("the first page has no font resources".into()),
+    };
+    let codes = content::Codes::read(lo, input.fonts, &fonts, used.iter().copied())?;
+    let shared = Dictionary::from_iter(vec![("Font", Object::Dictionary(fonts))]);
+    let mut stale = Vec::new();
+    for (i, page_id) in page_ids.iter().enumerate() {
+        let bytes = match input.pages.get(i) {
+            Some(page) => content::page_content(input.fonts, &codes, page, input.geom.height)?,
+            None => Vec::new(),
+        };
+        let stream = lo.add_object(Stream::new(Dictionary::new(), bytes));
+        let page = lo
+            .get_object_mut(*page_id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| format!("page {i}: {e}"))?;
+        match page.get(b"Contents") {
+            Ok(Object::Reference(r)) => stale.push(*r),
+            Ok(Object::Array(a)) => stale.extend(a.iter().filter_map(|o| o.as_reference().ok())),
+            _ => {}
         }
+        page.set("Contents", Object::Reference(stream));
+        page.set("Resources", Object::Dictionary(shared.clone()));
     }
-    if in_text {
-        ops.push(Op::EndTextSection);
+    for id in stale {
+        lo.objects.remove(&id);
     }
-    ops
+    Ok(())
+}
+
+/// A page's resource dictionary, inline or referenced.
+fn page_resources(lo: &lopdf::Document, page: ObjectId) -> Result<Dictionary, String> {
+    let dict = lo
+        .get_dictionary(page)
+        .map_err(|e| format!("first page: {e}"))?;
+    match dict.get(b"Resources") {
+        Ok(Object::Dictionary(d)) => Ok(d.clone()),
+        Ok(Object::Reference(r)) => lo
+            .get_dictionary(*r)
+            .cloned()
+            .map_err(|e| format!("page resources: {e}")),
+        _ => Ok(Dictionary::new()),
+    }
 }
 
 /// Add the logo once as an image XObject and draw it on every page that has

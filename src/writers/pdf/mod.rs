@@ -10,6 +10,7 @@
 //! Y" in a footer is also the number printed in the table of contents.
 
 pub mod backend;
+pub mod content;
 pub mod display;
 pub mod fonts;
 pub mod image;
