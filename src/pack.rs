@@ -488,18 +488,21 @@ pub fn produce_incremental(
         files: Vec<(String, Vec<u8>)>,
         warnings: Vec<String>,
         pdf_key: Option<String>,
-        /// The document's pages when its PDF was typeset in this build, so
+        /// The document's pages when its PDF is typeset in this build, so
         /// the binder appends them instead of setting the text again.
         laid: Option<writers::pdf::LaidOut>,
+        /// Where its PDF goes, when it must be written (not reused).
+        pdf_to_write: Option<String>,
     }
     let outs: Vec<Result<DocOut, BuildError>> = rendered
         .documents
         .par_iter()
         .map(|doc: &RenderedDoc| {
             let mut files = Vec::new();
-            let mut warnings = Vec::new();
+            let warnings = Vec::new();
             let mut pdf_key = None;
             let mut laid = None;
+            let mut pdf_to_write = None;
             for f in formats {
                 match f {
                     Format::Md => files.push((
@@ -528,23 +531,21 @@ pub fn produce_incremental(
                                 Some((d.pdf_key.clone()?, d.sha256.get("pdf")?.clone()))
                             })
                         });
-                        let bytes = match reused {
-                            Some(b) => b,
+                        match reused {
+                            Some(bytes) => files.push((rel, bytes)),
                             None => {
-                                let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
-                                    document: doc.meta.id.clone(),
-                                    message: e.to_string(),
-                                };
-                                let pages = writers::pdf::lay_out(doc, info).map_err(pdf_error)?;
-                                let out = writers::pdf::render_laid_document(doc, &pages, info)
-                                    .map_err(pdf_error)?;
-                                warnings.extend(out.warnings);
+                                // Laid out here; written below, beside the binder.
+                                let pages = writers::pdf::lay_out(doc, info).map_err(|e| {
+                                    BuildError::Pdf {
+                                        document: doc.meta.id.clone(),
+                                        message: e.to_string(),
+                                    }
+                                })?;
                                 laid = Some(pages);
-                                out.bytes
+                                pdf_to_write = Some(rel);
                             }
-                        };
+                        }
                         pdf_key = Some(key);
-                        files.push((rel, bytes));
                     }
                 }
             }
@@ -553,17 +554,98 @@ pub fn produce_incremental(
                 warnings,
                 pdf_key,
                 laid,
+                pdf_to_write,
             })
         })
         .collect();
 
+    let mut outs = outs
+        .into_iter()
+        .collect::<Result<Vec<DocOut>, BuildError>>()?;
+
+    // The documents' PDFs and the binder are written side by side: the binder
+    // is the longest single task, and it needs only the layouts made above.
+    let binder_path = format!("pdf/{}-policy-pack.pdf", info.slug);
+    let binder_key = {
+        let mut h = furniture.clone();
+        for d in &rendered.documents {
+            h.update(meta_bytes(&d.meta));
+            h.update([0]);
+            h.update(d.markdown.as_bytes());
+            h.update([0]);
+        }
+        sha256_hex(&h.finalize())
+    };
+    type Written = Result<Option<writers::pdf::PdfOutput>, BuildError>;
+    let (doc_pdfs, binder): (Vec<Written>, Written) = rayon::join(
+        || {
+            outs.par_iter()
+                .zip(rendered.documents.par_iter())
+                .map(|(out, doc)| match (&out.pdf_to_write, &out.laid) {
+                    (Some(_), Some(laid)) => writers::pdf::render_laid_document(doc, laid, info)
+                        .map(Some)
+                        .map_err(|e| BuildError::Pdf {
+                            document: doc.meta.id.clone(),
+                            message: e.to_string(),
+                        }),
+                    _ => Ok(None),
+                })
+                .collect()
+        },
+        || {
+            if !formats.contains(&Format::Pdf) {
+                return Ok(None);
+            }
+            let reused = previous.and_then(|p| {
+                p.reuse(&binder_path, &binder_key, |m| {
+                    let f = m.files.get("binder")?;
+                    Some((f.key.clone()?, f.sha256.clone()))
+                })
+            });
+            if let Some(bytes) = reused {
+                return Ok(Some(writers::pdf::PdfOutput {
+                    bytes,
+                    warnings: Vec::new(),
+                }));
+            }
+            let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
+                document: "binder".into(),
+                message: e.to_string(),
+            };
+            // Documents whose PDF was reused were not laid out above.
+            let missing: Vec<Result<Option<writers::pdf::LaidOut>, BuildError>> = outs
+                .par_iter()
+                .zip(rendered.documents.par_iter())
+                .map(|(out, doc)| match &out.laid {
+                    Some(_) => Ok(None),
+                    None => writers::pdf::lay_out(doc, info)
+                        .map(Some)
+                        .map_err(pdf_error),
+                })
+                .collect();
+            let missing = missing.into_iter().collect::<Result<Vec<_>, _>>()?;
+            let refs: Vec<&writers::pdf::LaidOut> = outs
+                .iter()
+                .zip(&missing)
+                .filter_map(|(out, extra)| out.laid.as_ref().or(extra.as_ref()))
+                .collect();
+            writers::pdf::render_laid_binder(&rendered.documents, &refs, info)
+                .map(Some)
+                .map_err(pdf_error)
+        },
+    );
+    for (out, written) in outs.iter_mut().zip(doc_pdfs) {
+        if let (Some(rel), Some(pdf)) = (out.pdf_to_write.take(), written?) {
+            out.warnings.extend(pdf.warnings);
+            out.files.push((rel, pdf.bytes));
+        }
+        out.laid = None;
+    }
+
     let mut files = BTreeMap::new();
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
-    let mut layouts: Vec<Option<writers::pdf::LaidOut>> = Vec::new();
     for (doc, out) in rendered.documents.iter().zip(outs) {
-        let mut out = out?;
-        layouts.push(out.laid.take());
         warnings.extend(out.warnings);
         let mut outputs = BTreeMap::new();
         let mut hashes = BTreeMap::new();
@@ -616,56 +698,17 @@ pub fn produce_incremental(
         );
         files.insert("index.html".to_string(), bytes);
     }
-    if formats.contains(&Format::Pdf) {
-        let path = format!("pdf/{}-policy-pack.pdf", info.slug);
-        let mut h = furniture.clone();
-        for d in &rendered.documents {
-            h.update(meta_bytes(&d.meta));
-            h.update([0]);
-            h.update(d.markdown.as_bytes());
-            h.update([0]);
-        }
-        let key = sha256_hex(&h.finalize());
-        let reused = previous.and_then(|p| {
-            p.reuse(&path, &key, |m| {
-                let f = m.files.get("binder")?;
-                Some((f.key.clone()?, f.sha256.clone()))
-            })
-        });
-        let bytes = match reused {
-            Some(b) => b,
-            None => {
-                let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
-                    document: "binder".into(),
-                    message: e.to_string(),
-                };
-                // Documents whose PDF was reused were not laid out above.
-                let filled: Vec<Result<writers::pdf::LaidOut, BuildError>> = rendered
-                    .documents
-                    .par_iter()
-                    .zip(layouts.par_iter_mut())
-                    .map(|(doc, slot)| match slot.take() {
-                        Some(l) => Ok(l),
-                        None => writers::pdf::lay_out(doc, info).map_err(pdf_error),
-                    })
-                    .collect();
-                let filled = filled.into_iter().collect::<Result<Vec<_>, _>>()?;
-                let refs: Vec<&writers::pdf::LaidOut> = filled.iter().collect();
-                let out = writers::pdf::render_laid_binder(&rendered.documents, &refs, info)
-                    .map_err(pdf_error)?;
-                warnings.extend(out.warnings);
-                out.bytes
-            }
-        };
+    if let Some(out) = binder? {
+        warnings.extend(out.warnings);
         pack_files.insert(
             "binder".to_string(),
             FileEntry {
-                path: path.clone(),
-                sha256: sha256_hex(&bytes),
-                key: Some(key),
+                path: binder_path.clone(),
+                sha256: sha256_hex(&out.bytes),
+                key: Some(binder_key),
             },
         );
-        files.insert(path, bytes);
+        files.insert(binder_path, out.bytes);
     }
     if info.logo.is_some() && formats.contains(&Format::Docx) {
         warnings.push(
