@@ -471,3 +471,37 @@ fn logo_is_drawn_in_the_header_and_on_the_cover() {
         out.warnings
     );
 }
+
+#[test]
+fn a_face_used_only_for_characters_the_fonts_lack_still_makes_a_pdf() {
+    // The only italic and code text is CJK, which no bundled face has: the
+    // PDF must still be made (with .notdef boxes and a warning), not fail.
+    let d = RenderedDoc {
+        meta: meta("cjk", "Policy", DocKind::Policy),
+        markdown: "# Policy\n\nPlain text, then *漢字* and `病院`.\n".into(),
+    };
+    let p = pack(PaperSize::A4);
+    let out = render_document(&d, &p).expect("a PDF despite the missing glyphs");
+    assert!(
+        out.warnings.iter().any(|w| w.contains('漢')),
+        "{:?}",
+        out.warnings
+    );
+    let binder = render_binder(std::slice::from_ref(&d), &p).expect("binder");
+    for (name, bytes) in [("cjk.pdf", &out.bytes), ("cjk-binder.pdf", &binder.bytes)] {
+        let path = write_tmp(name, bytes);
+        if tool("qpdf") {
+            let o = Command::new("qpdf")
+                .arg("--check")
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+        }
+        if tool("pdftotext") {
+            run("pdftotext", &["-enc", "UTF-8"], &path);
+            let text = std::fs::read_to_string(path.with_extension("txt")).unwrap_or_default();
+            assert!(text.contains("Plain text, then"), "{name}: {text}");
+        }
+    }
+}
