@@ -710,9 +710,10 @@ pub fn produce_incremental(
         );
         files.insert(binder_path, out.bytes);
     }
-    if info.logo.is_some() && formats.contains(&Format::Docx) {
+    if info.logo.as_ref().is_some_and(|l| l.mime != "image/png") && formats.contains(&Format::Docx)
+    {
         warnings.push(
-            "branding.logo is shown in the HTML pages and PDFs; the Word files do not carry it yet"
+            "branding.logo is a JPEG: the HTML pages and PDFs show it, the Word files carry a PNG logo only"
                 .to_string(),
         );
     }

@@ -930,3 +930,64 @@ fn pandoc_or_skip() -> Option<PathBuf> {
     }
     found
 }
+
+/// A 4×2 RGBA PNG, built by hand.
+fn tiny_png() -> Vec<u8> {
+    use std::io::Write;
+    // Two rows, each: filter byte 0, then four green pixels.
+    let row: Vec<u8> = std::iter::once(0u8)
+        .chain([20u8, 100, 60, 255].repeat(4))
+        .collect();
+    let raw = row.repeat(2);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).unwrap();
+    let idat = z.finish().unwrap();
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = 4u32.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&2u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    for (kind, body) in [(&b"IHDR"[..], ihdr), (b"IDAT", idat), (b"IEND", Vec::new())] {
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&[0; 4]);
+    }
+    out
+}
+
+#[test]
+fn png_logo_is_in_the_page_header_with_fixed_ids() {
+    let mut p = pack(PaperSize::Letter);
+    let png = tiny_png();
+    p.logo = Some(hicp::model::Logo {
+        mime: "image/png",
+        bytes: png.clone(),
+    });
+    let d = doc();
+    let a = hicp::writers::docx::render_document(&d, &p).expect("docx");
+    // Same bytes from another thread: no process-wide picture counter leaks in.
+    let (d2, p2) = (d.clone(), p.clone());
+    let b = std::thread::spawn(move || hicp::writers::docx::render_document(&d2, &p2).unwrap())
+        .join()
+        .unwrap();
+    assert_eq!(a, b);
+    let media: Vec<Entry> = entries(&a)
+        .into_iter()
+        .filter(|e| e.name.starts_with("word/media/") && e.name.ends_with(".png"))
+        .collect();
+    assert_eq!(media.len(), 1, "one logo image");
+    assert_eq!(media[0].data, png, "the logo's own bytes");
+    let header = part(&a, "word/header1.xml");
+    let rels = part(&a, "word/_rels/header1.xml.rels");
+    let embed = header
+        .split("r:embed=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the header embeds an image");
+    assert!(
+        rels.contains(&format!("Id=\"{embed}\"")) && rels.contains(&media[0].name["word/".len()..]),
+        "{rels}"
+    );
+    // 14 pt tall, twice as wide: 177,800 × 355,600 EMU.
+    assert!(header.contains("cx=\"355600\" cy=\"177800\""), "{header}");
+}

@@ -34,7 +34,7 @@ use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header,
     Hyperlink, HyperlinkData, HyperlinkType, IndentLevel, InstrNUMPAGES, InstrPAGE, InstrText,
     Level, LevelJc, LevelOverride, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
-    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
+    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run,
     RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType,
     Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
     TableLayoutType, TableRow, VertAlignType, WidthType,
@@ -607,6 +607,9 @@ impl Writer<'_> {
                 .space(4)
                 .color(BORDER),
         ));
+        if let Some(pic) = logo_picture(pack) {
+            p = p.add_run(Run::new().add_image(pic).add_text(" "));
+        }
         let p = p
             .add_run(
                 Run::new()
@@ -659,6 +662,27 @@ impl Writer<'_> {
 
 /// Paragraph borders holding `border` alone. docx-rs's `set_border` starts
 /// from a default of thin lines on all four sides, which boxes the paragraph.
+/// The logo for the page header, 14 pt tall like the PDF's. Word files
+/// carry PNG only (docx-rs stores every image as `.png`); a JPEG logo is
+/// left out and the build says so.
+fn logo_picture(pack: &PackInfo) -> Option<Pic> {
+    let logo = pack.logo.as_ref().filter(|l| l.mime == "image/png")?;
+    let img = crate::writers::pdf::image::prepare(logo.mime, &logo.bytes).ok()?;
+    // EMU: 12,700 per point; 14 pt tall, at most 72 pt wide.
+    let (h_pt, aspect) = (14.0_f64, f64::from(img.width) / f64::from(img.height));
+    let (w_pt, h_pt) = if h_pt * aspect > 72.0 {
+        (72.0, 72.0 / aspect)
+    } else {
+        (h_pt * aspect, h_pt)
+    };
+    let mut pic = Pic::new_with_dimensions(logo.bytes.clone(), img.width, img.height)
+        .size((w_pt * 12_700.0) as u32, (h_pt * 12_700.0) as u32);
+    // docx-rs numbers pictures from a process-wide counter; a fixed id keeps
+    // the bytes the same whichever thread writes the document.
+    pic.id = "rIdHicpLogo".to_string();
+    Some(pic)
+}
+
 fn only_border(border: ParagraphBorder) -> ParagraphBorders {
     ParagraphBorders::with_empty().set(border)
 }
