@@ -667,15 +667,15 @@ impl Writer<'_> {
 /// left out and the build says so.
 fn logo_picture(pack: &PackInfo) -> Option<Pic> {
     let logo = pack.logo.as_ref().filter(|l| l.mime == "image/png")?;
-    let img = crate::writers::pdf::image::prepare(logo.mime, &logo.bytes).ok()?;
+    let (width, height) = crate::writers::pdf::image::size(logo.mime, &logo.bytes).ok()?;
     // EMU: 12,700 per point; 14 pt tall, at most 72 pt wide.
-    let (h_pt, aspect) = (14.0_f64, f64::from(img.width) / f64::from(img.height));
+    let (h_pt, aspect) = (14.0_f64, f64::from(width) / f64::from(height));
     let (w_pt, h_pt) = if h_pt * aspect > 72.0 {
         (72.0, 72.0 / aspect)
     } else {
         (h_pt * aspect, h_pt)
     };
-    let mut pic = Pic::new_with_dimensions(logo.bytes.clone(), img.width, img.height)
+    let mut pic = Pic::new_with_dimensions(logo.bytes.clone(), width, height)
         .size((w_pt * 12_700.0) as u32, (h_pt * 12_700.0) as u32);
     // docx-rs numbers pictures from a process-wide counter; a fixed id keeps
     // the bytes the same whichever thread writes the document.

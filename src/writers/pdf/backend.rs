@@ -125,9 +125,6 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     write_contents(&mut lo, input, &used)?;
     finish(&mut lo, input).map_err(|e| format!("finishing the PDF structure: {e}"))?;
-    if let Some(logo) = input.logo {
-        place_logo(&mut lo, input, logo).map_err(|e| format!("placing the logo: {e}"))?;
-    }
     compress_streams(&mut lo).map_err(|e| format!("compressing: {e}"))?;
     // /ID comes from the content. Serialize once with a placeholder of the
     // right length, hash those bytes, then write the digest over the
@@ -172,27 +169,25 @@ fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
 
 fn compress_one(z: &mut flate2::Compress, stream: &mut lopdf::Stream) -> std::io::Result<()> {
     use flate2::{FlushCompress, Status};
-    {
-        z.reset();
-        let mut compressed = Vec::with_capacity(stream.content.len() / 2 + 64);
-        loop {
-            let done = z.total_in() as usize;
-            let status = z
-                .compress_vec(
-                    &stream.content[done..],
-                    &mut compressed,
-                    FlushCompress::Finish,
-                )
-                .map_err(std::io::Error::other)?;
-            if status == Status::StreamEnd {
-                break;
-            }
-            compressed.reserve(compressed.capacity().max(1024));
+    z.reset();
+    let mut compressed = Vec::with_capacity(stream.content.len() / 2 + 64);
+    loop {
+        let done = z.total_in() as usize;
+        let status = z
+            .compress_vec(
+                &stream.content[done..],
+                &mut compressed,
+                FlushCompress::Finish,
+            )
+            .map_err(std::io::Error::other)?;
+        if status == Status::StreamEnd {
+            break;
         }
-        if compressed.len() + 19 < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
-        }
+        compressed.reserve(compressed.capacity().max(1024));
+    }
+    if compressed.len() + 19 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(compressed);
     }
     Ok(())
 }
@@ -247,7 +242,18 @@ fn write_contents(
         _ => return Err("the first page has no font resources".into()),
     };
     let codes = content::Codes::read(lo, input.fonts, &fonts, used.iter().copied())?;
-    let shared = Dictionary::from_iter(vec![("Font", Object::Dictionary(fonts))]);
+    let mut shared = Dictionary::from_iter(vec![("Font", Object::Dictionary(fonts))]);
+    let draws_logo = input
+        .pages
+        .iter()
+        .any(|p| p.items.iter().any(|i| matches!(i, Item::Logo { .. })));
+    if let (Some(logo), true) = (input.logo, draws_logo) {
+        let image = add_logo_xobject(lo, logo);
+        shared.set(
+            "XObject",
+            Dictionary::from_iter(vec![(content::LOGO, Object::Reference(image))]),
+        );
+    }
     // Pages are independent: their streams are written in parallel (the
     // binder's two hundred pages are the longest single task of a build).
     let contents: Vec<Result<Vec<u8>, String>> = {
@@ -299,127 +305,51 @@ fn page_resources(lo: &lopdf::Document, page: ObjectId) -> Result<Dictionary, St
     }
 }
 
-/// Add the logo once as an image XObject and draw it on every page that has
-/// an `Item::Logo`, in a content stream of its own after printpdf's.
-fn place_logo(
-    lo: &mut lopdf::Document,
-    input: &PdfInput<'_>,
-    logo: &super::image::PdfImage,
-) -> Result<(), lopdf::Error> {
+/// The logo as one image XObject (with its soft mask), shared by every page
+/// that draws it: `content::page_content` writes `/HicpLogo Do` for each
+/// `Item::Logo`, and `write_contents` lists it in the pages' resources.
+fn add_logo_xobject(lo: &mut lopdf::Document, logo: &super::image::PdfImage) -> ObjectId {
     use super::image::ColorSpace;
     use lopdf::Stream;
-    let height = input.geom.height;
-    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-    let mut image_id = None;
-    for (page, id) in input.pages.iter().zip(&page_ids) {
-        let mut ops = String::new();
-        for item in &page.items {
-            if let Item::Logo { x, y, w, h } = item {
-                ops.push_str(&format!(
-                    "q {w:.3} 0 0 {h:.3} {x:.3} {:.3} cm /HicpLogo Do Q\n",
-                    height - y - h
-                ));
-            }
-        }
-        if ops.is_empty() {
-            continue;
-        }
-        let image = match image_id {
-            Some(i) => i,
-            None => {
-                let mut dict = Dictionary::from_iter(vec![
-                    ("Type", Object::Name(b"XObject".to_vec())),
-                    ("Subtype", Object::Name(b"Image".to_vec())),
-                    ("Width", Object::Integer(logo.width as i64)),
-                    ("Height", Object::Integer(logo.height as i64)),
-                    ("BitsPerComponent", Object::Integer(logo.bits as i64)),
-                    ("Filter", Object::Name(logo.filter.as_bytes().to_vec())),
-                ]);
-                let cs = match &logo.color_space {
-                    ColorSpace::Gray => Object::Name(b"DeviceGray".to_vec()),
-                    ColorSpace::Rgb => Object::Name(b"DeviceRGB".to_vec()),
-                    ColorSpace::Indexed(pal) => Object::Array(vec![
-                        Object::Name(b"Indexed".to_vec()),
-                        Object::Name(b"DeviceRGB".to_vec()),
-                        Object::Integer((pal.len() / 3).saturating_sub(1) as i64),
-                        Object::String(pal.clone(), StringFormat::Hexadecimal),
-                    ]),
-                };
-                dict.set("ColorSpace", cs);
-                if let Some((colors, columns)) = logo.predictor {
-                    dict.set(
-                        "DecodeParms",
-                        Dictionary::from_iter(vec![
-                            ("Predictor", Object::Integer(15)),
-                            ("Colors", Object::Integer(colors as i64)),
-                            ("BitsPerComponent", Object::Integer(logo.bits as i64)),
-                            ("Columns", Object::Integer(columns as i64)),
-                        ]),
-                    );
-                }
-                if let Some(mask) = &logo.soft_mask {
-                    let m = Dictionary::from_iter(vec![
-                        ("Type", Object::Name(b"XObject".to_vec())),
-                        ("Subtype", Object::Name(b"Image".to_vec())),
-                        ("Width", Object::Integer(logo.width as i64)),
-                        ("Height", Object::Integer(logo.height as i64)),
-                        ("BitsPerComponent", Object::Integer(8)),
-                        ("ColorSpace", Object::Name(b"DeviceGray".to_vec())),
-                        ("Filter", Object::Name(b"FlateDecode".to_vec())),
-                    ]);
-                    let mask_id =
-                        lo.add_object(Stream::new(m, mask.clone()).with_compression(false));
-                    dict.set("SMask", Object::Reference(mask_id));
-                }
-                let id =
-                    lo.add_object(Stream::new(dict, logo.data.clone()).with_compression(false));
-                image_id = Some(id);
-                id
-            }
-        };
-        let content = lo.add_object(Stream::new(Dictionary::new(), ops.into_bytes()));
-        let page_dict = lo.get_object_mut(*id)?.as_dict_mut()?;
-        let contents = match page_dict.get(b"Contents") {
-            Ok(Object::Array(a)) => {
-                let mut a = a.clone();
-                a.push(Object::Reference(content));
-                a
-            }
-            Ok(other) => vec![other.clone(), Object::Reference(content)],
-            Err(_) => vec![Object::Reference(content)],
-        };
-        page_dict.set("Contents", Object::Array(contents));
-        // Resources: inline in the page or a reference to a shared dictionary.
-        let resources_ref = match page_dict.get(b"Resources") {
-            Ok(Object::Reference(r)) => Some(*r),
-            _ => None,
-        };
-        let resources = match resources_ref {
-            Some(r) => lo.get_object_mut(r)?.as_dict_mut()?,
-            None => {
-                let page_dict = lo.get_object_mut(*id)?.as_dict_mut()?;
-                if page_dict.get(b"Resources").is_err() {
-                    page_dict.set("Resources", Dictionary::new());
-                }
-                page_dict.get_mut(b"Resources")?.as_dict_mut()?
-            }
-        };
-        let xobjects_ref = match resources.get(b"XObject") {
-            Ok(Object::Reference(r)) => Some(*r),
-            _ => None,
-        };
-        let xobjects = match xobjects_ref {
-            Some(r) => lo.get_object_mut(r)?.as_dict_mut()?,
-            None => {
-                if resources.get(b"XObject").is_err() {
-                    resources.set("XObject", Dictionary::new());
-                }
-                resources.get_mut(b"XObject")?.as_dict_mut()?
-            }
-        };
-        xobjects.set("HicpLogo", Object::Reference(image));
+    let image_dict = |color_space: Object, bits: u8, filter: &str| {
+        Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"XObject".to_vec())),
+            ("Subtype", Object::Name(b"Image".to_vec())),
+            ("Width", Object::Integer(logo.width as i64)),
+            ("Height", Object::Integer(logo.height as i64)),
+            ("BitsPerComponent", Object::Integer(bits as i64)),
+            ("ColorSpace", color_space),
+            ("Filter", Object::Name(filter.as_bytes().to_vec())),
+        ])
+    };
+    let color_space = match &logo.color_space {
+        ColorSpace::Gray => Object::Name(b"DeviceGray".to_vec()),
+        ColorSpace::Rgb => Object::Name(b"DeviceRGB".to_vec()),
+        ColorSpace::Indexed(pal) => Object::Array(vec![
+            Object::Name(b"Indexed".to_vec()),
+            Object::Name(b"DeviceRGB".to_vec()),
+            Object::Integer((pal.len() / 3).saturating_sub(1) as i64),
+            Object::String(pal.clone(), StringFormat::Hexadecimal),
+        ]),
+    };
+    let mut dict = image_dict(color_space, logo.bits, logo.filter);
+    if let Some((colors, columns)) = logo.predictor {
+        dict.set(
+            "DecodeParms",
+            Dictionary::from_iter(vec![
+                ("Predictor", Object::Integer(15)),
+                ("Colors", Object::Integer(colors as i64)),
+                ("BitsPerComponent", Object::Integer(logo.bits as i64)),
+                ("Columns", Object::Integer(columns as i64)),
+            ]),
+        );
     }
-    Ok(())
+    if let Some(mask) = &logo.soft_mask {
+        let m = image_dict(Object::Name(b"DeviceGray".to_vec()), 8, "FlateDecode");
+        let mask_id = lo.add_object(Stream::new(m, mask.clone()).with_compression(false));
+        dict.set("SMask", Object::Reference(mask_id));
+    }
+    lo.add_object(Stream::new(dict, logo.data.clone()).with_compression(false))
 }
 
 /// A PDF text string: UTF-16BE with a byte-order mark, as outline titles need.

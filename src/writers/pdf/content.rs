@@ -16,6 +16,9 @@ use lopdf::{Dictionary, Object, ObjectId};
 use super::display::{Item, Page, Rgb};
 use super::fonts::{Face, Fonts};
 
+/// The resource name of the logo image in every page's `/XObject`s.
+pub const LOGO: &str = "HicpLogo";
+
 /// Every character each face shows in these pages.
 pub fn used_chars(pages: &[Page]) -> BTreeMap<Face, BTreeSet<char>> {
     // A bitmap per face for the Basic Multilingual Plane (a set insert per
@@ -267,8 +270,25 @@ pub fn page_content(
                 num(&mut out, *h);
                 out.extend_from_slice(b" re f\n");
             }
-            // Links are annotations; the logo is drawn by `place_logo`.
-            Item::Link { .. } | Item::Logo { .. } => {}
+            Item::Logo { x, y, w, h } => {
+                if in_text {
+                    out.extend_from_slice(b"ET\n");
+                    in_text = false;
+                }
+                out.extend_from_slice(b"q ");
+                num(&mut out, *w);
+                out.extend_from_slice(b" 0 0 ");
+                num(&mut out, *h);
+                out.push(b' ');
+                num(&mut out, *x);
+                out.push(b' ');
+                num(&mut out, height - *y - *h);
+                out.extend_from_slice(b" cm /");
+                out.extend_from_slice(LOGO.as_bytes());
+                out.extend_from_slice(b" Do Q\n");
+            }
+            // Links are annotations, written with the document structure.
+            Item::Link { .. } => {}
         }
     }
     if in_text {

@@ -43,6 +43,30 @@ pub fn prepare(mime: &str, bytes: &[u8]) -> Result<PdfImage, String> {
     }
 }
 
+/// A PNG's or JPEG's size in pixels, from its header alone (no decoding),
+/// for writers that embed the file as it is.
+pub fn size(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
+    match mime {
+        // The IHDR chunk comes first: signature (8), length (4), type (4).
+        "image/png"
+            if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") =>
+        {
+            let be = |at: usize| {
+                bytes
+                    .get(at..at + 4)
+                    .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+            };
+            match (be(16), be(20)) {
+                (Some(w), Some(h)) if w > 0 && h > 0 => Ok((w, h)),
+                _ => Err("damaged PNG (no size in its header)".into()),
+            }
+        }
+        "image/png" => Err("not a PNG file (no IHDR header first)".into()),
+        // JPEG data is embedded as is, so reading it never decodes.
+        _ => prepare(mime, bytes).map(|img| (img.width, img.height)),
+    }
+}
+
 fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return Err("not a JPEG file (no SOI marker)".into());
@@ -286,6 +310,13 @@ mod tests {
             .read_to_end(&mut alpha)
             .unwrap();
         assert_eq!(alpha, [255, 255]);
+    }
+
+    #[test]
+    fn size_reads_only_the_header() {
+        let file = png_file(2, 1, 6, &[0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(size("image/png", &file), Ok((2, 1)));
+        assert!(size("image/png", &file[..20]).is_err());
     }
 
     #[test]
