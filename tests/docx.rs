@@ -15,6 +15,8 @@
 //!
 //! Set `HICP_DOCX_OUT=/some/dir` to keep the sample files for looking at.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -931,34 +933,10 @@ fn pandoc_or_skip() -> Option<PathBuf> {
     found
 }
 
-/// A 4×2 RGBA PNG, built by hand.
-fn tiny_png() -> Vec<u8> {
-    use std::io::Write;
-    // Two rows, each: filter byte 0, then four green pixels.
-    let row: Vec<u8> = std::iter::once(0u8)
-        .chain([20u8, 100, 60, 255].repeat(4))
-        .collect();
-    let raw = row.repeat(2);
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let idat = z.finish().unwrap();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = 4u32.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&2u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    for (kind, body) in [(&b"IHDR"[..], ihdr), (b"IDAT", idat), (b"IEND", Vec::new())] {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&[0; 4]);
-    }
-    out
-}
-
 #[test]
 fn png_logo_is_in_the_page_header_with_fixed_ids() {
     let mut p = pack(PaperSize::Letter);
-    let png = tiny_png();
+    let png = common::rgba_png(4, 2, |_, _| [20, 100, 60, 255]);
     p.logo = Some(hicp::model::Logo {
         mime: "image/png",
         bytes: png.clone(),

@@ -5,6 +5,8 @@
 //!
 //! Set `HICP_PDF_OUT=/some/dir` to keep the sample PDFs for looking at.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -379,41 +381,16 @@ fn missing_glyph_is_a_warning_naming_the_document() {
     assert!(out.warnings[0].contains("U+4E2D"));
 }
 
-/// An RGBA PNG (a filled square on a transparent field), built by hand.
-fn rgba_png(w: u32, h: u32) -> Vec<u8> {
-    use std::io::Write;
-    let mut raw = Vec::new();
-    for y in 0..h {
-        raw.push(0);
-        for x in 0..w {
-            let inside = x > w / 4 && x < 3 * w / 4 && y > h / 4 && y < 3 * h / 4;
-            raw.extend_from_slice(if inside {
-                &[200, 30, 30, 255]
-            } else {
-                &[0, 0, 0, 0]
-            });
-        }
+/// `qpdf --check` passes (skipped when qpdf is not installed).
+fn assert_qpdf_clean(path: &Path) {
+    if tool("qpdf") {
+        let o = Command::new("qpdf")
+            .arg("--check")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let idat = z.finish().unwrap();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, body) in [
-        (&b"IHDR"[..], {
-            let mut b = w.to_be_bytes().to_vec();
-            b.extend_from_slice(&h.to_be_bytes());
-            b.extend_from_slice(&[8, 6, 0, 0, 0]);
-            b
-        }),
-        (b"IDAT", idat),
-        (b"IEND", Vec::new()),
-    ] {
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&[0; 4]);
-    }
-    out
 }
 
 #[test]
@@ -422,7 +399,14 @@ fn logo_is_drawn_in_the_header_and_on_the_cover() {
     let mut p = pack(PaperSize::Letter);
     p.logo = Some(hicp::model::Logo {
         mime: "image/png",
-        bytes: rgba_png(60, 20),
+        // A filled square on a transparent field.
+        bytes: common::rgba_png(60, 20, |x, y| {
+            if x > 15 && x < 45 && y > 5 && y < 15 {
+                [200, 30, 30, 255]
+            } else {
+                [0, 0, 0, 0]
+            }
+        }),
     });
     let out = render_document(&d, &p).expect("render");
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
@@ -432,14 +416,7 @@ fn logo_is_drawn_in_the_header_and_on_the_cover() {
         ("logo-binder.pdf", &binder.bytes),
     ] {
         let path = write_tmp(name, bytes);
-        if tool("qpdf") {
-            let o = Command::new("qpdf")
-                .arg("--check")
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-        }
+        assert_qpdf_clean(&path);
         if tool("pdfimages") {
             let list = run("pdfimages", &["-list"], &path);
             // One image object, shared by every page, with its soft mask.
@@ -490,14 +467,7 @@ fn a_face_used_only_for_characters_the_fonts_lack_still_makes_a_pdf() {
     let binder = render_binder(std::slice::from_ref(&d), &p).expect("binder");
     for (name, bytes) in [("cjk.pdf", &out.bytes), ("cjk-binder.pdf", &binder.bytes)] {
         let path = write_tmp(name, bytes);
-        if tool("qpdf") {
-            let o = Command::new("qpdf")
-                .arg("--check")
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
-        }
+        assert_qpdf_clean(&path);
         if tool("pdftotext") {
             run("pdftotext", &["-enc", "UTF-8"], &path);
             let text = std::fs::read_to_string(path.with_extension("txt")).unwrap_or_default();

@@ -6,31 +6,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-fn bin() -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_hicp"));
-    c.env("NO_COLOR", "1");
-    c.env_remove("SOURCE_DATE_EPOCH");
-    c
-}
+mod common;
+use common::{bin, repo, run};
 
 fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hicp-regen-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
-    let o = cmd.output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into(),
-        String::from_utf8_lossy(&o.stderr).into(),
-    )
+    common::tempdir("regen", name)
 }
 
 /// Every file under `dir`: relative path → (bytes, modification time).
@@ -64,6 +44,17 @@ fn build(profile: &Path, out: &Path, extra: &[&str]) -> (i32, String, String) {
         .arg(out))
 }
 
+/// A copy of the small example profile in a fresh folder, its pack built
+/// into `out/` with `formats`: (folder, out, profile).
+fn built_pack(name: &str, formats: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = tempdir(name);
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    let (code, _, err) = build(&profile, &out, &["-f", formats]);
+    assert_eq!(code, 0, "{err}");
+    (dir, out, profile)
+}
+
 /// The rows of a Markdown document's revision-history table.
 fn history_rows(markdown: &str) -> Vec<String> {
     let start = markdown
@@ -78,11 +69,7 @@ fn history_rows(markdown: &str) -> Vec<String> {
 
 #[test]
 fn one_field_change_rewrites_exactly_the_documents_that_show_it() {
-    let dir = tempdir("one-field");
-    let out = dir.join("out");
-    let profile = profile_in(&dir, "p.yaml", |t| t);
-    let (code, _, err) = build(&profile, &out, &["-f", "md,pdf"]);
-    assert_eq!(code, 0, "{err}");
+    let (dir, out, profile) = built_pack("one-field", "md,pdf");
     let pack = out.join("riverbend");
     let before = snapshot(&pack);
     // File systems with coarse timestamps would hide a rewrite.
@@ -145,11 +132,7 @@ fn one_field_change_rewrites_exactly_the_documents_that_show_it() {
 
 #[test]
 fn files_a_person_added_survive_and_documents_that_leave_are_removed() {
-    let dir = tempdir("own-files");
-    let out = dir.join("out");
-    let profile = profile_in(&dir, "p.yaml", |t| t);
-    let (code, _, err) = build(&profile, &out, &["-f", "md,html"]);
-    assert_eq!(code, 0, "{err}");
+    let (dir, out, profile) = built_pack("own-files", "md,html");
     let pack = out.join("riverbend");
     assert!(pack.join("md/personal-devices.md").is_file());
     std::fs::write(pack.join("auditor-notes.txt"), "keep").unwrap();
@@ -204,11 +187,7 @@ fn files_a_person_added_survive_and_documents_that_leave_are_removed() {
 
 #[test]
 fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
-    let dir = tempdir("history");
-    let out = dir.join("out");
-    let profile = profile_in(&dir, "p.yaml", |t| t);
-    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
-    assert_eq!(code, 0, "{err}");
+    let (dir, out, profile) = built_pack("history", "md");
     let md = out.join("riverbend/md");
     let read = |id: &str| std::fs::read_to_string(md.join(format!("{id}.md"))).unwrap();
     let first = history_rows(&read("incident-response-plan"));
@@ -402,11 +381,7 @@ fn shards_split_a_batch_without_overlap() {
 
 #[test]
 fn check_names_documents_due_and_reports_json() {
-    let dir = tempdir("check");
-    let out = dir.join("out");
-    let profile = profile_in(&dir, "p.yaml", |t| t);
-    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
-    assert_eq!(code, 0, "{err}");
+    let (dir, out, profile) = built_pack("check", "md");
     let check = |epoch: &str, extra: &[&str]| {
         run(bin()
             .env("SOURCE_DATE_EPOCH", epoch)
