@@ -666,7 +666,11 @@ pub fn produce_incremental(
         h.update(template_hash.as_bytes());
         h.update([0]);
         h.update(ctx.as_bytes());
-        let (body_sha256, sections) = crate::revision::body_fingerprint(&doc.markdown);
+        let (body_sha256, sections) = rendered
+            .fingerprints
+            .get(&doc.meta.id)
+            .cloned()
+            .unwrap_or_default();
         documents.push(ManifestDoc {
             body_sha256: Some(body_sha256),
             sections,
@@ -1054,7 +1058,9 @@ pub fn prepare_with(
             .collect();
         let mut rows = BTreeMap::new();
         for doc in &rendered.documents {
-            let (body, sections) = crate::revision::body_fingerprint(&doc.markdown);
+            let Some((body, sections)) = rendered.fingerprints.get(&doc.meta.id) else {
+                continue;
+            };
             let before = prev
                 .documents
                 .iter()
@@ -1073,7 +1079,7 @@ pub fn prepare_with(
                 .collect();
             rows.insert(
                 doc.meta.id.clone(),
-                crate::revision::rows_for(before.as_ref(), &issue, &body, &sections, &fields),
+                crate::revision::rows_for(before.as_ref(), &issue, body, sections, &fields),
             );
         }
         if rows != rendered.history {

@@ -291,6 +291,10 @@ pub struct RenderedPack {
     pub context_sha256: BTreeMap<String, String>,
     /// Per document id, the revision-history rows it was rendered with.
     pub history: BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
+    /// Per document id, its text without the revision history, hashed whole
+    /// and by section ([`crate::revision::body_fingerprint`]): the same for
+    /// any rows, so worked out once, where the documents are rendered.
+    pub fingerprints: BTreeMap<String, (String, Vec<crate::revision::SectionHash>)>,
     pub status_line: String,
 }
 
@@ -439,7 +443,13 @@ pub fn render_pack_with_history(
         h
     };
 
-    type Rendered = (RenderedDoc, String, Vec<crate::revision::RevisionEntry>);
+    type Fingerprint = (String, Vec<crate::revision::SectionHash>);
+    type Rendered = (
+        RenderedDoc,
+        String,
+        Vec<crate::revision::RevisionEntry>,
+        Fingerprint,
+    );
     let results: Vec<Result<Rendered, RenderError>> = chosen
         .par_iter()
         .zip(metas.par_iter())
@@ -500,16 +510,20 @@ pub fn render_pack_with_history(
                 }
                 (Ok(()), None) => String::from_utf8_lossy(&budget.bytes).into_owned(),
             };
-            Ok((RenderedDoc { meta: meta.clone(), markdown: tidy_markdown(&out) }, ctx_hash, rows))
+            let markdown = tidy_markdown(&out);
+            let fingerprint = crate::revision::body_fingerprint(&markdown);
+            Ok((RenderedDoc { meta: meta.clone(), markdown }, ctx_hash, rows, fingerprint))
         })
         .collect();
     let mut documents = Vec::new();
     let mut context_sha256 = BTreeMap::new();
     let mut history = BTreeMap::new();
+    let mut fingerprints = BTreeMap::new();
     for r in results {
-        let (doc, ctx, rows) = r?;
+        let (doc, ctx, rows, fingerprint) = r?;
         context_sha256.insert(doc.meta.id.clone(), ctx);
         history.insert(doc.meta.id.clone(), rows);
+        fingerprints.insert(doc.meta.id.clone(), fingerprint);
         documents.push(doc);
     }
     Ok(RenderedPack {
@@ -517,6 +531,7 @@ pub fn render_pack_with_history(
         selections,
         context_sha256,
         history,
+        fingerprints,
         status_line,
     })
 }
