@@ -17,4 +17,5 @@ pub mod profile;
 pub mod render;
 pub mod revision;
 pub mod suggest;
+pub mod timings;
 pub mod writers;

@@ -491,9 +491,12 @@ pub fn produce_incremental(
         /// The document's pages when its PDF is typeset in this build, so
         /// the binder appends them instead of setting the text again.
         laid: Option<writers::pdf::LaidOut>,
+        /// Its pages as content streams, shared by its PDF and the binder.
+        pages: Option<writers::pdf::DocPages>,
         /// Where its PDF goes, when it must be written (not reused).
         pdf_to_write: Option<String>,
     }
+    let t = crate::timings::span("documents (md/html/layout)");
     let outs: Vec<Result<DocOut, BuildError>> = rendered
         .documents
         .par_iter()
@@ -502,6 +505,7 @@ pub fn produce_incremental(
             let warnings = Vec::new();
             let mut pdf_key = None;
             let mut laid = None;
+            let mut pages = None;
             let mut pdf_to_write = None;
             for f in formats {
                 match f {
@@ -535,13 +539,15 @@ pub fn produce_incremental(
                             Some(bytes) => files.push((rel, bytes)),
                             None => {
                                 // Laid out here; written below, beside the binder.
-                                let pages = writers::pdf::lay_out(doc, info).map_err(|e| {
-                                    BuildError::Pdf {
-                                        document: doc.meta.id.clone(),
-                                        message: e.to_string(),
-                                    }
-                                })?;
-                                laid = Some(pages);
+                                let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
+                                    document: doc.meta.id.clone(),
+                                    message: e.to_string(),
+                                };
+                                let l = writers::pdf::lay_out(doc, info).map_err(pdf_error)?;
+                                pages = Some(
+                                    writers::pdf::doc_pages(doc, &l, info).map_err(pdf_error)?,
+                                );
+                                laid = Some(l);
                                 pdf_to_write = Some(rel);
                             }
                         }
@@ -554,6 +560,7 @@ pub fn produce_incremental(
                 warnings,
                 pdf_key,
                 laid,
+                pages,
                 pdf_to_write,
             })
         })
@@ -562,6 +569,8 @@ pub fn produce_incremental(
     let mut outs = outs
         .into_iter()
         .collect::<Result<Vec<DocOut>, BuildError>>()?;
+    drop(t);
+    let t = crate::timings::span("pdf write + binder");
 
     // The documents' PDFs and the binder are written side by side: the binder
     // is the longest single task, and it needs only the layouts made above.
@@ -581,15 +590,19 @@ pub fn produce_incremental(
         || {
             outs.par_iter()
                 .zip(rendered.documents.par_iter())
-                .map(|(out, doc)| match (&out.pdf_to_write, &out.laid) {
-                    (Some(_), Some(laid)) => writers::pdf::render_laid_document(doc, laid, info)
-                        .map(Some)
-                        .map_err(|e| BuildError::Pdf {
-                            document: doc.meta.id.clone(),
-                            message: e.to_string(),
-                        }),
-                    _ => Ok(None),
-                })
+                .map(
+                    |(out, doc)| match (&out.pdf_to_write, &out.laid, &out.pages) {
+                        (Some(_), Some(laid), Some(pages)) => {
+                            writers::pdf::write_document(doc, laid, pages, info)
+                                .map(Some)
+                                .map_err(|e| BuildError::Pdf {
+                                    document: doc.meta.id.clone(),
+                                    message: e.to_string(),
+                                })
+                        }
+                        _ => Ok(None),
+                    },
+                )
                 .collect()
         },
         || {
@@ -612,24 +625,37 @@ pub fn produce_incremental(
                 document: "binder".into(),
                 message: e.to_string(),
             };
-            // Documents whose PDF was reused were not laid out above.
-            let missing: Vec<Result<Option<writers::pdf::LaidOut>, BuildError>> = outs
+            // Documents whose PDF was reused were not set above.
+            type Extra = (writers::pdf::LaidOut, writers::pdf::DocPages);
+            let missing: Vec<Result<Option<Extra>, BuildError>> = outs
                 .par_iter()
                 .zip(rendered.documents.par_iter())
-                .map(|(out, doc)| match &out.laid {
-                    Some(_) => Ok(None),
-                    None => writers::pdf::lay_out(doc, info)
-                        .map(Some)
-                        .map_err(pdf_error),
+                .map(|(out, doc)| match (&out.laid, &out.pages) {
+                    (Some(_), Some(_)) => Ok(None),
+                    _ => {
+                        let laid = writers::pdf::lay_out(doc, info).map_err(pdf_error)?;
+                        let pages = writers::pdf::doc_pages(doc, &laid, info).map_err(pdf_error)?;
+                        Ok(Some((laid, pages)))
+                    }
                 })
                 .collect();
             let missing = missing.into_iter().collect::<Result<Vec<_>, _>>()?;
-            let refs: Vec<&writers::pdf::LaidOut> = outs
-                .iter()
-                .zip(&missing)
-                .filter_map(|(out, extra)| out.laid.as_ref().or(extra.as_ref()))
-                .collect();
-            writers::pdf::render_laid_binder(&rendered.documents, &refs, info)
+            let mut laid_refs = Vec::with_capacity(outs.len());
+            let mut page_refs = Vec::with_capacity(outs.len());
+            for (out, extra) in outs.iter().zip(&missing) {
+                match (&out.laid, &out.pages, extra) {
+                    (Some(l), Some(p), _) => {
+                        laid_refs.push(l);
+                        page_refs.push(p);
+                    }
+                    (_, _, Some((l, p))) => {
+                        laid_refs.push(l);
+                        page_refs.push(p);
+                    }
+                    _ => {}
+                }
+            }
+            writers::pdf::render_laid_binder(&rendered.documents, &laid_refs, &page_refs, info)
                 .map(Some)
                 .map_err(pdf_error)
         },
@@ -640,8 +666,11 @@ pub fn produce_incremental(
             out.files.push((rel, pdf.bytes));
         }
         out.laid = None;
+        out.pages = None;
     }
 
+    drop(t);
+    let _t = crate::timings::span("manifest");
     let mut files = BTreeMap::new();
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
@@ -1038,9 +1067,16 @@ pub fn prepare_with(
     out_dir: Option<&Path>,
     history_dir: Option<&Path>,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
+    let t = crate::timings::span("library load");
     let library = Library::load(&template_dirs(loaded, cli_templates))?;
+    drop(t);
+    let t = crate::timings::span("tera parse");
     let tera = render::tera_for(&library)?;
+    drop(t);
+    let t = crate::timings::span("render markdown");
     let mut rendered = render::render_pack(loaded, &library, &tera)?;
+    drop(t);
+    let t = crate::timings::span("revision history");
     // Revision history: the rows depend on the text, so the pack is rendered
     // with first-issue rows, the rows are worked out from the previous
     // manifest, and the pack is rendered again when any document's differ.
@@ -1086,8 +1122,10 @@ pub fn prepare_with(
             rendered = render::render_pack_with_history(loaded, &library, &tera, &rows)?;
         }
     }
+    drop(t);
     let info = pack_info(loaded, &rendered, formats)?;
     let previous = out_dir.and_then(|o| Previous::open(&o.join(&info.slug)));
+    let _t = crate::timings::span("produce");
     let files = produce_incremental(
         loaded,
         &library,
@@ -1115,7 +1153,9 @@ pub fn build(
         reuse_dir,
         Some(opts.out_dir.as_path()),
     )?;
+    let t = crate::timings::span("write pack");
     let stats = write_pack(&opts.out_dir, &info.slug, &files, opts.force)?;
+    drop(t);
     Ok(BuildReport {
         profile: profile_shown.to_string(),
         pack: opts.out_dir.join(&info.slug).display().to_string(),

@@ -1,6 +1,6 @@
 //! The backend-neutral display list: pages of positioned items.
 //!
-//! Layout produces this and the printpdf backend consumes it, so the layout
+//! Layout produces this and the content-stream writer consumes it, so the layout
 //! can be tested by looking at coordinates (nothing outside the margins) and a
 //! different PDF library could be swapped in without touching layout.
 //! Coordinates are points from the page's top-left corner, y growing down.

@@ -77,6 +77,17 @@ impl Face {
         }
     }
 
+    /// The PostScript name of the bundled face.
+    pub fn postscript_name(self) -> &'static str {
+        match self {
+            Face::Regular => "LiberationSans",
+            Face::Bold => "LiberationSans-Bold",
+            Face::Italic => "LiberationSans-Italic",
+            Face::BoldItalic => "LiberationSans-BoldItalic",
+            Face::Mono => "LiberationMono",
+        }
+    }
+
     fn index(self) -> usize {
         self as usize
     }
@@ -89,6 +100,7 @@ const DENSE: usize = 0x2200;
 /// A parsed face with its metrics tables.
 pub struct FontData {
     pub parsed: ParsedFont,
+    face: Face,
     units_per_em: f32,
     /// Ascender and descender (positive, below the baseline) in font units.
     ascender: f32,
@@ -96,6 +108,7 @@ pub struct FontData {
     /// `(glyph id, advance)` per character for the dense range; gid 0 = missing.
     dense: Vec<(u16, u16)>,
     kern: KernTable,
+    descriptor: super::subset::Descriptor,
 }
 
 impl FontData {
@@ -116,13 +129,16 @@ impl FontData {
             }
         }
         let kern = parse_kern(face.bytes());
+        let descriptor = super::subset::Font::parse(face.bytes())?.descriptor();
         Ok(FontData {
             parsed,
+            face,
             units_per_em,
             ascender,
             descender,
             dense,
             kern,
+            descriptor,
         })
     }
 
@@ -170,29 +186,29 @@ impl FontData {
         self.parsed.get_horizontal_advance(0)
     }
 
-    /// Split `text` into shown runs and kerning adjustments for a `TJ`
-    /// operator: `(run, adjustment after it in thousandths of an em)`.
-    pub fn kerned_runs(&self, text: &str) -> Vec<(String, f32)> {
-        let mut out: Vec<(String, f32)> = Vec::new();
-        let mut cur = String::new();
-        let mut prev: Option<u16> = None;
-        for c in text.chars() {
-            let gid = self.glyph(c).map(|g| g.0).unwrap_or(0);
-            if let Some(p) = prev {
-                let k = self.kern(p, gid);
-                if k != 0 {
-                    // TJ adjustments move the next glyph left by n/1000 em.
-                    out.push((
-                        std::mem::take(&mut cur),
-                        -f32::from(k) * 1000.0 / self.units_per_em,
-                    ));
-                }
-            }
-            cur.push(c);
-            prev = Some(gid);
-        }
-        out.push((cur, 0.0));
-        out
+    /// Metrics for the PDF font descriptor.
+    pub fn descriptor(&self) -> super::subset::Descriptor {
+        self.descriptor
+    }
+
+    /// Font units per em (2048 for the Liberation faces).
+    pub fn units_per_em(&self) -> f32 {
+        self.units_per_em
+    }
+
+    /// Advance of a glyph in font units.
+    pub fn advance(&self, gid: u16) -> u16 {
+        self.parsed.get_horizontal_advance(gid)
+    }
+
+    /// The face's file, for embedding.
+    pub fn program(&self) -> &'static [u8] {
+        self.face.bytes()
+    }
+
+    /// The face's PostScript name.
+    pub fn postscript_name(&self) -> &'static str {
+        self.face.postscript_name()
     }
 
     /// Ascent above the baseline at `size` points.
@@ -365,7 +381,7 @@ mod tests {
         assert!(!reg.kern.is_empty());
         // "AV" is kerned tighter than A + V in Liberation Sans.
         assert!(reg.width("AV", 10.0) < reg.width("A", 10.0) + reg.width("V", 10.0));
-        let runs = reg.kerned_runs("AVA");
-        assert!(runs.len() > 1);
+        let (a, v) = (reg.glyph('A').map(|g| g.0), reg.glyph('V').map(|g| g.0));
+        assert!(reg.kern(a.unwrap_or(0), v.unwrap_or(0)) < 0);
     }
 }

@@ -2,19 +2,22 @@
 //!
 //! The pipeline is Markdown → [`crate::blocks`] → [`layout`] (pages of
 //! positioned items, [`display`]) → page furniture (running header, footer
-//! with "Page X of Y") → [`backend`] (printpdf + lopdf). Everything is
+//! with "Page X of Y") → content streams ([`content`], per page, shared by a
+//! document's PDF and the binder) → [`writer`] (file structure, fonts subset
+//! by [`subset`]). Everything is
 //! deterministic: no clock, fixed font ids, `/ID` from a content hash, so
 //! documents rendered in parallel give the same bytes as rendered alone.
 //!
 //! The binder numbers its pages continuously (cover = page 1), so "Page X of
 //! Y" in a footer is also the number printed in the table of contents.
 
-pub mod backend;
 pub mod content;
 pub mod display;
 pub mod fonts;
 pub mod image;
 pub mod layout;
+pub mod subset;
+pub mod writer;
 
 use image::PdfImage;
 
@@ -22,10 +25,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::blocks;
 use crate::model::{DocMeta, PackInfo, RenderedDoc};
-use backend::{Action, LinkOut, Meta, PdfInput};
 use display::{Dest, Item, LinkTarget, Rgb};
 use fonts::Face;
 use layout::{DocContext, Geometry, Layouter};
+use writer::{Action, LinkOut, Meta, PdfInput};
 
 /// A written PDF and what the writer noticed (missing glyphs, dead links).
 #[derive(Debug, Clone)]
@@ -90,34 +93,6 @@ pub fn lay_out(doc: &RenderedDoc, pack: &PackInfo) -> Result<LaidOut, PdfError> 
     })
 }
 
-impl<'f> Layouter<'f> {
-    /// Append a document laid out on its own, shifting its page numbers.
-    fn append(&mut self, laid: &LaidOut) {
-        let offset = self.pages.len();
-        self.pages.extend(laid.pages.iter().cloned());
-        let shift = |d: Dest| Dest {
-            page: d.page + offset,
-            y: d.y,
-        };
-        for (key, dest) in &laid.anchors {
-            self.anchors.insert(key.clone(), shift(*dest));
-        }
-        for entry in &laid.outline {
-            self.outline.push(display::OutlineEntry {
-                level: entry.level,
-                title: entry.title.clone(),
-                dest: shift(entry.dest),
-            });
-        }
-        for (doc, chars) in &laid.missing {
-            self.missing
-                .entry(doc.clone())
-                .or_default()
-                .extend(chars.iter().copied());
-        }
-    }
-}
-
 /// One document's PDF. Internal links (`other-id.md#anchor`) become links to
 /// `other-id.pdf` (a relative file link, to the heading's named destination)
 /// or, for `#anchor` inside the same document, jumps to the heading.
@@ -132,27 +107,145 @@ pub fn render_laid_document(
     laid: &LaidOut,
     pack: &PackInfo,
 ) -> Result<PdfOutput, PdfError> {
+    let pages = doc_pages(doc, laid, pack)?;
+    write_document(doc, laid, &pages, pack)
+}
+
+/// A document's pages as finished content streams: the text with its running
+/// header and footer, everything but the page number, deflated. The
+/// document's own PDF and the binder both use these bytes (glyphs are
+/// addressed by font glyph id, the same in every file), so each page is set
+/// and compressed once per build; only the page-number stream differs.
+pub struct DocPages {
+    id: String,
+    bodies: Vec<(Vec<u8>, bool)>,
+    glyphs: content::GlyphSet,
+    draws_logo: bool,
+    logo: Option<std::sync::Arc<PdfImage>>,
+    warnings: BTreeSet<String>,
+}
+
+/// Set the running header and footer of each page of `laid` and write the
+/// pages' content streams (in parallel, page by page).
+pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<DocPages, PdfError> {
+    use rayon::prelude::*;
     let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
-    let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
-    lay.append(laid);
-    let logo = logo_image(pack, &mut warnings);
-
-    let total = lay.pages.len();
-    for i in 0..total {
-        furniture(
-            &mut lay,
-            i,
-            total,
-            pack,
-            &doc.meta.title,
-            Some(&doc.meta),
-            logo.as_ref(),
-        );
+    let lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+    let logo = logo_image(pack, &mut warnings).map(std::sync::Arc::new);
+    let total = laid.pages.len();
+    // The header and footer are the same on every page but for the number.
+    let furn = furniture(
+        &lay,
+        pack,
+        &doc.meta.title,
+        Some(&doc.meta),
+        logo.as_deref(),
+    );
+    let results: Vec<(Vec<u8>, bool, content::GlyphSet)> = laid
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut glyphs = content::GlyphSet::default();
+            let raw = content::page_content(fonts, &[&page.items, &furn], geom.height, &mut glyphs);
+            let packed = writer::deflate(&raw);
+            if packed.is_empty() || packed.len() + 19 >= raw.len() {
+                (raw, false, glyphs)
+            } else {
+                (packed, true, glyphs)
+            }
+        })
+        .collect();
+    let mut glyphs = content::GlyphSet::default();
+    let mut bodies = Vec::with_capacity(results.len());
+    for (bytes, deflated, g) in results {
+        glyphs.merge(&g);
+        bodies.push((bytes, deflated));
     }
-    let links = resolve_links(&lay, pack, Some(&doc.meta.id), &mut warnings);
-    let named: BTreeMap<String, Dest> = lay
+    Ok(DocPages {
+        id: doc.meta.id.clone(),
+        bodies,
+        glyphs,
+        draws_logo: logo.is_some() && total > 0,
+        logo,
+        warnings,
+    })
+}
+
+/// The "Page X of Y" stream of one page, and the glyphs it shows.
+fn page_number_stream(
+    lay: &Layouter<'_>,
+    page: usize,
+    total: usize,
+    glyphs: &mut content::GlyphSet,
+) -> Vec<u8> {
+    let item = page_number(lay, page, total);
+    content::page_content(
+        lay.fonts(),
+        &[std::slice::from_ref(&item)],
+        lay.geom.height,
+        glyphs,
+    )
+}
+
+/// A document's own PDF from its pages.
+pub fn write_document(
+    doc: &RenderedDoc,
+    laid: &LaidOut,
+    pages: &DocPages,
+    pack: &PackInfo,
+) -> Result<PdfOutput, PdfError> {
+    if pages.id != doc.meta.id || laid.id != doc.meta.id {
+        return Err(PdfError::Write {
+            what: doc.meta.id.clone(),
+            reason: "the pages do not belong to this document".into(),
+        });
+    }
+    let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
+    let mut warnings = pages.warnings.clone();
+    let geom = Geometry::for_paper(pack.paper);
+    let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+    let total = pages.bodies.len();
+    let mut glyphs = pages.glyphs.clone();
+    let numbers: Vec<Vec<u8>> = (0..total)
+        .map(|i| page_number_stream(&lay, i, total, &mut glyphs))
+        .collect();
+    let out_pages: Vec<writer::PageOut<'_>> = pages
+        .bodies
+        .iter()
+        .zip(&numbers)
+        .map(|((body, deflated), number)| writer::PageOut {
+            contents: vec![
+                writer::Stream {
+                    bytes: body,
+                    deflated: *deflated,
+                },
+                writer::Stream {
+                    bytes: number,
+                    deflated: false,
+                },
+            ],
+            draws_logo: pages.draws_logo,
+        })
+        .collect();
+    for (d, chars) in &laid.missing {
+        lay.missing
+            .entry(d.clone())
+            .or_default()
+            .extend(chars.iter().copied());
+    }
+    let links = resolve_links(
+        laid.pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.items.iter().map(move |it| (i, it))),
+        &laid.anchors,
+        pack,
+        Some(&doc.meta.id),
+        &mut warnings,
+    );
+    let named: BTreeMap<String, Dest> = laid
         .anchors
         .iter()
         .filter(|((d, a), _)| *d == doc.meta.id && !a.is_empty())
@@ -173,14 +266,15 @@ pub fn render_laid_document(
     let input = PdfInput {
         fonts,
         geom,
-        pages: &lay.pages,
+        pages: &out_pages,
+        glyphs: &glyphs,
         links: &links,
-        outline: &lay.outline,
+        outline: &laid.outline,
         named: &named,
         meta: &meta,
-        logo: logo.as_ref(),
+        logo: pages.logo.as_deref(),
     };
-    let bytes = backend::write(&input).map_err(|reason| PdfError::Write {
+    let bytes = writer::write(&input).map_err(|reason| PdfError::Write {
         what: doc.meta.id.clone(),
         reason,
     })?;
@@ -198,18 +292,34 @@ pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput,
         .iter()
         .map(|d| lay_out(d, pack))
         .collect::<Result<Vec<_>, _>>()?;
-    let refs: Vec<&LaidOut> = laid.iter().collect();
-    render_laid_binder(docs, &refs, pack)
+    let pages = docs
+        .iter()
+        .zip(&laid)
+        .map(|(d, l)| doc_pages(d, l, pack))
+        .collect::<Result<Vec<_>, _>>()?;
+    let laid_refs: Vec<&LaidOut> = laid.iter().collect();
+    let page_refs: Vec<&DocPages> = pages.iter().collect();
+    render_laid_binder(docs, &laid_refs, &page_refs, pack)
 }
 
-/// [`render_binder`] from layouts made by [`lay_out`], one per document in
-/// the same order.
+/// [`render_binder`] from layouts made by [`lay_out`] and their pages made by
+/// [`doc_pages`], one per document in the same order. The documents' pages
+/// are copied as they are (already compressed); only the cover, the contents
+/// and the page numbers are set here.
 pub fn render_laid_binder(
     docs: &[RenderedDoc],
     laid: &[&LaidOut],
+    pages: &[&DocPages],
     pack: &PackInfo,
 ) -> Result<PdfOutput, PdfError> {
-    if docs.len() != laid.len() || docs.iter().zip(laid).any(|(d, l)| d.meta.id != l.id) {
+    let matches = docs.len() == laid.len()
+        && docs.len() == pages.len()
+        && docs
+            .iter()
+            .zip(laid)
+            .zip(pages)
+            .all(|((d, l), p)| d.meta.id == l.id && d.meta.id == p.id);
+    if !matches {
         return Err(PdfError::Write {
             what: "the binder".into(),
             reason: "the layouts do not match the documents".into(),
@@ -222,21 +332,48 @@ pub fn render_laid_binder(
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
-    let logo = logo_image(pack, &mut warnings);
-
-    cover(&mut lay, pack, docs.len(), logo.as_ref());
-    let toc = contents(&mut lay, pack, docs);
-    let mut first_pages = Vec::with_capacity(docs.len());
-    let mut titles: Vec<(usize, String, Option<&DocMeta>)> = Vec::new(); // (first page, header title, meta)
-    for (doc, laid) in docs.iter().zip(laid) {
-        lay.append(laid);
-        let start = lay
-            .anchors
-            .get(&(doc.meta.id.clone(), String::new()))
-            .map_or(0, |d| d.page);
-        first_pages.push(start);
-        titles.push((start, doc.meta.title.clone(), Some(&doc.meta)));
+    let logo = pages[0].logo.clone();
+    for p in pages {
+        warnings.extend(p.warnings.iter().cloned());
     }
+
+    cover(&mut lay, pack, docs.len(), logo.as_deref());
+    let toc = contents(&mut lay, pack, docs);
+    let front = lay.pages.len();
+    // Where each document starts, and its anchors and outline moved there.
+    let mut offset = front;
+    let mut first_pages = Vec::with_capacity(docs.len());
+    let mut offsets = Vec::with_capacity(docs.len());
+    for l in laid {
+        offsets.push(offset);
+        let shift = |d: Dest| Dest {
+            page: d.page + offset,
+            y: d.y,
+        };
+        for (key, dest) in &l.anchors {
+            lay.anchors.insert(key.clone(), shift(*dest));
+        }
+        for entry in &l.outline {
+            lay.outline.push(display::OutlineEntry {
+                level: entry.level,
+                title: entry.title.clone(),
+                dest: shift(entry.dest),
+            });
+        }
+        for (d, chars) in &l.missing {
+            lay.missing
+                .entry(d.clone())
+                .or_default()
+                .extend(chars.iter().copied());
+        }
+        first_pages.push(
+            lay.anchors
+                .get(&(l.id.clone(), String::new()))
+                .map_or(offset, |d| d.page),
+        );
+        offset += l.pages.len();
+    }
+    let total = offset;
     // Page numbers in the contents, now that they are known.
     for (entry, &page) in toc.iter().zip(&first_pages) {
         let text = (page + 1).to_string();
@@ -272,22 +409,83 @@ pub fn render_laid_binder(
             });
         }
     }
-    let total = lay.pages.len();
-    let toc_last = first_pages.first().copied().unwrap_or(total);
-    for i in 1..total {
-        if i < toc_last {
-            furniture(&mut lay, i, total, pack, "Contents", None, logo.as_ref());
+    // Cover and contents: set here, one stream each.
+    let mut glyphs = content::GlyphSet::default();
+    let mut front_streams = Vec::with_capacity(front);
+    for i in 0..front {
+        let mut items: Vec<Item> = Vec::new();
+        if i > 0 {
+            items = furniture(&lay, pack, "Contents", None, logo.as_deref());
+            items.push(page_number(&lay, i, total));
+        }
+        let raw = content::page_content(
+            fonts,
+            &[&lay.pages[i].items, &items],
+            geom.height,
+            &mut glyphs,
+        );
+        let packed = writer::deflate(&raw);
+        front_streams.push(if packed.is_empty() {
+            (raw, false)
         } else {
-            let (_, title, meta) = titles
-                .iter()
-                .rev()
-                .find(|(p, _, _)| *p <= i)
-                .cloned()
-                .unwrap_or((0, String::new(), None));
-            furniture(&mut lay, i, total, pack, &title, meta, logo.as_ref());
+            (packed, true)
+        });
+    }
+    let mut numbers = Vec::with_capacity(total - front);
+    for (p, start) in pages.iter().zip(&offsets) {
+        glyphs.merge(&p.glyphs);
+        for k in 0..p.bodies.len() {
+            numbers.push(page_number_stream(&lay, start + k, total, &mut glyphs));
         }
     }
-    let links = resolve_links(&lay, pack, None, &mut warnings);
+    let draws_logo = logo.is_some();
+    let mut out_pages: Vec<writer::PageOut<'_>> = front_streams
+        .iter()
+        .map(|(bytes, deflated)| writer::PageOut {
+            contents: vec![writer::Stream {
+                bytes,
+                deflated: *deflated,
+            }],
+            draws_logo,
+        })
+        .collect();
+    let mut number_iter = numbers.iter();
+    for p in pages {
+        for (body, deflated) in &p.bodies {
+            let mut contents = vec![writer::Stream {
+                bytes: body,
+                deflated: *deflated,
+            }];
+            if let Some(n) = number_iter.next() {
+                contents.push(writer::Stream {
+                    bytes: n,
+                    deflated: false,
+                });
+            }
+            out_pages.push(writer::PageOut {
+                contents,
+                draws_logo: p.draws_logo,
+            });
+        }
+    }
+    let doc_links = laid.iter().zip(&offsets).flat_map(|(l, off)| {
+        l.pages
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, p)| p.items.iter().map(move |it| (i + off, it)))
+    });
+    let front_links = lay
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.items.iter().map(move |it| (i, it)));
+    let links = resolve_links(
+        front_links.chain(doc_links),
+        &lay.anchors,
+        pack,
+        None,
+        &mut warnings,
+    );
     missing_glyph_warnings(&lay, &mut warnings);
     let mut keywords: Vec<String> = docs
         .iter()
@@ -309,14 +507,15 @@ pub fn render_laid_binder(
     let input = PdfInput {
         fonts,
         geom,
-        pages: &lay.pages,
+        pages: &out_pages,
+        glyphs: &glyphs,
         links: &links,
         outline: &lay.outline,
         named: &named,
         meta: &meta,
-        logo: logo.as_ref(),
+        logo: logo.as_deref(),
     };
-    let bytes = backend::write(&input).map_err(|reason| PdfError::Write {
+    let bytes = writer::write(&input).map_err(|reason| PdfError::Write {
         what: "the binder".into(),
         reason,
     })?;
@@ -551,14 +750,12 @@ fn logo_box(img: &PdfImage, max_w: f32, max_h: f32) -> (f32, f32) {
 }
 
 fn furniture(
-    lay: &mut Layouter<'_>,
-    page: usize,
-    total: usize,
+    lay: &Layouter<'_>,
     pack: &PackInfo,
     title: &str,
     meta: Option<&DocMeta>,
     logo: Option<&PdfImage>,
-) {
+) -> Vec<Item> {
     let g = lay.geom;
     let accent = lay.accent();
     let size = 8.0;
@@ -663,9 +860,17 @@ fn furniture(
         });
         x += w;
     }
+    items
+}
+
+/// "Page X of Y", right-aligned in the footer.
+fn page_number(lay: &Layouter<'_>, page: usize, total: usize) -> Item {
+    let g = lay.geom;
+    let size = 8.0;
+    let fy = g.body_bottom() + 30.0;
     let num = format!("Page {} of {}", page + 1, total);
     let nw = lay.width_of(&num, Face::Regular, size);
-    items.push(Item::Text {
+    Item::Text {
         x: g.width - g.right - nw,
         y: fy,
         text: num,
@@ -673,65 +878,61 @@ fn furniture(
         size,
         color: Rgb::MUTED,
         width: nw,
-    });
-    if let Some(p) = lay.pages.get_mut(page) {
-        p.items.extend(items);
     }
 }
 
 /// Turn link items into annotations with pages known. `single` is the id of
 /// the document when writing one document's own PDF.
-fn resolve_links(
-    lay: &Layouter<'_>,
+fn resolve_links<'i>(
+    items: impl Iterator<Item = (usize, &'i Item)>,
+    anchors: &BTreeMap<(String, String), Dest>,
     pack: &PackInfo,
     single: Option<&str>,
     warnings: &mut BTreeSet<String>,
 ) -> Vec<LinkOut> {
     let mut out = Vec::new();
-    for (pi, page) in lay.pages.iter().enumerate() {
-        for item in &page.items {
-            let Item::Link { x, y, w, h, target } = item else {
-                continue;
-            };
-            let action = match target {
-                LinkTarget::Uri(u) => Some(Action::Uri(u.clone())),
-                LinkTarget::Doc { doc, anchor } => {
-                    let key = (doc.clone(), anchor.clone().unwrap_or_default());
-                    let known_doc = pack.documents.iter().any(|d| d.id == *doc);
-                    let here = single.is_none_or(|s| s == doc);
-                    if let Some(dest) = lay.anchors.get(&key) {
-                        Some(Action::GoTo(*dest))
-                    } else if !here && known_doc {
-                        Some(Action::File {
-                            file: format!("{doc}.pdf"),
-                            dest: anchor.clone(),
-                        })
-                    } else {
-                        let from = single.unwrap_or("the binder");
-                        let what = match anchor {
-                            Some(a) => format!("{doc}.md#{a}"),
-                            None => format!("{doc}.md"),
-                        };
-                        warnings.insert(format!(
-                            "{from}: link to {what} has no target; it is not clickable"
-                        ));
-                        // In the binder a missing anchor still reaches its document.
-                        lay.anchors
-                            .get(&(doc.clone(), String::new()))
-                            .map(|d| Action::GoTo(*d))
-                    }
+    for (pi, item) in items {
+        let Item::Link { x, y, w, h, target } = item else {
+            continue;
+        };
+        let action = match target {
+            LinkTarget::Uri(u) => Some(Action::Uri(u.clone())),
+            LinkTarget::Doc { doc, anchor } => {
+                let key = (doc.clone(), anchor.clone().unwrap_or_default());
+                let known_doc = pack.documents.iter().any(|d| d.id == *doc);
+                let here = single.is_none_or(|s| s == doc);
+                if let Some(dest) = anchors.get(&key) {
+                    Some(Action::GoTo(*dest))
+                } else if !here && known_doc {
+                    Some(Action::File {
+                        file: format!("{doc}.pdf"),
+                        dest: anchor.clone(),
+                    })
+                } else {
+                    let from = single.unwrap_or("the binder");
+                    let what = match anchor {
+                        Some(a) => format!("{doc}.md#{a}"),
+                        None => format!("{doc}.md"),
+                    };
+                    warnings.insert(format!(
+                        "{from}: link to {what} has no target; it is not clickable"
+                    ));
+                    // In the binder a missing anchor still reaches its document.
+                    anchors
+                        .get(&(doc.clone(), String::new()))
+                        .map(|d| Action::GoTo(*d))
                 }
-            };
-            if let Some(action) = action {
-                out.push(LinkOut {
-                    page: pi,
-                    x: *x,
-                    y: *y,
-                    w: *w,
-                    h: *h,
-                    action,
-                });
             }
+        };
+        if let Some(action) = action {
+            out.push(LinkOut {
+                page: pi,
+                x: *x,
+                y: *y,
+                w: *w,
+                h: *h,
+                action,
+            });
         }
     }
     out

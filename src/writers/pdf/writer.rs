@@ -1,0 +1,686 @@
+//! PDF file structure written directly: objects, fonts, page tree, links,
+//! outline, named destinations, information dictionary, cross-reference
+//! table.
+//!
+//! Why not printpdf's serializer (used until 0.1's speed work): it re-encodes
+//! every content-stream operand through lopdf, subsets each font with a full
+//! parse of the font, renumbers glyphs per file, and gives `/ID`s and font
+//! names from process-wide counters. Here the pages arrive as finished
+//! (usually already compressed) content streams addressed by glyph id (see
+//! [`super::content`]), fonts are subset by [`super::subset`] keeping those
+//! ids, and every name and number comes from the input, so the same input
+//! gives the same bytes in any thread of any process. printpdf still parses
+//! the fonts for metrics ([`super::fonts`]).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use sha2::{Digest, Sha256};
+
+use super::content::{GlyphSet, LOGO, hex4, num};
+use super::display::{Dest, OutlineEntry};
+use super::fonts::Fonts;
+use super::image::{ColorSpace, PdfImage};
+use super::layout::Geometry;
+
+/// Where a link goes, with pages known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    GoTo(Dest),
+    Uri(String),
+    /// Another PDF next to this one, at a named destination (a heading id).
+    File {
+        file: String,
+        dest: Option<String>,
+    },
+}
+
+/// A clickable area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkOut {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub action: Action,
+}
+
+/// Document information.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// `YYYY-MM-DD`, used for the creation date instead of the clock.
+    pub date: String,
+}
+
+/// One content stream of a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Stream<'a> {
+    pub bytes: &'a [u8],
+    /// Already `/FlateDecode`d.
+    pub deflated: bool,
+}
+
+/// A page: its content streams, drawn in order.
+#[derive(Debug, Clone, Default)]
+pub struct PageOut<'a> {
+    pub contents: Vec<Stream<'a>>,
+    pub draws_logo: bool,
+}
+
+/// Everything the writer needs.
+pub struct PdfInput<'a> {
+    pub fonts: &'a Fonts,
+    pub geom: Geometry,
+    pub pages: &'a [PageOut<'a>],
+    /// Every glyph the pages show, for the font subsets.
+    pub glyphs: &'a GlyphSet,
+    pub links: &'a [LinkOut],
+    pub outline: &'a [OutlineEntry],
+    /// Named destinations (heading ids), so other files can link to them.
+    pub named: &'a BTreeMap<String, Dest>,
+    pub meta: &'a Meta,
+    /// The logo, for the pages that draw it.
+    pub logo: Option<&'a PdfImage>,
+}
+
+/// Deflate `data` at zlib's fastest level (level 6 cost a third of a build
+/// for files a third smaller). Each thread keeps one compressor and resets it
+/// between streams: setting one up zeroes its tables, which for a page-sized
+/// stream cost more than compressing it.
+pub fn deflate(data: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static Z: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::new(1), true));
+    }
+    Z.with(|z| {
+        let mut z = z.borrow_mut();
+        z.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let done = z.total_in() as usize;
+            match z.compress_vec(&data[done..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Ok(_) => out.reserve(out.capacity().max(1024)),
+                // The in-memory compressor cannot fail on valid buffers;
+                // should it, the stream is left uncompressed by the caller.
+                Err(_) => return Vec::new(),
+            }
+        }
+        out
+    })
+}
+
+/// Objects written so far and where each starts.
+struct Out {
+    buf: Vec<u8>,
+    offsets: Vec<usize>,
+}
+
+impl Out {
+    fn begin(&mut self, id: usize) {
+        if self.offsets.len() <= id {
+            self.offsets.resize(id + 1, 0);
+        }
+        self.offsets[id] = self.buf.len();
+        let _ = writeln!(self.buf, "{id} 0 obj");
+    }
+
+    fn end(&mut self) {
+        self.buf.extend_from_slice(b"\nendobj\n");
+    }
+
+    /// A stream object: `dict` holds the entries besides `/Length`.
+    fn stream(&mut self, id: usize, dict: &[u8], data: &[u8]) {
+        self.begin(id);
+        self.buf.extend_from_slice(b"<<");
+        self.buf.extend_from_slice(dict);
+        let _ = write!(self.buf, "/Length {}>>\nstream\n", data.len());
+        self.buf.extend_from_slice(data);
+        self.buf.extend_from_slice(b"\nendstream");
+        self.end();
+    }
+
+    fn put(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    fn num(&mut self, v: f32) {
+        num(&mut self.buf, v);
+    }
+}
+
+/// Hands out object numbers in order.
+struct Ids(usize);
+
+impl Ids {
+    fn next(&mut self) -> usize {
+        self.0 += 1;
+        self.0
+    }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, in hex.
+fn text_string(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(b"<FEFF");
+    for u in s.encode_utf16() {
+        hex4(out, u);
+    }
+    out.push(b'>');
+}
+
+/// A PDF byte string in hex (any bytes, no escaping to get wrong).
+fn byte_string(out: &mut Vec<u8>, s: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push(b'<');
+    for b in s {
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 15)]);
+    }
+    out.push(b'>');
+}
+
+fn dest_array(out: &mut Out, page_ids: &[usize], d: Dest, height: f32) {
+    match page_ids.get(d.page) {
+        Some(p) => {
+            let _ = write!(out.buf, "[{p} 0 R/XYZ 0 ");
+        }
+        None => out.put("[null/XYZ 0 "),
+    }
+    out.num((height - d.y + 4.0).min(height));
+    out.put(" null]");
+}
+
+/// `2026-01-28` → `D:20260128000000Z`.
+fn pdf_date(date: &str) -> Option<String> {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits: String = date.chars().filter(|c| c.is_ascii_digit()).collect();
+    (digits.len() == 8).then(|| format!("D:{digits}000000Z"))
+}
+
+/// Object numbers of one embedded face.
+struct FontIds {
+    type0: usize,
+    cid: usize,
+    descriptor: usize,
+    program: usize,
+    to_unicode: usize,
+}
+
+/// Write the PDF.
+pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
+    let g = input.geom;
+    let mut ids = Ids(0);
+    let catalog = ids.next();
+    let pages_root = ids.next();
+    let info = ids.next();
+    let resources = ids.next();
+    let faces = input.glyphs.faces();
+    let font_ids: Vec<FontIds> = faces
+        .iter()
+        .map(|_| FontIds {
+            type0: ids.next(),
+            cid: ids.next(),
+            descriptor: ids.next(),
+            program: ids.next(),
+            to_unicode: ids.next(),
+        })
+        .collect();
+    let draws_logo = input.pages.iter().any(|p| p.draws_logo);
+    let logo = input.logo.filter(|_| draws_logo);
+    let logo_ids = logo.map(|l| (ids.next(), l.soft_mask.as_ref().map(|_| ids.next())));
+    let page_ids: Vec<usize> = input.pages.iter().map(|_| ids.next()).collect();
+    let content_ids: Vec<Vec<usize>> = input
+        .pages
+        .iter()
+        .map(|p| p.contents.iter().map(|_| ids.next()).collect())
+        .collect();
+    let link_ids: Vec<usize> = input.links.iter().map(|_| ids.next()).collect();
+    let outline_ids: Vec<usize> = if input.outline.is_empty() {
+        Vec::new()
+    } else {
+        (0..=input.outline.len()).map(|_| ids.next()).collect()
+    };
+    let dests_id = (!input.named.is_empty()).then(|| ids.next());
+
+    let body_len: usize = input
+        .pages
+        .iter()
+        .flat_map(|p| p.contents.iter())
+        .map(|s| s.bytes.len() + 64)
+        .sum();
+    let mut out = Out {
+        buf: Vec::with_capacity(body_len + 64 * 1024),
+        offsets: vec![0; ids.0 + 1],
+    };
+    // A binary comment line marks the file as binary for transfer tools.
+    out.buf.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+
+    // Catalog.
+    out.begin(catalog);
+    let _ = write!(
+        out.buf,
+        "<</Type/Catalog/Pages {pages_root} 0 R/Lang(en-US)/ViewerPreferences<</DisplayDocTitle true>>"
+    );
+    if let Some(d) = dests_id {
+        let _ = write!(out.buf, "/Names<</Dests {d} 0 R>>");
+    }
+    match outline_ids.first() {
+        Some(root) => {
+            let _ = write!(out.buf, "/Outlines {root} 0 R/PageMode/UseOutlines");
+        }
+        None => out.put("/PageMode/UseNone"),
+    }
+    out.put(">>");
+    out.end();
+
+    // Page tree: one level.
+    out.begin(pages_root);
+    out.put("<</Type/Pages/Kids[");
+    for (i, p) in page_ids.iter().enumerate() {
+        if i > 0 {
+            out.put(" ");
+        }
+        let _ = write!(out.buf, "{p} 0 R");
+    }
+    let _ = write!(out.buf, "]/Count {}>>", page_ids.len());
+    out.end();
+
+    // Information dictionary.
+    out.begin(info);
+    let m = input.meta;
+    out.put("<</Title");
+    text_string(&mut out.buf, &m.title);
+    out.put("/Author");
+    text_string(&mut out.buf, &m.author);
+    out.put("/Subject");
+    text_string(&mut out.buf, &m.subject);
+    out.put("/Keywords");
+    text_string(&mut out.buf, &m.keywords.join(", "));
+    out.put("/Creator");
+    text_string(&mut out.buf, "hicp");
+    out.put("/Producer");
+    text_string(&mut out.buf, concat!("hicp ", env!("CARGO_PKG_VERSION")));
+    if let Some(date) = pdf_date(&m.date) {
+        let _ = write!(out.buf, "/CreationDate({date})/ModDate({date})");
+    }
+    out.put(">>");
+    out.end();
+
+    // Resources shared by every page.
+    out.begin(resources);
+    out.put("<</Font<<");
+    for ((face, _), fid) in faces.iter().zip(&font_ids) {
+        let _ = write!(out.buf, "/{} {} 0 R", face.pdf_id(), fid.type0);
+    }
+    out.put(">>");
+    if let Some((image, _)) = logo_ids {
+        let _ = write!(out.buf, "/XObject<</{LOGO} {image} 0 R>>");
+    }
+    out.put(">>");
+    out.end();
+
+    // Fonts: the subsets are built in parallel (one per face).
+    let programs: Vec<Result<(Vec<u8>, usize), String>> = {
+        use rayon::prelude::*;
+        faces
+            .par_iter()
+            .map(|(face, glyphs)| {
+                let data = input.fonts.get(*face);
+                let font = super::subset::Font::parse(data.program())?;
+                let set = glyphs.iter().map(|(g, _)| *g).collect();
+                let raw = font.subset(&set);
+                Ok((deflate(&raw), raw.len()))
+            })
+            .collect()
+    };
+    for (((face, glyphs), fid), program) in faces.iter().zip(&font_ids).zip(programs) {
+        let (program, raw_len) = program?;
+        let data = input.fonts.get(*face);
+        let name = format!("{}+{}", face.pdf_id(), data.postscript_name());
+        let d = data.descriptor();
+        out.begin(fid.type0);
+        let _ = write!(
+            out.buf,
+            "<</Type/Font/Subtype/Type0/BaseFont/{name}/Encoding/Identity-H/DescendantFonts[{} 0 R]/ToUnicode {} 0 R>>",
+            fid.cid, fid.to_unicode
+        );
+        out.end();
+        out.begin(fid.cid);
+        let _ = write!(
+            out.buf,
+            "<</Type/Font/Subtype/CIDFontType2/BaseFont/{name}/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor {} 0 R/CIDToGIDMap/Identity/DW 0/W[",
+            fid.descriptor
+        );
+        // Runs of consecutive glyph ids share one width array.
+        let scale = 1000.0 / data.units_per_em();
+        let mut prev: Option<u16> = None;
+        for (gid, _) in glyphs {
+            if prev.is_some_and(|p| p + 1 == *gid) {
+                out.put(" ");
+            } else {
+                if prev.is_some() {
+                    out.put("]");
+                }
+                let _ = write!(out.buf, "{gid}[");
+            }
+            out.num(f32::from(data.advance(*gid)) * scale);
+            prev = Some(*gid);
+        }
+        if prev.is_some() {
+            out.put("]");
+        }
+        out.put("]>>");
+        out.end();
+        out.begin(fid.descriptor);
+        let flags = 32
+            | if face.is_italic() { 64 } else { 0 }
+            | if *face == super::fonts::Face::Mono {
+                1
+            } else {
+                0
+            };
+        let _ = write!(
+            out.buf,
+            "<</Type/FontDescriptor/FontName/{name}/Flags {flags}/FontBBox["
+        );
+        for (i, v) in d.bbox.iter().enumerate() {
+            if i > 0 {
+                out.put(" ");
+            }
+            out.num(v.round());
+        }
+        out.put("]/ItalicAngle ");
+        out.num(d.italic_angle);
+        out.put("/Ascent ");
+        out.num(d.ascent.round());
+        out.put("/Descent ");
+        out.num(d.descent.round());
+        out.put("/CapHeight ");
+        out.num(d.cap_height.round());
+        let stem = if face.is_bold() { 120 } else { 80 };
+        let _ = write!(out.buf, "/StemV {stem}/FontFile2 {} 0 R>>", fid.program);
+        out.end();
+        let dict = format!("/Filter/FlateDecode/Length1 {raw_len}");
+        out.stream(fid.program, dict.as_bytes(), &program);
+        let cmap = to_unicode(glyphs);
+        out.stream(fid.to_unicode, b"", &cmap);
+    }
+
+    // The logo.
+    if let (Some(img), Some((image, mask))) = (logo, logo_ids) {
+        let mut dict = Vec::new();
+        let _ = write!(
+            dict,
+            "/Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent {}/ColorSpace",
+            img.width, img.height, img.bits
+        );
+        match &img.color_space {
+            ColorSpace::Gray => dict.extend_from_slice(b"/DeviceGray"),
+            ColorSpace::Rgb => dict.extend_from_slice(b"/DeviceRGB"),
+            ColorSpace::Indexed(pal) => {
+                let _ = write!(
+                    dict,
+                    "[/Indexed/DeviceRGB {} ",
+                    (pal.len() / 3).saturating_sub(1)
+                );
+                byte_string(&mut dict, pal);
+                dict.push(b']');
+            }
+        }
+        let _ = write!(dict, "/Filter/{}", img.filter);
+        if let Some((colors, columns)) = img.predictor {
+            let _ = write!(
+                dict,
+                "/DecodeParms<</Predictor 15/Colors {colors}/BitsPerComponent {}/Columns {columns}>>",
+                img.bits
+            );
+        }
+        if let Some(m) = mask {
+            let _ = write!(dict, "/SMask {m} 0 R");
+        }
+        out.stream(image, &dict, &img.data);
+        if let (Some(m), Some(alpha)) = (mask, &img.soft_mask) {
+            let d = format!(
+                "/Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace/DeviceGray/Filter/FlateDecode",
+                img.width, img.height
+            );
+            out.stream(m, d.as_bytes(), alpha);
+        }
+    }
+
+    // Pages and their contents.
+    let mut annots_of: Vec<Vec<usize>> = vec![Vec::new(); page_ids.len()];
+    for (link, id) in input.links.iter().zip(&link_ids) {
+        if let Some(a) = annots_of.get_mut(link.page) {
+            a.push(*id);
+        }
+    }
+    for (i, page) in input.pages.iter().enumerate() {
+        out.begin(page_ids[i]);
+        let _ = write!(
+            out.buf,
+            "<</Type/Page/Parent {pages_root} 0 R/MediaBox[0 0 "
+        );
+        out.num(g.width);
+        out.put(" ");
+        out.num(g.height);
+        let _ = write!(out.buf, "]/Resources {resources} 0 R/Contents[");
+        for (k, c) in content_ids[i].iter().enumerate() {
+            if k > 0 {
+                out.put(" ");
+            }
+            let _ = write!(out.buf, "{c} 0 R");
+        }
+        out.put("]");
+        if !annots_of[i].is_empty() {
+            out.put("/Annots[");
+            for (k, a) in annots_of[i].iter().enumerate() {
+                if k > 0 {
+                    out.put(" ");
+                }
+                let _ = write!(out.buf, "{a} 0 R");
+            }
+            out.put("]");
+        }
+        out.put(">>");
+        out.end();
+        for (stream, id) in page.contents.iter().zip(&content_ids[i]) {
+            let dict: &[u8] = if stream.deflated {
+                b"/Filter/FlateDecode"
+            } else {
+                b""
+            };
+            out.stream(*id, dict, stream.bytes);
+        }
+    }
+
+    // Links.
+    for (link, id) in input.links.iter().zip(&link_ids) {
+        out.begin(*id);
+        out.put("<</Type/Annot/Subtype/Link/Rect[");
+        out.num(link.x);
+        out.put(" ");
+        out.num(g.height - link.y - link.h);
+        out.put(" ");
+        out.num(link.x + link.w);
+        out.put(" ");
+        out.num(g.height - link.y);
+        out.put("]/Border[0 0 0]/A<<");
+        match &link.action {
+            Action::GoTo(d) => {
+                out.put("/S/GoTo/D");
+                dest_array(&mut out, &page_ids, *d, g.height);
+            }
+            Action::Uri(u) => {
+                out.put("/S/URI/URI");
+                byte_string(&mut out.buf, u.as_bytes());
+            }
+            Action::File { file, dest } => {
+                out.put("/S/GoToR/F");
+                byte_string(&mut out.buf, file.as_bytes());
+                out.put("/D");
+                match dest {
+                    Some(name) => byte_string(&mut out.buf, name.as_bytes()),
+                    None => out.put("[0/Fit]"),
+                }
+                out.put("/NewWindow false");
+            }
+        }
+        out.put(">>>>");
+        out.end();
+    }
+
+    // Nested outline in document order.
+    if let Some((&root, entry_ids)) = outline_ids.split_first() {
+        write_outline(
+            &mut out,
+            root,
+            entry_ids,
+            input.outline,
+            &page_ids,
+            g.height,
+        );
+    }
+
+    // Named destinations (heading ids), sorted as the name tree requires.
+    if let Some(id) = dests_id {
+        out.begin(id);
+        out.put("<</Names[");
+        for (name, d) in input.named {
+            byte_string(&mut out.buf, name.as_bytes());
+            dest_array(&mut out, &page_ids, *d, g.height);
+        }
+        out.put("]>>");
+        out.end();
+    }
+
+    // Cross-reference table and trailer; /ID is the hash of everything before it.
+    let xref_at = out.buf.len();
+    let count = out.offsets.len();
+    let _ = write!(out.buf, "xref\n0 {count}\n0000000000 65535 f \n");
+    for off in &out.offsets[1..] {
+        let _ = writeln!(out.buf, "{off:010} 00000 n ");
+    }
+    let digest = Sha256::digest(&out.buf);
+    let id = crate::pack::hex(&digest[..16]).to_ascii_uppercase();
+    let _ = write!(
+        out.buf,
+        "trailer\n<</Size {count}/Root {catalog} 0 R/Info {info} 0 R/ID[<{id}><{id}>]>>\nstartxref\n{xref_at}\n%%EOF\n"
+    );
+    Ok(out.buf)
+}
+
+/// The `/ToUnicode` CMap: glyph id → the character it shows.
+fn to_unicode(glyphs: &[(u16, char)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(200 + glyphs.len() * 16);
+    out.extend_from_slice(
+        b"/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def\n/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n",
+    );
+    for chunk in glyphs.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", chunk.len());
+        for (gid, c) in chunk {
+            out.push(b'<');
+            hex4(&mut out, *gid);
+            out.extend_from_slice(b"><");
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                hex4(&mut out, *u);
+            }
+            out.extend_from_slice(b">\n");
+        }
+        out.extend_from_slice(b"endbfchar\n");
+    }
+    out.extend_from_slice(b"endcmap\nCMapName currentdict/CMap defineresource pop\nend\nend\n");
+    out
+}
+
+/// The outline tree: each entry's parent is the nearest earlier entry of a
+/// lower level. `root` is the `/Outlines` dictionary, `ids` the entries'.
+fn write_outline(
+    out: &mut Out,
+    root: usize,
+    ids: &[usize],
+    entries: &[OutlineEntry],
+    page_ids: &[usize],
+    height: f32,
+) {
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&top| entries[top].level >= e.level)
+        {
+            stack.pop();
+        }
+        parent.push(stack.last().copied());
+        stack.push(i);
+    }
+    let mut top = Vec::new();
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    for (i, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => kids[*p].push(i),
+            None => top.push(i),
+        }
+    }
+    let siblings_of = |i: usize| -> &Vec<usize> {
+        match parent[i] {
+            Some(p) => &kids[p],
+            None => &top,
+        }
+    };
+    for (i, e) in entries.iter().enumerate() {
+        let siblings = siblings_of(i);
+        let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        out.begin(ids[i]);
+        out.put("<</Title");
+        text_string(&mut out.buf, &e.title);
+        let _ = write!(
+            out.buf,
+            "/Parent {} 0 R/Dest",
+            parent[i].map_or(root, |p| ids[p])
+        );
+        dest_array(out, page_ids, e.dest, height);
+        if pos > 0 {
+            let _ = write!(out.buf, "/Prev {} 0 R", ids[siblings[pos - 1]]);
+        }
+        if let Some(&n) = siblings.get(pos + 1) {
+            let _ = write!(out.buf, "/Next {} 0 R", ids[n]);
+        }
+        if let (Some(&f), Some(&l)) = (kids[i].first(), kids[i].last()) {
+            // Top-level entries open, deeper ones closed (negative count).
+            let n = kids[i].len() as i64;
+            let count = if e.level <= 1 { n } else { -n };
+            let _ = write!(
+                out.buf,
+                "/First {} 0 R/Last {} 0 R/Count {count}",
+                ids[f], ids[l]
+            );
+        }
+        out.put(">>");
+        out.end();
+    }
+    let visible: usize = top.len()
+        + top
+            .iter()
+            .filter(|&&t| entries[t].level <= 1)
+            .map(|&t| kids[t].len())
+            .sum::<usize>();
+    out.begin(root);
+    out.put("<</Type/Outlines");
+    if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
+        let _ = write!(out.buf, "/First {} 0 R/Last {} 0 R", ids[f], ids[l]);
+    }
+    let _ = write!(out.buf, "/Count {visible}>>");
+    out.end();
+}
