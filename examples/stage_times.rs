@@ -61,16 +61,15 @@ fn main() -> Result<(), String> {
             pages.push(writers::pdf::doc_pages(d, l, &info).map_err(|e| e.to_string())?);
         }
         lap("pdf page streams", &mut times);
-        for ((d, l), p) in rendered.documents.iter().zip(&laid).zip(&pages) {
+        for (d, p) in rendered.documents.iter().zip(&pages) {
             std::hint::black_box(
-                writers::pdf::write_document(d, l, p, &info).map_err(|e| e.to_string())?,
+                writers::pdf::write_document(d, p, &info).map_err(|e| e.to_string())?,
             );
         }
         lap("pdf documents (write)", &mut times);
-        let refs: Vec<_> = laid.iter().collect();
         let page_refs: Vec<_> = pages.iter().collect();
         std::hint::black_box(
-            writers::pdf::render_laid_binder(&rendered.documents, &refs, &page_refs, &info)
+            writers::pdf::render_laid_binder(&rendered.documents, &page_refs, &info)
                 .map_err(|e| e.to_string())?,
         );
         lap("pdf binder (write)", &mut times);

@@ -201,7 +201,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    ExitCode::from(run(cli))
+    let total = crate::timings::span("command");
+    let code = run(cli);
+    drop(total);
+    ExitCode::from(code)
 }
 
 /// `hicp schema | head -1` closes our stdout early. That is not a bug in
@@ -398,9 +401,10 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                     ProfileSource::File(p) => p.display().to_string(),
                     ProfileSource::Example => EXAMPLE_PROFILE_NAME.to_string(),
                 };
-                let result = load_source(src)
-                    .map_err(pack::BuildError::from)
-                    .and_then(|(loaded, shown)| pack::build(&loaded, &opts, &shown));
+                let t = crate::timings::span("load profile");
+                let loaded = load_source(src).map_err(pack::BuildError::from);
+                drop(t);
+                let result = loaded.and_then(|(loaded, shown)| pack::build(&loaded, &opts, &shown));
                 if let Some(b) = &bar {
                     b.inc(1);
                 }

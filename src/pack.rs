@@ -362,6 +362,16 @@ pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
 pub struct PackFiles {
     pub files: BTreeMap<String, Vec<u8>>,
     pub manifest: Manifest,
+    /// The documents' finished PDF pages, for the next build's binder
+    /// (`writers::pdf::cache`); written beside the pack, not in it. `None`
+    /// when the binder was not set in this build.
+    pub page_cache: Option<Vec<u8>>,
+}
+
+/// Where the page cache of the pack `slug` lives: beside the pack folder,
+/// like its lock file, so publishing the pack never publishes the cache.
+pub fn page_cache_path(out_dir: &Path, slug: &str) -> PathBuf {
+    out_dir.join(format!(".{slug}.pages"))
 }
 
 fn template_pack_hash(library: &Library) -> String {
@@ -422,6 +432,17 @@ pub struct Previous {
 }
 
 impl Previous {
+    /// The pages kept by the build that wrote this pack, by document id.
+    fn cached_pages(&self) -> BTreeMap<String, (String, writers::pdf::DocPages)> {
+        let (Some(out_dir), Some(slug)) = (self.dir.parent(), self.dir.file_name()) else {
+            return BTreeMap::new();
+        };
+        std::fs::read(page_cache_path(out_dir, &slug.to_string_lossy()))
+            .ok()
+            .and_then(|b| writers::pdf::cache::decode(&b))
+            .unwrap_or_default()
+    }
+
     pub fn open(dir: &Path) -> Option<Previous> {
         read_manifest(dir).map(|manifest| Previous {
             dir: dir.to_path_buf(),
@@ -488,9 +509,6 @@ pub fn produce_incremental(
         files: Vec<(String, Vec<u8>)>,
         warnings: Vec<String>,
         pdf_key: Option<String>,
-        /// The document's pages when its PDF is typeset in this build, so
-        /// the binder appends them instead of setting the text again.
-        laid: Option<writers::pdf::LaidOut>,
         /// Its pages as content streams, shared by its PDF and the binder.
         pages: Option<writers::pdf::DocPages>,
         /// Where its PDF goes, when it must be written (not reused).
@@ -504,7 +522,6 @@ pub fn produce_incremental(
             let mut files = Vec::new();
             let warnings = Vec::new();
             let mut pdf_key = None;
-            let mut laid = None;
             let mut pages = None;
             let mut pdf_to_write = None;
             for f in formats {
@@ -547,7 +564,6 @@ pub fn produce_incremental(
                                 pages = Some(
                                     writers::pdf::doc_pages(doc, &l, info).map_err(pdf_error)?,
                                 );
-                                laid = Some(l);
                                 pdf_to_write = Some(rel);
                             }
                         }
@@ -559,7 +575,6 @@ pub fn produce_incremental(
                 files,
                 warnings,
                 pdf_key,
-                laid,
                 pages,
                 pdf_to_write,
             })
@@ -586,23 +601,20 @@ pub fn produce_incremental(
         sha256_hex(&h.finalize())
     };
     type Written = Result<Option<writers::pdf::PdfOutput>, BuildError>;
-    let (doc_pdfs, binder): (Vec<Written>, Written) = rayon::join(
+    type Binder = Result<Option<(writers::pdf::PdfOutput, Option<Vec<u8>>)>, BuildError>;
+    let (doc_pdfs, binder): (Vec<Written>, Binder) = rayon::join(
         || {
             outs.par_iter()
                 .zip(rendered.documents.par_iter())
-                .map(
-                    |(out, doc)| match (&out.pdf_to_write, &out.laid, &out.pages) {
-                        (Some(_), Some(laid), Some(pages)) => {
-                            writers::pdf::write_document(doc, laid, pages, info)
-                                .map(Some)
-                                .map_err(|e| BuildError::Pdf {
-                                    document: doc.meta.id.clone(),
-                                    message: e.to_string(),
-                                })
-                        }
-                        _ => Ok(None),
-                    },
-                )
+                .map(|(out, doc)| match (&out.pdf_to_write, &out.pages) {
+                    (Some(_), Some(pages)) => writers::pdf::write_document(doc, pages, info)
+                        .map(Some)
+                        .map_err(|e| BuildError::Pdf {
+                            document: doc.meta.id.clone(),
+                            message: e.to_string(),
+                        }),
+                    _ => Ok(None),
+                })
                 .collect()
         },
         || {
@@ -616,47 +628,56 @@ pub fn produce_incremental(
                 })
             });
             if let Some(bytes) = reused {
-                return Ok(Some(writers::pdf::PdfOutput {
+                let out = writers::pdf::PdfOutput {
                     bytes,
                     warnings: Vec::new(),
-                }));
+                };
+                return Ok(Some((out, None)));
             }
             let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
                 document: "binder".into(),
                 message: e.to_string(),
             };
-            // Documents whose PDF was reused were not set above.
-            type Extra = (writers::pdf::LaidOut, writers::pdf::DocPages);
-            let missing: Vec<Result<Option<Extra>, BuildError>> = outs
-                .par_iter()
-                .zip(rendered.documents.par_iter())
-                .map(|(out, doc)| match (&out.laid, &out.pages) {
-                    (Some(_), Some(_)) => Ok(None),
-                    _ => {
+            // Documents whose PDF was reused were not set above: their
+            // pages come from the previous build's page cache when their key
+            // matches, else they are set again.
+            let mut cached = previous.map(Previous::cached_pages).unwrap_or_default();
+            let missing: Vec<Result<Option<writers::pdf::DocPages>, BuildError>> = outs
+                .iter()
+                .zip(&rendered.documents)
+                .map(|(out, doc)| {
+                    if out.pages.is_some() {
+                        return Ok(None);
+                    }
+                    match (cached.remove(&doc.meta.id), &out.pdf_key) {
+                        (Some((key, pages)), Some(want)) if &key == want => Ok(Some(pages)),
+                        _ => Err(doc),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|r| match r {
+                    Ok(p) => Ok(p),
+                    Err(doc) => {
                         let laid = writers::pdf::lay_out(doc, info).map_err(pdf_error)?;
-                        let pages = writers::pdf::doc_pages(doc, &laid, info).map_err(pdf_error)?;
-                        Ok(Some((laid, pages)))
+                        writers::pdf::doc_pages(doc, &laid, info)
+                            .map(Some)
+                            .map_err(pdf_error)
                     }
                 })
                 .collect();
             let missing = missing.into_iter().collect::<Result<Vec<_>, _>>()?;
-            let mut laid_refs = Vec::with_capacity(outs.len());
             let mut page_refs = Vec::with_capacity(outs.len());
+            let mut keyed = Vec::with_capacity(outs.len());
             for (out, extra) in outs.iter().zip(&missing) {
-                match (&out.laid, &out.pages, extra) {
-                    (Some(l), Some(p), _) => {
-                        laid_refs.push(l);
-                        page_refs.push(p);
-                    }
-                    (_, _, Some((l, p))) => {
-                        laid_refs.push(l);
-                        page_refs.push(p);
-                    }
-                    _ => {}
+                if let Some(p) = out.pages.as_ref().or(extra.as_ref()) {
+                    page_refs.push(p);
+                    keyed.push((out.pdf_key.as_deref().unwrap_or_default(), p));
                 }
             }
-            writers::pdf::render_laid_binder(&rendered.documents, &laid_refs, &page_refs, info)
-                .map(Some)
+            let cache = writers::pdf::cache::encode(&keyed);
+            writers::pdf::render_laid_binder(&rendered.documents, &page_refs, info)
+                .map(|out| Some((out, Some(cache))))
                 .map_err(pdf_error)
         },
     );
@@ -665,7 +686,6 @@ pub fn produce_incremental(
             out.warnings.extend(pdf.warnings);
             out.files.push((rel, pdf.bytes));
         }
-        out.laid = None;
         out.pages = None;
     }
 
@@ -731,7 +751,9 @@ pub fn produce_incremental(
         );
         files.insert("index.html".to_string(), bytes);
     }
-    if let Some(out) = binder? {
+    let mut page_cache = None;
+    if let Some((out, cache)) = binder? {
+        page_cache = cache;
         warnings.extend(out.warnings);
         pack_files.insert(
             "binder".to_string(),
@@ -782,7 +804,11 @@ pub fn produce_incremental(
         files: pack_files,
         warnings,
     };
-    Ok(PackFiles { files, manifest })
+    Ok(PackFiles {
+        files,
+        manifest,
+        page_cache,
+    })
 }
 
 /// Read a pack's manifest, if it has one that parses.
@@ -924,7 +950,20 @@ pub fn write_pack(
         return Err(e);
     }
     swap_into_place(&tmp, &target)?;
+    write_page_cache(out_dir, slug, pack.page_cache.as_deref());
     Ok(stats)
+}
+
+/// Keep the pages for the next build (temporary file, then rename, so a
+/// reader never sees half a cache). A cache that cannot be written only
+/// makes the next build slower, so failure is not an error.
+fn write_page_cache(out_dir: &Path, slug: &str, bytes: Option<&[u8]>) {
+    let Some(bytes) = bytes else { return };
+    let path = page_cache_path(out_dir, slug);
+    let tmp = out_dir.join(format!(".{slug}.pages.tmp-{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// Exchange two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`), so the
@@ -1010,6 +1049,8 @@ fn recover(out_dir: &Path, slug: &str) {
             }
         } else if name.starts_with(&format!(".{slug}.tmp-")) {
             let _ = std::fs::remove_dir_all(&path);
+        } else if name.starts_with(&format!(".{slug}.pages.tmp-")) {
+            let _ = std::fs::remove_file(&path);
         }
     }
 }

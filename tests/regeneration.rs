@@ -460,3 +460,64 @@ fn a_second_build_waits_for_the_lock_and_says_so() {
     assert!(err.contains("waiting for another hicp build of"), "{err}");
     assert!(out.join("riverbend/manifest.json").is_file());
 }
+
+/// After one value changes, the binder is assembled from the page cache
+/// the previous build left beside the pack; the result must be the same
+/// bytes a build from nothing gives, and a damaged cache must be ignored
+/// (same bytes again), never trusted.
+#[test]
+fn incremental_binder_from_the_page_cache_equals_a_full_build() {
+    let (dir, out, profile) = built_pack("page-cache", "md,html,pdf");
+    let cache = out.join(".riverbend.pages");
+    assert!(cache.is_file(), "the build keeps its pages beside the pack");
+    assert!(
+        !out.join("riverbend").join(".riverbend.pages").exists(),
+        "the cache is not part of the pack"
+    );
+    let before = std::fs::read(&cache).unwrap();
+    let edit = |t: String| t.replace("Sam Lee", "Samira Lindqvist-Óg");
+    profile_in(&dir, "p.yaml", edit);
+    let (code, _, err) = build(&profile, &out, &["-f", "md,html,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(
+        std::fs::read(&cache).unwrap(),
+        before,
+        "cache follows the pack"
+    );
+
+    let fresh = dir.join("fresh");
+    let (code, _, err) = build(&profile, &fresh, &["-f", "md,html,pdf", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    let binder = "riverbend/pdf/riverbend-policy-pack.pdf";
+    let incremental = std::fs::read(out.join(binder)).unwrap();
+    assert_eq!(
+        incremental,
+        std::fs::read(fresh.join(binder)).unwrap(),
+        "binder from cached pages = binder set from nothing"
+    );
+    assert_eq!(
+        snapshot(&out.join("riverbend")).len(),
+        snapshot(&fresh.join("riverbend")).len()
+    );
+    for (rel, (bytes, _)) in snapshot(&fresh.join("riverbend")) {
+        if rel == "manifest.json" {
+            continue; // records the profile path and the revision rows
+        }
+        let mine = std::fs::read(out.join("riverbend").join(&rel)).unwrap();
+        assert!(mine == bytes, "{rel} differs from a full build");
+    }
+
+    // A damaged cache (page streams cut short, then garbage) is not used.
+    for damage in [
+        before[..before.len() / 2].to_vec(),
+        b"HICP-PAGES 1\n\xff\xff".to_vec(),
+    ] {
+        profile_in(&dir, "p.yaml", |t| t.replace("Sam Lee", "Samuel Lee"));
+        build(&profile, &out, &["-f", "md,html,pdf"]);
+        std::fs::write(&cache, &damage).unwrap();
+        profile_in(&dir, "p.yaml", edit);
+        let (code, _, err) = build(&profile, &out, &["-f", "md,html,pdf"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(std::fs::read(out.join(binder)).unwrap(), incremental);
+    }
+}

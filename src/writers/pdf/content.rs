@@ -55,6 +55,18 @@ impl GlyphSet {
         }
     }
 
+    /// A set holding these glyphs (the inverse of [`GlyphSet::faces`]).
+    pub fn from_faces(faces: &[(Face, Vec<(u16, char)>)]) -> GlyphSet {
+        let mut set = GlyphSet::default();
+        for (face, list) in faces {
+            let f = set.face_mut(*face);
+            for &(g, c) in list {
+                f.add(g, c);
+            }
+        }
+        set
+    }
+
     /// The faces used, each with its glyphs sorted by id.
     pub fn faces(&self) -> Vec<(Face, Vec<(u16, char)>)> {
         Face::ALL

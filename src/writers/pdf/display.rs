@@ -44,7 +44,7 @@ impl Rgb {
 }
 
 /// Where a link goes, before pages are known.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     Uri(String),
     /// A heading (or, with no anchor, the start) of a document of the pack.
@@ -94,7 +94,7 @@ pub enum Item {
 }
 
 /// A heading's place, for links and the outline.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dest {
     /// 0-based page index.
     pub page: usize,
@@ -103,12 +103,23 @@ pub struct Dest {
 }
 
 /// An outline (bookmark) entry, in document order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutlineEntry {
     /// Nesting depth, 1 = top level.
     pub level: u8,
     pub title: String,
     pub dest: Dest,
+}
+
+/// A link's area on a page of a document and where it goes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LinkArea {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub target: LinkTarget,
 }
 
 /// A laid-out page.

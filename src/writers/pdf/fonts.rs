@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 use printpdf::ParsedFont;
 
 /// One of the bundled faces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Face {
     Regular,
     Bold,

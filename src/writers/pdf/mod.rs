@@ -11,6 +11,7 @@
 //! The binder numbers its pages continuously (cover = page 1), so "Page X of
 //! Y" in a footer is also the number printed in the table of contents.
 
+pub mod cache;
 pub mod content;
 pub mod display;
 pub mod fonts;
@@ -108,7 +109,7 @@ pub fn render_laid_document(
     pack: &PackInfo,
 ) -> Result<PdfOutput, PdfError> {
     let pages = doc_pages(doc, laid, pack)?;
-    write_document(doc, laid, &pages, pack)
+    write_document(doc, &pages, pack)
 }
 
 /// A document's pages as finished content streams: the text with its running
@@ -116,19 +117,42 @@ pub fn render_laid_document(
 /// document's own PDF and the binder both use these bytes (glyphs are
 /// addressed by font glyph id, the same in every file), so each page is set
 /// and compressed once per build; only the page-number stream differs.
+///
+/// Besides the streams it holds what the binder needs of the layout
+/// (anchors, outline, links, characters the fonts lack), so the binder can
+/// be assembled from pages kept from an earlier build ([`cache`]) without
+/// setting those documents again.
 pub struct DocPages {
     id: String,
     bodies: Vec<(Vec<u8>, bool)>,
     glyphs: content::GlyphSet,
     draws_logo: bool,
+    anchors: BTreeMap<(String, String), Dest>,
+    outline: Vec<display::OutlineEntry>,
+    links: Vec<display::LinkArea>,
+    missing: BTreeMap<String, BTreeSet<char>>,
+    /// Not kept in the cache: the writer prepares the logo again.
     logo: Option<std::sync::Arc<PdfImage>>,
     warnings: BTreeSet<String>,
+}
+
+impl DocPages {
+    /// The document's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 /// Set the running header and footer of each page of `laid` and write the
 /// pages' content streams (in parallel, page by page).
 pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<DocPages, PdfError> {
     use rayon::prelude::*;
+    if laid.id != doc.meta.id {
+        return Err(PdfError::Write {
+            what: doc.meta.id.clone(),
+            reason: format!("the layout given is that of {}", laid.id),
+        });
+    }
     let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
@@ -163,11 +187,32 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
         glyphs.merge(&g);
         bodies.push((bytes, deflated));
     }
+    let links = laid
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.items.iter().map(move |it| (i, it)))
+        .filter_map(|(page, item)| match item {
+            Item::Link { x, y, w, h, target } => Some(display::LinkArea {
+                page,
+                x: *x,
+                y: *y,
+                w: *w,
+                h: *h,
+                target: target.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
     Ok(DocPages {
         id: doc.meta.id.clone(),
         bodies,
         glyphs,
         draws_logo: logo.is_some() && total > 0,
+        anchors: laid.anchors.clone(),
+        outline: laid.outline.clone(),
+        links,
+        missing: laid.missing.clone(),
         logo,
         warnings,
     })
@@ -192,11 +237,10 @@ fn page_number_stream(
 /// A document's own PDF from its pages.
 pub fn write_document(
     doc: &RenderedDoc,
-    laid: &LaidOut,
     pages: &DocPages,
     pack: &PackInfo,
 ) -> Result<PdfOutput, PdfError> {
-    if pages.id != doc.meta.id || laid.id != doc.meta.id {
+    if pages.id != doc.meta.id {
         return Err(PdfError::Write {
             what: doc.meta.id.clone(),
             reason: "the pages do not belong to this document".into(),
@@ -229,23 +273,20 @@ pub fn write_document(
             draws_logo: pages.draws_logo,
         })
         .collect();
-    for (d, chars) in &laid.missing {
+    for (d, chars) in &pages.missing {
         lay.missing
             .entry(d.clone())
             .or_default()
             .extend(chars.iter().copied());
     }
     let links = resolve_links(
-        laid.pages
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.items.iter().map(move |it| (i, it))),
-        &laid.anchors,
+        pages.links.iter(),
+        &pages.anchors,
         pack,
         Some(&doc.meta.id),
         &mut warnings,
     );
-    let named: BTreeMap<String, Dest> = laid
+    let named: BTreeMap<String, Dest> = pages
         .anchors
         .iter()
         .filter(|((d, a), _)| *d == doc.meta.id && !a.is_empty())
@@ -269,7 +310,7 @@ pub fn write_document(
         pages: &out_pages,
         glyphs: &glyphs,
         links: &links,
-        outline: &laid.outline,
+        outline: &pages.outline,
         named: &named,
         meta: &meta,
         logo: pages.logo.as_deref(),
@@ -297,28 +338,21 @@ pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput,
         .zip(&laid)
         .map(|(d, l)| doc_pages(d, l, pack))
         .collect::<Result<Vec<_>, _>>()?;
-    let laid_refs: Vec<&LaidOut> = laid.iter().collect();
     let page_refs: Vec<&DocPages> = pages.iter().collect();
-    render_laid_binder(docs, &laid_refs, &page_refs, pack)
+    render_laid_binder(docs, &page_refs, pack)
 }
 
-/// [`render_binder`] from layouts made by [`lay_out`] and their pages made by
-/// [`doc_pages`], one per document in the same order. The documents' pages
-/// are copied as they are (already compressed); only the cover, the contents
-/// and the page numbers are set here.
+/// [`render_binder`] from the documents' pages made by [`doc_pages`] (in
+/// this build or kept from an earlier one), one per document in the same
+/// order. The pages are copied as they are (already compressed); only the
+/// cover, the contents and the page numbers are set here.
 pub fn render_laid_binder(
     docs: &[RenderedDoc],
-    laid: &[&LaidOut],
     pages: &[&DocPages],
     pack: &PackInfo,
 ) -> Result<PdfOutput, PdfError> {
-    let matches = docs.len() == laid.len()
-        && docs.len() == pages.len()
-        && docs
-            .iter()
-            .zip(laid)
-            .zip(pages)
-            .all(|((d, l), p)| d.meta.id == l.id && d.meta.id == p.id);
+    let matches =
+        docs.len() == pages.len() && docs.iter().zip(pages).all(|(d, p)| d.meta.id == p.id);
     if !matches {
         return Err(PdfError::Write {
             what: "the binder".into(),
@@ -332,7 +366,10 @@ pub fn render_laid_binder(
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
-    let logo = pages[0].logo.clone();
+    let logo = match pages.iter().find_map(|p| p.logo.clone()) {
+        Some(l) => Some(l),
+        None => logo_image(pack, &mut warnings).map(std::sync::Arc::new),
+    };
     for p in pages {
         warnings.extend(p.warnings.iter().cloned());
     }
@@ -344,7 +381,7 @@ pub fn render_laid_binder(
     let mut offset = front;
     let mut first_pages = Vec::with_capacity(docs.len());
     let mut offsets = Vec::with_capacity(docs.len());
-    for l in laid {
+    for l in pages {
         offsets.push(offset);
         let shift = |d: Dest| Dest {
             page: d.page + offset,
@@ -371,7 +408,7 @@ pub fn render_laid_binder(
                 .get(&(l.id.clone(), String::new()))
                 .map_or(offset, |d| d.page),
         );
-        offset += l.pages.len();
+        offset += l.bodies.len();
     }
     let total = offset;
     // Page numbers in the contents, now that they are known.
@@ -468,24 +505,28 @@ pub fn render_laid_binder(
             });
         }
     }
-    let doc_links = laid.iter().zip(&offsets).flat_map(|(l, off)| {
-        l.pages
-            .iter()
-            .enumerate()
-            .flat_map(move |(i, p)| p.items.iter().map(move |it| (i + off, it)))
-    });
-    let front_links = lay
-        .pages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| p.items.iter().map(move |it| (i, it)));
-    let links = resolve_links(
-        front_links.chain(doc_links),
-        &lay.anchors,
-        pack,
-        None,
-        &mut warnings,
-    );
+    let mut areas: Vec<display::LinkArea> = Vec::new();
+    for (i, p) in lay.pages.iter().enumerate() {
+        for item in &p.items {
+            if let Item::Link { x, y, w, h, target } = item {
+                areas.push(display::LinkArea {
+                    page: i,
+                    x: *x,
+                    y: *y,
+                    w: *w,
+                    h: *h,
+                    target: target.clone(),
+                });
+            }
+        }
+    }
+    for (p, off) in pages.iter().zip(&offsets) {
+        areas.extend(p.links.iter().map(|a| display::LinkArea {
+            page: a.page + off,
+            ..a.clone()
+        }));
+    }
+    let links = resolve_links(areas.iter(), &lay.anchors, pack, None, &mut warnings);
     missing_glyph_warnings(&lay, &mut warnings);
     let mut keywords: Vec<String> = docs
         .iter()
@@ -884,18 +925,15 @@ fn page_number(lay: &Layouter<'_>, page: usize, total: usize) -> Item {
 /// Turn link items into annotations with pages known. `single` is the id of
 /// the document when writing one document's own PDF.
 fn resolve_links<'i>(
-    items: impl Iterator<Item = (usize, &'i Item)>,
+    areas: impl Iterator<Item = &'i display::LinkArea>,
     anchors: &BTreeMap<(String, String), Dest>,
     pack: &PackInfo,
     single: Option<&str>,
     warnings: &mut BTreeSet<String>,
 ) -> Vec<LinkOut> {
     let mut out = Vec::new();
-    for (pi, item) in items {
-        let Item::Link { x, y, w, h, target } = item else {
-            continue;
-        };
-        let action = match target {
+    for area in areas {
+        let action = match &area.target {
             LinkTarget::Uri(u) => Some(Action::Uri(u.clone())),
             LinkTarget::Doc { doc, anchor } => {
                 let key = (doc.clone(), anchor.clone().unwrap_or_default());
@@ -926,11 +964,11 @@ fn resolve_links<'i>(
         };
         if let Some(action) = action {
             out.push(LinkOut {
-                page: pi,
-                x: *x,
-                y: *y,
-                w: *w,
-                h: *h,
+                page: area.page,
+                x: area.x,
+                y: area.y,
+                w: area.w,
+                h: area.h,
                 action,
             });
         }
