@@ -86,6 +86,10 @@ pub struct Library {
     pub documents: BTreeMap<String, DocTemplate>,
     /// By Tera name, sorted.
     pub partials: BTreeMap<String, TemplateSource>,
+    /// The hash of every source, worked out once (a batch of packs shares
+    /// one library, and hashing half a megabyte of templates per pack showed
+    /// in profiles).
+    pub fingerprint: std::sync::OnceLock<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

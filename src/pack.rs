@@ -358,6 +358,51 @@ pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
     dirs
 }
 
+/// A template library with its parsed Tera environment.
+type Templates = std::sync::Arc<(Library, tera::Tera)>;
+
+/// The library for these override folders, loaded and parsed once per
+/// process: a batch of a thousand profiles over the same templates parses
+/// them once, not a thousand times. The key holds every override file's
+/// path, size and modification time, so an edited template is read again.
+fn library_and_tera(dirs: &[PathBuf]) -> Result<Templates, BuildError> {
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<BTreeMap<String, Templates>>> = OnceLock::new();
+    let mut key = String::new();
+    for dir in dirs {
+        key.push_str(&dir.to_string_lossy());
+        key.push('\n');
+        for e in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let Ok(meta) = e.metadata() else { continue };
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            key.push_str(&format!(
+                "{}\t{}\t{modified}\n",
+                e.path().to_string_lossy(),
+                meta.len()
+            ));
+        }
+    }
+    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let library = Library::load(dirs)?;
+    let tera = render::tera_for(&library)?;
+    let shared = std::sync::Arc::new((library, tera));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, shared.clone());
+    }
+    Ok(shared)
+}
+
 /// Everything a pack consists of, in memory: relative path → bytes.
 pub struct PackFiles {
     pub files: BTreeMap<String, Vec<u8>>,
@@ -375,6 +420,13 @@ pub fn page_cache_path(out_dir: &Path, slug: &str) -> PathBuf {
 }
 
 fn template_pack_hash(library: &Library) -> String {
+    library
+        .fingerprint
+        .get_or_init(|| template_sources_hash(library))
+        .clone()
+}
+
+fn template_sources_hash(library: &Library) -> String {
     let mut h = Sha256::new();
     for s in library.sources() {
         h.update(s.name.as_bytes());
@@ -1108,14 +1160,12 @@ pub fn prepare_with(
     out_dir: Option<&Path>,
     history_dir: Option<&Path>,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
-    let t = crate::timings::span("library load");
-    let library = Library::load(&template_dirs(loaded, cli_templates))?;
-    drop(t);
-    let t = crate::timings::span("tera parse");
-    let tera = render::tera_for(&library)?;
+    let t = crate::timings::span("library + tera");
+    let shared = library_and_tera(&template_dirs(loaded, cli_templates))?;
+    let (library, tera) = (&shared.0, &shared.1);
     drop(t);
     let t = crate::timings::span("render markdown");
-    let mut rendered = render::render_pack(loaded, &library, &tera)?;
+    let mut rendered = render::render_pack(loaded, library, tera)?;
     drop(t);
     let t = crate::timings::span("revision history");
     // Revision history: the rows depend on the text, so the pack is rendered
@@ -1160,7 +1210,7 @@ pub fn prepare_with(
             );
         }
         if rows != rendered.history {
-            rendered = render::render_pack_with_history(loaded, &library, &tera, &rows)?;
+            rendered = render::render_pack_with_history(loaded, library, tera, &rows)?;
         }
     }
     drop(t);
@@ -1169,7 +1219,7 @@ pub fn prepare_with(
     let _t = crate::timings::span("produce");
     let files = produce_incremental(
         loaded,
-        &library,
+        library,
         &rendered,
         &info,
         formats,

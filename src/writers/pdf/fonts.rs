@@ -111,6 +111,9 @@ pub struct FontData {
     dense: Vec<(u16, u16)>,
     kern: KernTable,
     descriptor: super::subset::Descriptor,
+    /// Advance of a glyph the face lacks (drawn as .notdef): the font's own
+    /// .notdef width, so layout matches what the viewer shows.
+    notdef_advance: u16,
 }
 
 impl FontData {
@@ -131,6 +134,7 @@ impl FontData {
             }
         }
         let kern = parse_kern(face.bytes());
+        let notdef_advance = parsed.get_horizontal_advance(0);
         let descriptor = super::subset::Font::parse(face.bytes())?.descriptor();
         Ok(FontData {
             parsed,
@@ -141,6 +145,7 @@ impl FontData {
             dense,
             kern,
             descriptor,
+            notdef_advance,
         })
     }
 
@@ -172,7 +177,7 @@ impl FontData {
         let mut units = 0i64;
         let mut prev: Option<u16> = None;
         for c in text.chars() {
-            let (gid, adv) = self.glyph(c).unwrap_or((0, self.missing_advance()));
+            let (gid, adv) = self.glyph(c).unwrap_or((0, self.notdef_advance));
             if let Some(p) = prev {
                 units += i64::from(self.kern(p, gid));
             }
@@ -180,12 +185,6 @@ impl FontData {
             prev = Some(gid);
         }
         units as f32 * size / self.units_per_em
-    }
-
-    /// Advance of a glyph the face lacks (drawn as .notdef): the font's own
-    /// .notdef width, so layout matches what the viewer shows.
-    fn missing_advance(&self) -> u16 {
-        self.parsed.get_horizontal_advance(0)
     }
 
     /// Metrics for the PDF font descriptor.

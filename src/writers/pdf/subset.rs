@@ -183,10 +183,13 @@ impl<'a> Font<'a> {
             todo.extend(self.components(g));
         }
 
+        // Glyphs past the last one kept are left out altogether: the font
+        // claims fewer glyphs (`maxp`), so `loca` and `hmtx` end there too.
+        let count = keep.iter().rposition(|k| *k).map_or(1, |last| last + 1);
         let glyf = self.table(b"glyf").unwrap_or_default();
         let mut new_glyf = Vec::new();
-        let mut loca = Vec::with_capacity((n + 1) * 4);
-        for (i, kept) in keep.iter().enumerate() {
+        let mut loca = Vec::with_capacity((count + 1) * 4);
+        for (i, kept) in keep.iter().take(count).enumerate() {
             loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
             if *kept && let Some((a, b)) = self.glyph_range(i as u16) {
                 new_glyf.extend_from_slice(&glyf[a..b]);
@@ -197,21 +200,32 @@ impl<'a> Font<'a> {
         }
         loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
 
-        // Metrics of unused glyphs zeroed: same table size, compresses away.
-        let mut hmtx = self.table(b"hmtx").unwrap_or_default().to_vec();
-        let long = usize::from(self.num_h_metrics);
-        for (i, kept) in keep.iter().enumerate() {
-            if *kept {
-                continue;
-            }
+        // Metrics of unused glyphs zeroed (they compress away). The last
+        // full metric is kept whatever it is: glyphs after it take its advance.
+        let nhm = usize::from(self.num_h_metrics);
+        let long = nhm.min(count);
+        let old_hmtx = self.table(b"hmtx").unwrap_or_default();
+        let mut hmtx = Vec::with_capacity(long * 4 + (count - long) * 2);
+        for (i, kept) in keep.iter().take(count).enumerate() {
+            // Below `long` an entry is (advance, bearing); past it (only when
+            // `long` is the font's own count) a bearing alone.
             let (at, len) = if i < long {
                 (i * 4, 4)
             } else {
-                (long * 4 + (i - long) * 2, 2)
+                (nhm * 4 + (i - nhm) * 2, 2)
             };
-            if let Some(slot) = hmtx.get_mut(at..at + len) {
-                slot.fill(0);
+            match old_hmtx.get(at..at + len) {
+                Some(bytes) if *kept || i + 1 == long => hmtx.extend_from_slice(bytes),
+                _ => hmtx.extend(std::iter::repeat_n(0, len)),
             }
+        }
+        let mut hhea = self.table(b"hhea").unwrap_or_default().to_vec();
+        if hhea.len() >= 36 {
+            hhea[34..36].copy_from_slice(&(long as u16).to_be_bytes());
+        }
+        let mut maxp = self.table(b"maxp").unwrap_or_default().to_vec();
+        if maxp.len() >= 6 {
+            maxp[4..6].copy_from_slice(&(count as u16).to_be_bytes());
         }
 
         let mut head = self.table(b"head").unwrap_or_default().to_vec();
@@ -229,6 +243,8 @@ impl<'a> Font<'a> {
                 b"loca" => std::mem::take(&mut loca),
                 b"hmtx" => std::mem::take(&mut hmtx),
                 b"head" => std::mem::take(&mut head),
+                b"hhea" => std::mem::take(&mut hhea),
+                b"maxp" => std::mem::take(&mut maxp),
                 _ => match self.table(tag) {
                     Some(t) => t.to_vec(),
                     None => continue,
@@ -300,8 +316,8 @@ mod tests {
     fn subset_keeps_ids_and_only_the_glyphs_asked_for() {
         let font = Font::parse(REGULAR).expect("parses");
         let a = 36u16; // 'A' in Liberation Sans
-        let sub = Font::parse_owned_check(&font.subset(&BTreeSet::from([a])));
-        assert_eq!(sub.0, font.num_glyphs, "every slot kept");
+        let sub = Font::parse_owned_check(&font.subset(&BTreeSet::from([a, a + 2])));
+        assert_eq!(sub.0, a + 3, "glyphs up to the last one kept, at their ids");
         let full_a = font.glyph_range(a).map(|(x, y)| y - x);
         assert_eq!(sub.1[usize::from(a)], full_a.unwrap_or(0));
         // A glyph not asked for is empty.
