@@ -63,13 +63,13 @@ fn main() -> Result<(), String> {
         lap("pdf page streams", &mut times);
         for (d, p) in rendered.documents.iter().zip(&pages) {
             std::hint::black_box(
-                writers::pdf::write_document(d, p, &info).map_err(|e| e.to_string())?,
+                writers::pdf::write_document(d, p, &info, None).map_err(|e| e.to_string())?,
             );
         }
         lap("pdf documents (write)", &mut times);
         let page_refs: Vec<_> = pages.iter().collect();
         std::hint::black_box(
-            writers::pdf::render_laid_binder(&rendered.documents, &page_refs, &info)
+            writers::pdf::render_laid_binder(&rendered.documents, &page_refs, &info, None)
                 .map_err(|e| e.to_string())?,
         );
         lap("pdf binder (write)", &mut times);

@@ -90,6 +90,9 @@ pub struct Library {
     /// one library, and hashing half a megabyte of templates per pack showed
     /// in profiles).
     pub fingerprint: std::sync::OnceLock<String>,
+    /// What each template reads ([`crate::render::deps`]), by Tera name,
+    /// worked out once.
+    pub template_reads: std::sync::OnceLock<BTreeMap<String, crate::render::deps::Reads>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +104,15 @@ pub enum LibraryError {
 }
 
 impl Library {
+    /// What each template reads, by Tera name.
+    pub fn reads(&self) -> &BTreeMap<String, crate::render::deps::Reads> {
+        self.template_reads.get_or_init(|| {
+            self.sources()
+                .map(|s| (s.name.clone(), crate::render::deps::scan(&s.text)))
+                .collect()
+        })
+    }
+
     /// The built-in library, plus each override folder in turn (later folders win).
     pub fn load(overrides: &[PathBuf]) -> Result<Library, LibraryError> {
         let mut lib = Library::default();

@@ -15,7 +15,7 @@ use crate::writers;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -133,6 +133,11 @@ pub struct ManifestDoc {
     /// reuse the previous PDF instead of typesetting it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_key: Option<String>,
+    /// Hash of everything the document's HTML and Word files are made from
+    /// (its Markdown and metadata, the pack's facts and document list, the
+    /// formats built, the generator), so a rebuild can reuse them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_key: Option<String>,
     /// Hash of the document's text without its revision-history section:
     /// a new version adds a history row only when this changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +145,14 @@ pub struct ManifestDoc {
     /// The same text section by section, so a new row names what changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<crate::revision::SectionHash>,
+    /// Hash of everything the document's text follows from (the values its
+    /// template reads, the templates, its rows): a rebuild with the same
+    /// hash reads the Markdown back instead of rendering it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deps_sha256: Option<String>,
+    /// sha256 of the rendered Markdown, to check the text read back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown_sha256: Option<String>,
     /// The revision-history rows the document was issued with; kept here
     /// because earlier versions cannot be recomputed from today's profile.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -358,12 +371,35 @@ pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
     dirs
 }
 
-/// A template library with its parsed Tera environment.
-type Templates = std::sync::Arc<(Library, tera::Tera)>;
+/// A template library, with its whole Tera environment parsed on first use.
+struct SharedTemplates {
+    library: Library,
+    tera: std::sync::Mutex<Option<std::sync::Arc<tera::Tera>>>,
+}
 
-/// The library for these override folders, loaded and parsed once per
-/// process: a batch of a thousand profiles over the same templates parses
-/// them once, not a thousand times. The key holds every override file's
+impl SharedTemplates {
+    /// Templates for the documents `ids`: when most of the pack renders, the
+    /// whole library, parsed once and kept; when a few documents do (a
+    /// rebuild after one change), just their templates and what they include.
+    fn tera_for(&self, ids: &[&str]) -> Result<std::sync::Arc<tera::Tera>, render::RenderError> {
+        if ids.len() * 2 <= self.library.documents.len() {
+            return render::tera_for_documents(&self.library, ids).map(std::sync::Arc::new);
+        }
+        let mut slot = self.tera.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = slot.as_ref() {
+            return Ok(t.clone());
+        }
+        let t = std::sync::Arc::new(render::tera_for(&self.library)?);
+        *slot = Some(t.clone());
+        Ok(t)
+    }
+}
+
+type Templates = std::sync::Arc<SharedTemplates>;
+
+/// The library for these override folders, loaded (and, when used whole,
+/// parsed) once per process: a batch of a thousand profiles over the same
+/// templates parses them once, not a thousand times. The key holds every override file's
 /// path, size and modification time, so an edited template is read again.
 fn library_and_tera(dirs: &[PathBuf]) -> Result<Templates, BuildError> {
     use std::sync::{Mutex, OnceLock};
@@ -395,8 +431,10 @@ fn library_and_tera(dirs: &[PathBuf]) -> Result<Templates, BuildError> {
         return Ok(hit);
     }
     let library = Library::load(dirs)?;
-    let tera = render::tera_for(&library)?;
-    let shared = std::sync::Arc::new((library, tera));
+    let shared = std::sync::Arc::new(SharedTemplates {
+        library,
+        tera: std::sync::Mutex::new(None),
+    });
     if let Ok(mut c) = cache.lock() {
         c.insert(key, shared.clone());
     }
@@ -411,6 +449,9 @@ pub struct PackFiles {
     /// (`writers::pdf::cache`); written beside the pack, not in it. `None`
     /// when the binder was not set in this build.
     pub page_cache: Option<Vec<u8>>,
+    /// Files whose bytes were read back from the previous pack and checked
+    /// against its manifest: the write links them without comparing again.
+    pub unchanged: BTreeSet<String>,
 }
 
 /// Where the page cache of the pack `slug` lives: beside the pack folder,
@@ -419,7 +460,7 @@ pub fn page_cache_path(out_dir: &Path, slug: &str) -> PathBuf {
     out_dir.join(format!(".{slug}.pages"))
 }
 
-fn template_pack_hash(library: &Library) -> String {
+pub fn template_pack_hash(library: &Library) -> String {
     library
         .fingerprint
         .get_or_init(|| template_sources_hash(library))
@@ -516,6 +557,23 @@ impl Previous {
         let bytes = std::fs::read(self.dir.join(rel)).ok()?;
         (sha256_hex(&bytes) == old_sha).then_some(bytes)
     }
+
+    /// The recorded sha256 of `rel`, for a file [`Previous::reuse`] read.
+    fn recorded_sha(&self, rel: &str) -> Option<String> {
+        let m = &self.manifest;
+        m.documents
+            .iter()
+            .find_map(|d| {
+                let (fmt, _) = d.outputs.iter().find(|(_, p)| p.as_str() == rel)?;
+                d.sha256.get(fmt).cloned()
+            })
+            .or_else(|| {
+                m.files
+                    .values()
+                    .find(|f| f.path == rel)
+                    .map(|f| f.sha256.clone())
+            })
+    }
 }
 
 /// Produce every file of the pack in memory.
@@ -551,6 +609,14 @@ pub fn produce_incremental(
 ) -> Result<PackFiles, BuildError> {
     let furniture = furniture_hash(info);
     let template_hash = template_pack_hash(library);
+    // HTML and Word pages also show the document list and link the formats built.
+    let page_base = {
+        let mut h = furniture.clone();
+        h.update(b"\0pages\0");
+        h.update(serde_json::to_vec(&info.documents).unwrap_or_default());
+        h.update(format!("{:?}", info.formats).as_bytes());
+        h
+    };
     let mut profile_hasher = Sha256::new();
     for (_, bytes) in &loaded.sources {
         profile_hasher.update(bytes);
@@ -559,7 +625,10 @@ pub fn produce_incremental(
 
     struct DocOut {
         files: Vec<(String, Vec<u8>)>,
+        /// Files taken unchanged (verified) from the previous pack.
+        reused: Vec<String>,
         warnings: Vec<String>,
+        page_key: String,
         pdf_key: Option<String>,
         /// Its pages as content streams, shared by its PDF and the binder.
         pages: Option<writers::pdf::DocPages>,
@@ -572,8 +641,25 @@ pub fn produce_incremental(
         .par_iter()
         .map(|doc: &RenderedDoc| {
             let mut files = Vec::new();
+            let mut reused = Vec::new();
             let warnings = Vec::new();
             let mut pdf_key = None;
+            let page_key = {
+                let mut h = page_base.clone();
+                h.update(meta_bytes(&doc.meta));
+                h.update([0]);
+                h.update(doc.markdown.as_bytes());
+                sha256_hex(&h.finalize())
+            };
+            let id = doc.meta.id.clone();
+            let reuse_page = |rel: &str, fmt: &str| {
+                previous.and_then(|p| {
+                    p.reuse(rel, &page_key, |m| {
+                        let d = m.documents.iter().find(|d| d.id == id)?;
+                        Some((d.page_key.clone()?, d.sha256.get(fmt)?.clone()))
+                    })
+                })
+            };
             let mut pages = None;
             let mut pdf_to_write = None;
             for f in formats {
@@ -582,13 +668,27 @@ pub fn produce_incremental(
                         format!("md/{}.md", doc.meta.id),
                         writers::markdown::render_document(doc),
                     )),
-                    Format::Html => files.push((
-                        format!("html/{}.html", doc.meta.id),
-                        writers::html::render_document(doc, info).into_bytes(),
-                    )),
+                    Format::Html => {
+                        let rel = format!("html/{}.html", doc.meta.id);
+                        let bytes = match reuse_page(&rel, "html") {
+                            Some(b) => {
+                                reused.push(rel.clone());
+                                b
+                            }
+                            None => writers::html::render_document(doc, info).into_bytes(),
+                        };
+                        files.push((rel, bytes));
+                    }
                     Format::Docx => {
-                        let bytes = writers::docx::render_document(doc, info)?;
-                        files.push((format!("docx/{}.docx", doc.meta.id), bytes));
+                        let rel = format!("docx/{}.docx", doc.meta.id);
+                        let bytes = match reuse_page(&rel, "docx") {
+                            Some(b) => {
+                                reused.push(rel.clone());
+                                b
+                            }
+                            None => writers::docx::render_document(doc, info)?,
+                        };
+                        files.push((rel, bytes));
                     }
                     Format::Pdf => {
                         let rel = format!("pdf/{}.pdf", doc.meta.id);
@@ -598,14 +698,17 @@ pub fn produce_incremental(
                         h.update(doc.markdown.as_bytes());
                         let key = sha256_hex(&h.finalize());
                         let id = doc.meta.id.clone();
-                        let reused = previous.and_then(|p| {
+                        let old_pdf = previous.and_then(|p| {
                             p.reuse(&rel, &key, |m| {
                                 let d = m.documents.iter().find(|d| d.id == id)?;
                                 Some((d.pdf_key.clone()?, d.sha256.get("pdf")?.clone()))
                             })
                         });
-                        match reused {
-                            Some(bytes) => files.push((rel, bytes)),
+                        match old_pdf {
+                            Some(bytes) => {
+                                reused.push(rel.clone());
+                                files.push((rel, bytes));
+                            }
                             None => {
                                 // Laid out here; written below, beside the binder.
                                 let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
@@ -625,7 +728,9 @@ pub fn produce_incremental(
             }
             Ok(DocOut {
                 files,
+                reused,
                 warnings,
+                page_key,
                 pdf_key,
                 pages,
                 pdf_to_write,
@@ -659,12 +764,14 @@ pub fn produce_incremental(
             outs.par_iter()
                 .zip(rendered.documents.par_iter())
                 .map(|(out, doc)| match (&out.pdf_to_write, &out.pages) {
-                    (Some(_), Some(pages)) => writers::pdf::write_document(doc, pages, info)
-                        .map(Some)
-                        .map_err(|e| BuildError::Pdf {
-                            document: doc.meta.id.clone(),
-                            message: e.to_string(),
-                        }),
+                    (Some(_), Some(pages)) => {
+                        writers::pdf::write_document(doc, pages, info, out.pdf_key.as_deref())
+                            .map(Some)
+                            .map_err(|e| BuildError::Pdf {
+                                document: doc.meta.id.clone(),
+                                message: e.to_string(),
+                            })
+                    }
                     _ => Ok(None),
                 })
                 .collect()
@@ -728,9 +835,14 @@ pub fn produce_incremental(
                 }
             }
             let cache = writers::pdf::cache::encode(&keyed);
-            writers::pdf::render_laid_binder(&rendered.documents, &page_refs, info)
-                .map(|out| Some((out, Some(cache))))
-                .map_err(pdf_error)
+            writers::pdf::render_laid_binder(
+                &rendered.documents,
+                &page_refs,
+                info,
+                Some(&binder_key),
+            )
+            .map(|out| Some((out, Some(cache))))
+            .map_err(pdf_error)
         },
     );
     for (out, written) in outs.iter_mut().zip(doc_pdfs) {
@@ -744,6 +856,7 @@ pub fn produce_incremental(
     drop(t);
     let _t = crate::timings::span("manifest");
     let mut files = BTreeMap::new();
+    let mut unchanged = BTreeSet::new();
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
     for (doc, out) in rendered.documents.iter().zip(outs) {
@@ -752,7 +865,17 @@ pub fn produce_incremental(
         let mut hashes = BTreeMap::new();
         for (path, bytes) in out.files {
             let fmt = path.split('/').next().unwrap_or_default().to_string();
-            hashes.insert(fmt.clone(), sha256_hex(&bytes));
+            // A file read back from the previous pack was just checked
+            // against its recorded hash; the rest are hashed here.
+            let known = out
+                .reused
+                .contains(&path)
+                .then(|| previous.and_then(|p| p.recorded_sha(&path)))
+                .flatten();
+            if known.is_some() {
+                unchanged.insert(path.clone());
+            }
+            hashes.insert(fmt.clone(), known.unwrap_or_else(|| sha256_hex(&bytes)));
             outputs.insert(fmt, path.clone());
             files.insert(path, bytes);
         }
@@ -773,6 +896,8 @@ pub fn produce_incremental(
             .cloned()
             .unwrap_or_default();
         documents.push(ManifestDoc {
+            deps_sha256: rendered.deps_sha256.get(&doc.meta.id).cloned(),
+            markdown_sha256: Some(sha256_hex(doc.markdown.as_bytes())),
             body_sha256: Some(body_sha256),
             sections,
             history: rendered
@@ -788,6 +913,7 @@ pub fn produce_incremental(
             outputs,
             sha256: hashes,
             pdf_key: out.pdf_key,
+            page_key: Some(out.page_key),
         });
     }
     let mut pack_files = BTreeMap::new();
@@ -805,13 +931,20 @@ pub fn produce_incremental(
     }
     let mut page_cache = None;
     if let Some((out, cache)) = binder? {
+        let known = cache
+            .is_none()
+            .then(|| previous.and_then(|p| p.recorded_sha(&binder_path)))
+            .flatten();
+        if known.is_some() {
+            unchanged.insert(binder_path.clone());
+        }
         page_cache = cache;
         warnings.extend(out.warnings);
         pack_files.insert(
             "binder".to_string(),
             FileEntry {
                 path: binder_path.clone(),
-                sha256: sha256_hex(&out.bytes),
+                sha256: known.unwrap_or_else(|| sha256_hex(&out.bytes)),
                 key: Some(binder_key),
             },
         );
@@ -860,6 +993,7 @@ pub fn produce_incremental(
         files,
         manifest,
         page_cache,
+        unchanged,
     })
 }
 
@@ -950,8 +1084,9 @@ pub fn write_pack(
             }
             let old_path = target.join(rel);
             let same = !force
-                && std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
-                && std::fs::read(&old_path).is_ok_and(|old| &old == bytes);
+                && (pack.unchanged.contains(rel)
+                    || std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
+                        && std::fs::read(&old_path).is_ok_and(|old| &old == bytes));
             if same && std::fs::hard_link(&old_path, &path).is_ok() {
                 stats.unchanged += 1;
                 continue;
@@ -1160,18 +1295,46 @@ pub fn prepare_with(
     out_dir: Option<&Path>,
     history_dir: Option<&Path>,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
-    let t = crate::timings::span("library + tera");
+    let t = crate::timings::span("library");
     let shared = library_and_tera(&template_dirs(loaded, cli_templates))?;
-    let (library, tera) = (&shared.0, &shared.1);
+    let library = &shared.library;
     drop(t);
     let t = crate::timings::span("render markdown");
-    let mut rendered = render::render_pack(loaded, library, tera)?;
+    // Revision history: the rows depend on the text, so the pack is rendered
+    // with the rows the previous manifest recorded (first-issue rows when
+    // there is none), the rows are worked out from the text, and the
+    // documents whose rows differ are rendered again.
+    let history_manifest = history_dir.and_then(|o| read_manifest(&o.join(pack_slug(loaded))));
+    let recorded_rows: BTreeMap<String, Vec<crate::revision::RevisionEntry>> = history_manifest
+        .iter()
+        .flat_map(|m| m.documents.iter())
+        .filter(|d| !d.history.is_empty())
+        .map(|d| (d.id.clone(), d.history.clone()))
+        .collect();
+    // A document whose dependency hash is the one the pack in `out_dir` was
+    // rendered from has the same text: read it back (checked against the
+    // manifest) instead of rendering it.
+    let reuse_pack = out_dir.map(|o| o.join(pack_slug(loaded)));
+    let reuse_manifest = reuse_pack.as_ref().and(history_manifest.as_ref());
+    let from_previous = |id: &str, deps: &str| -> Option<String> {
+        let dir = reuse_pack.as_ref()?;
+        let d = reuse_manifest?.documents.iter().find(|d| d.id == id)?;
+        if d.deps_sha256.as_deref() != Some(deps) {
+            return None;
+        }
+        let bytes = std::fs::read(dir.join(d.outputs.get("md")?)).ok()?;
+        (Some(sha256_hex(&bytes)) == d.markdown_sha256).then(|| String::from_utf8(bytes).ok())?
+    };
+    let tera_for = |ids: &[&str]| shared.tera_for(ids);
+    let mut rendered = render::render_pack_reusing(
+        loaded,
+        library,
+        render::TeraSource::OnDemand(&tera_for),
+        &recorded_rows,
+        &from_previous,
+    )?;
     drop(t);
     let t = crate::timings::span("revision history");
-    // Revision history: the rows depend on the text, so the pack is rendered
-    // with first-issue rows, the rows are worked out from the previous
-    // manifest, and the pack is rendered again when any document's differ.
-    let history_manifest = history_dir.and_then(|o| read_manifest(&o.join(pack_slug(loaded))));
     if let Some(prev) = &history_manifest {
         let issue = render::issue(loaded);
         let (mut before_values, mut after_values) = (BTreeMap::new(), BTreeMap::new());
@@ -1210,7 +1373,24 @@ pub fn prepare_with(
             );
         }
         if rows != rendered.history {
-            rendered = render::render_pack_with_history(loaded, library, tera, &rows)?;
+            // Only the documents whose rows changed render again; the others
+            // keep the text just rendered (same dependency hash).
+            let first = &rendered;
+            let from_first = |id: &str, deps: &str| -> Option<String> {
+                (first.deps_sha256.get(id).map(String::as_str) == Some(deps))
+                    .then(|| first.documents.iter().find(|d| d.meta.id == id))?
+                    .map(|d| d.markdown.clone())
+            };
+            let mut second = render::render_pack_reusing(
+                loaded,
+                library,
+                render::TeraSource::OnDemand(&tera_for),
+                &rows,
+                &from_first,
+            )?;
+            // What the first pass took from the previous pack stays reused.
+            second.reused.retain(|id| first.reused.contains(id));
+            rendered = second;
         }
     }
     drop(t);

@@ -521,3 +521,78 @@ fn incremental_binder_from_the_page_cache_equals_a_full_build() {
         assert_eq!(std::fs::read(out.join(binder)).unwrap(), incremental);
     }
 }
+
+/// A rebuild renders again only the documents whose inputs changed; the
+/// others' Markdown is read back. Whatever way a template reaches a value
+/// (a `set` alias, a subscript, a partial it includes), changing the value
+/// must re-render it: the rebuilt pack equals a build from nothing.
+#[test]
+fn rebuild_renders_what_a_value_reaches_however_the_template_reads_it() {
+    let dir = tempdir("selective");
+    let tpl = dir.join("tpl");
+    std::fs::create_dir_all(tpl.join("documents")).unwrap();
+    std::fs::create_dir_all(tpl.join("partials")).unwrap();
+    std::fs::write(
+        tpl.join("partials/who.md.tera"),
+        "{% set folks = people %}Privacy contact: {{ folks[\"privacy_officer\"].name }}.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tpl.join("documents/zz-indirect.md.tera"),
+        "---\nid: zz-indirect\ntitle: Indirect Reads\nkind: procedure\naudience: Everyone\ndescription: Reads values indirectly.\npractices: [1.S.A]\n---\n\
+         {% include \"partials/doc_header.md.tera\" %}\n\
+         ## Contacts {#contacts}\n\n{% include \"partials/who.md.tera\" %}\n\n\
+         {% include \"partials/doc_footer.md.tera\" %}\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    let args = ["-f", "md,html,pdf", "--templates", tpl.to_str().unwrap()];
+    let (code, _, err) = build(&profile, &out, &args);
+    assert_eq!(code, 0, "{err}");
+    let md = out.join("riverbend/md/zz-indirect.md");
+    assert!(std::fs::read_to_string(&md).unwrap().contains("Sam Lee"));
+
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("Sam Lee", "Samira Lindqvist-Óg")
+    });
+    let (code, _, err) = build(&profile, &out, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("Samira Lindqvist-Óg"),
+        "the alias-and-partial read was followed"
+    );
+    let fresh = dir.join("fresh");
+    let mut fresh_args = args.to_vec();
+    fresh_args.push("--force");
+    let (code, _, err) = build(&profile, &fresh, &fresh_args);
+    assert_eq!(code, 0, "{err}");
+    for (rel, (bytes, _)) in snapshot(&fresh.join("riverbend")) {
+        if rel == "manifest.json" {
+            continue;
+        }
+        let mine = std::fs::read(out.join("riverbend").join(&rel)).unwrap();
+        assert!(mine == bytes, "{rel} differs from a full build");
+    }
+    // The manifest records each document's dependency hash, and a document
+    // that does not show the privacy officer kept its hash.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("riverbend/manifest.json")).unwrap())
+            .unwrap();
+    let docs = manifest["documents"].as_array().unwrap();
+    assert!(docs.iter().all(|d| d["deps_sha256"].is_string()));
+
+    // A template edit re-renders (the template hash is part of every hash).
+    let path = tpl.join("partials/who.md.tera");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Privacy contact", "Privacy lead")).unwrap();
+    let (code, _, err) = build(&profile, &out, &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("Privacy lead: Samira")
+    );
+}

@@ -6,6 +6,7 @@
 //! are always data: they are printed, never parsed as Markdown or Tera.
 
 pub mod context;
+pub mod deps;
 pub mod escape;
 
 use crate::catalog::{self, Catalog};
@@ -115,6 +116,11 @@ pub fn plan<'a>(
 
 /// The tera environment for a library.
 pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
+    tera_with(library, |_| true)
+}
+
+/// The tera environment holding the library's templates that `keep` accepts.
+fn tera_with(library: &Library, keep: impl Fn(&str) -> bool) -> Result<tera::Tera, RenderError> {
     let mut tera = tera::Tera::new();
     // Markdown heading ids are written `{#id}`, which is Tera's default comment
     // opener; template comments use `{/ … /}` instead.
@@ -132,6 +138,7 @@ pub fn tera_for(library: &Library) -> Result<tera::Tera, RenderError> {
     register_functions(&mut tera);
     let sources: Vec<(String, String)> = library
         .sources()
+        .filter(|s| keep(&s.name))
         .map(|s| (s.name.clone(), s.text.clone()))
         .collect();
     tera.add_raw_templates(sources).map_err(|e| {
@@ -299,8 +306,30 @@ pub struct RenderedPack {
     /// and by section ([`crate::revision::body_fingerprint`]): the same for
     /// any rows, so worked out once, where the documents are rendered.
     pub fingerprints: BTreeMap<String, (String, Vec<crate::revision::SectionHash>)>,
+    /// Per document id, the hash of everything its text follows from
+    /// ([`deps`]): the same hash gives the same Markdown.
+    pub deps_sha256: BTreeMap<String, String>,
+    /// Documents whose Markdown was taken from an earlier render instead of
+    /// rendered again.
+    pub reused: std::collections::BTreeSet<String>,
     pub status_line: String,
 }
+
+/// Where a render may take a document's Markdown from instead of rendering
+/// it: `(document id, dependency hash)` → the Markdown an earlier render
+/// produced from that same hash.
+pub type Reuse<'a> = &'a (dyn Fn(&str, &str) -> Option<String> + Sync);
+
+/// The Tera environment to render with: ready, or built for the documents
+/// that must be rendered (ids given), asked for only when at least one must.
+pub enum TeraSource<'a> {
+    Ready(&'a tera::Tera),
+    OnDemand(&'a MakeTera<'a>),
+}
+
+/// Builds the Tera environment for the documents given by id.
+pub type MakeTera<'a> =
+    dyn Fn(&[&str]) -> Result<std::sync::Arc<tera::Tera>, RenderError> + Sync + 'a;
 
 /// The one-line approval status for headers and the index.
 /// The person the profile records as approver (`documents.approved_by`).
@@ -352,6 +381,21 @@ pub fn render_pack(
     render_pack_with_history(loaded, library, tera, &BTreeMap::new())
 }
 
+/// The parsed templates a set of documents needs: each document's template
+/// and everything it includes (a rebuild that renders two documents parses
+/// two templates, not forty).
+pub fn tera_for_documents(library: &Library, ids: &[&str]) -> Result<tera::Tera, RenderError> {
+    let reads = library.reads();
+    let mut names = std::collections::BTreeSet::new();
+    for id in ids {
+        if let Some(t) = library.documents.get(*id) {
+            names.insert(t.source.name.clone());
+            names.extend(deps::closure(&t.source.name, reads).templates);
+        }
+    }
+    tera_with(library, |name| names.contains(name))
+}
+
 /// Render every document of the pack; `history` gives, per document id, the
 /// rows of its revision-history table (a document not in it gets one row,
 /// its first issue).
@@ -360,6 +404,25 @@ pub fn render_pack_with_history(
     library: &Library,
     tera: &tera::Tera,
     history: &BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
+) -> Result<RenderedPack, RenderError> {
+    render_pack_reusing(
+        loaded,
+        library,
+        TeraSource::Ready(tera),
+        history,
+        &|_, _| None,
+    )
+}
+
+/// [`render_pack_with_history`], taking from `reuse` the Markdown of every
+/// document whose dependency hash an earlier render already turned into
+/// text, and asking `tera` for templates only when something must render.
+pub fn render_pack_reusing(
+    loaded: &Loaded,
+    library: &Library,
+    tera: TeraSource<'_>,
+    history: &BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
+    reuse: Reuse<'_>,
 ) -> Result<RenderedPack, RenderError> {
     let first_issue = {
         let i = issue(loaded);
@@ -370,6 +433,7 @@ pub fn render_pack_with_history(
             approved_by: i.approved_by,
         }]
     };
+    let t_ctx = crate::timings::span("render: context");
     let catalog = Catalog::builtin();
     let (chosen, selections) = plan(loaded, library)?;
     let size = loaded.size;
@@ -447,6 +511,7 @@ pub fn render_pack_with_history(
         h
     };
 
+    drop(t_ctx);
     type Fingerprint = (String, Vec<crate::revision::SectionHash>);
     type Rendered = (
         RenderedDoc,
@@ -454,69 +519,166 @@ pub fn render_pack_with_history(
         Vec<crate::revision::RevisionEntry>,
         Fingerprint,
     );
+    // Each document's own context and dependency hash, then its Markdown:
+    // reused when an earlier render had the same hash, else rendered.
+    let t_prep = crate::timings::span("render: deps");
+    let reads = library.reads();
+    let template_salt = crate::pack::template_pack_hash(library);
+    let mut hasher = deps::DepsHasher::new(&base_value);
+    struct Prepared {
+        doc: Value,
+        ctx_hash: String,
+        rows: Vec<crate::revision::RevisionEntry>,
+        deps: String,
+        markdown: Option<String>,
+    }
+    let mut prepared = Vec::with_capacity(chosen.len());
+    for (t, meta) in chosen.iter().zip(&metas) {
+        let owner_key = t
+            .front
+            .owner
+            .clone()
+            .unwrap_or_else(|| "security_officer".to_string());
+        let owner = people
+            .get(&owner_key)
+            .filter(|v| !v.is_null())
+            .cloned()
+            .ok_or_else(|| RenderError::Template {
+                origin: t.source.origin.to_string(),
+                message: format!(
+                    "front matter names owner `{owner_key}`, who is not in the profile's people"
+                ),
+            })?;
+        let mut definitions = Vec::new();
+        for term in &t.front.definitions {
+            let def = catalog
+                .definition(term)
+                .ok_or_else(|| RenderError::Template {
+                    origin: t.source.origin.to_string(),
+                    message: format!(
+                        "front matter lists definition `{term}`, which is not in the glossary"
+                    ),
+                })?;
+            definitions.push(json!({"term": def.0, "definition": def.1}));
+        }
+        let related: Vec<Value> = t
+            .front
+            .related
+            .iter()
+            .filter_map(|r| metas.iter().find(|m| &m.id == r))
+            .map(|m| json!({"id": m.id, "title": m.title, "href": format!("{}.md", m.id)}))
+            .collect();
+        let doc = json!({
+            "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
+            "audience": meta.audience, "description": meta.description, "practices": meta.practices,
+            "owner": owner, "related": related, "definitions": definitions,
+        });
+        let doc_bytes = serde_json::to_vec(&doc).unwrap_or_default();
+        // The inputs hash leaves the history out: the rows follow from
+        // the document's text and the previous manifest, not the reverse.
+        let ctx_hash = {
+            use sha2::Digest;
+            let mut h = base_hash.clone();
+            h.update([0]);
+            h.update(&doc_bytes);
+            crate::pack::hex(&h.finalize())
+        };
+        let rows = history.get(&meta.id).unwrap_or(&first_issue).clone();
+        let mut doc = doc;
+        doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
+        let deps = {
+            let mut salt = Vec::new();
+            salt.extend_from_slice(crate::pack::GENERATOR_VERSION.as_bytes());
+            salt.push(0);
+            salt.extend_from_slice(template_salt.as_bytes());
+            salt.push(0);
+            salt.extend_from_slice(t.source.name.as_bytes());
+            salt.push(0);
+            salt.extend_from_slice(&serde_json::to_vec(&doc).unwrap_or_default());
+            hasher.hash(&deps::closure(&t.source.name, reads), &salt)
+        };
+        let markdown = reuse(&meta.id, &deps);
+        prepared.push(Prepared {
+            doc,
+            ctx_hash,
+            rows,
+            deps,
+            markdown,
+        });
+    }
+    let to_render: Vec<&str> = chosen
+        .iter()
+        .zip(&prepared)
+        .filter(|(_, p)| p.markdown.is_none())
+        .map(|(t, _)| t.front.id.as_str())
+        .collect();
+    drop(t_prep);
+    let t_tera = crate::timings::span("render: tera");
+    let built;
+    let tera: Option<&tera::Tera> = match tera {
+        _ if to_render.is_empty() => None,
+        TeraSource::Ready(t) => Some(t),
+        TeraSource::OnDemand(make) => {
+            built = make(&to_render)?;
+            Some(&*built)
+        }
+    };
+    let mut reused = std::collections::BTreeSet::new();
+    let mut deps_sha256 = BTreeMap::new();
+    for (t, p) in chosen.iter().zip(&prepared) {
+        if p.markdown.is_some() {
+            reused.insert(t.front.id.clone());
+        }
+        deps_sha256.insert(t.front.id.clone(), p.deps.clone());
+    }
+    drop(t_tera);
+    let _t_render = crate::timings::span("render: run");
     let results: Vec<Result<Rendered, RenderError>> = chosen
         .par_iter()
         .zip(metas.par_iter())
-        .map(|(t, meta)| {
-            let owner_key = t.front.owner.clone().unwrap_or_else(|| "security_officer".to_string());
-            let owner = people.get(&owner_key).filter(|v| !v.is_null()).cloned().ok_or_else(|| RenderError::Template {
-                origin: t.source.origin.to_string(),
-                message: format!("front matter names owner `{owner_key}`, who is not in the profile's people"),
-            })?;
-            let mut definitions = Vec::new();
-            for term in &t.front.definitions {
-                let def = catalog.definition(term).ok_or_else(|| RenderError::Template {
-                    origin: t.source.origin.to_string(),
-                    message: format!("front matter lists definition `{term}`, which is not in the glossary"),
-                })?;
-                definitions.push(json!({"term": def.0, "definition": def.1}));
-            }
-            let related: Vec<Value> = t
-                .front
-                .related
-                .iter()
-                .filter_map(|r| metas.iter().find(|m| &m.id == r))
-                .map(|m| json!({"id": m.id, "title": m.title, "href": format!("{}.md", m.id)}))
-                .collect();
-            let doc = json!({
-                "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
-                "audience": meta.audience, "description": meta.description, "practices": meta.practices,
-                "owner": owner, "related": related, "definitions": definitions,
-            });
-            // The inputs hash leaves the history out: the rows follow from
-            // the document's text and the previous manifest, not the reverse.
-            let ctx_hash = {
-                use sha2::Digest;
-                let mut h = base_hash.clone();
-                h.update([0]);
-                h.update(serde_json::to_vec(&doc).unwrap_or_default());
-                crate::pack::hex(&h.finalize())
-            };
-            let rows = history.get(&meta.id).unwrap_or(&first_issue).clone();
-            let mut doc = doc;
-            doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
-            let mut ctx = base_ctx.clone();
-            ctx.insert("doc", &doc);
-            let mut budget = BudgetWriter::new();
-            let rendered = tera.render_to(&t.source.name, &ctx, &mut budget);
-            let out = match (rendered, budget.exceeded) {
-                (_, Some(why)) => {
-                    return Err(RenderError::Template {
-                        origin: t.source.origin.to_string(),
-                        message: format!("{why}; does the template loop without end?"),
-                    })
+        .zip(prepared.into_par_iter())
+        .map(|((t, meta), p)| {
+            let markdown = match p.markdown {
+                Some(m) => m,
+                None => {
+                    let Some(tera) = tera else {
+                        return Err(RenderError::Template {
+                            origin: t.source.origin.to_string(),
+                            message: "no template environment to render with".into(),
+                        });
+                    };
+                    let mut ctx = base_ctx.clone();
+                    ctx.insert("doc", &p.doc);
+                    let mut budget = BudgetWriter::new();
+                    let rendered = tera.render_to(&t.source.name, &ctx, &mut budget);
+                    let out = match (rendered, budget.exceeded) {
+                        (_, Some(why)) => {
+                            return Err(RenderError::Template {
+                                origin: t.source.origin.to_string(),
+                                message: format!("{why}; does the template loop without end?"),
+                            });
+                        }
+                        (Err(e), None) => {
+                            return Err(RenderError::Template {
+                                origin: t.source.origin.to_string(),
+                                message: tera_message(&e),
+                            });
+                        }
+                        (Ok(()), None) => String::from_utf8_lossy(&budget.bytes).into_owned(),
+                    };
+                    tidy_markdown(&out)
                 }
-                (Err(e), None) => {
-                    return Err(RenderError::Template {
-                        origin: t.source.origin.to_string(),
-                        message: tera_message(&e),
-                    })
-                }
-                (Ok(()), None) => String::from_utf8_lossy(&budget.bytes).into_owned(),
             };
-            let markdown = tidy_markdown(&out);
             let fingerprint = crate::revision::body_fingerprint(&markdown);
-            Ok((RenderedDoc { meta: meta.clone(), markdown }, ctx_hash, rows, fingerprint))
+            Ok((
+                RenderedDoc {
+                    meta: meta.clone(),
+                    markdown,
+                },
+                p.ctx_hash,
+                p.rows,
+                fingerprint,
+            ))
         })
         .collect();
     let mut documents = Vec::new();
@@ -536,6 +698,8 @@ pub fn render_pack_with_history(
         context_sha256,
         history,
         fingerprints,
+        deps_sha256,
+        reused,
         status_line,
     })
 }

@@ -101,8 +101,10 @@ const DENSE: usize = 0x2200;
 
 /// A parsed face with its metrics tables.
 pub struct FontData {
-    pub parsed: ParsedFont,
+    parsed: std::sync::OnceLock<Option<ParsedFont>>,
     face: Face,
+    /// Advance width of every glyph, font units.
+    advances: Vec<u16>,
     units_per_em: f32,
     /// Ascender and descender (positive, below the baseline) in font units.
     ascender: f32,
@@ -118,35 +120,39 @@ pub struct FontData {
 
 impl FontData {
     fn load(face: Face) -> Result<FontData, String> {
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
-            .ok_or_else(|| format!("bundled font {face:?} could not be parsed"))?;
-        let m = &parsed.pdf_font_metrics;
-        let units_per_em = f32::from(m.units_per_em.max(1));
-        let ascender = f32::from(m.ascender);
-        let descender = -f32::from(m.descender);
+        let font = super::subset::Font::parse(face.bytes())?;
+        let (upem, ascender, descender) = font.vertical_metrics();
+        let advances = font.advances();
         let mut dense = vec![(0u16, 0u16); DENSE];
-        for (cp, slot) in dense.iter_mut().enumerate() {
-            if let Some(gid) = parsed.lookup_glyph_index(cp as u32)
-                && gid != 0
-            {
-                *slot = (gid, parsed.get_horizontal_advance(gid));
-            }
+        let read = font.for_each_bmp_mapping(DENSE as u32, |cp, gid| {
+            dense[cp as usize] = (gid, advances.get(usize::from(gid)).copied().unwrap_or(0));
+        });
+        if !read {
+            return Err(format!("bundled font {face:?} has no Unicode cmap"));
         }
-        let kern = parse_kern(face.bytes());
-        let notdef_advance = parsed.get_horizontal_advance(0);
-        let descriptor = super::subset::Font::parse(face.bytes())?.descriptor();
         Ok(FontData {
-            parsed,
+            parsed: std::sync::OnceLock::new(),
             face,
-            units_per_em,
-            ascender,
-            descender,
+            units_per_em: f32::from(upem),
+            ascender: f32::from(ascender),
+            descender: -f32::from(descender),
             dense,
-            kern,
-            descriptor,
-            notdef_advance,
+            kern: parse_kern(face.bytes()),
+            descriptor: font.descriptor(),
+            notdef_advance: advances.first().copied().unwrap_or(0),
+            advances,
         })
+    }
+
+    /// printpdf's parse of the face, made the first time a character beyond
+    /// the dense table is looked up (rare: most packs never need it).
+    fn parsed(&self) -> Option<&ParsedFont> {
+        self.parsed
+            .get_or_init(|| {
+                let mut warnings = Vec::new();
+                ParsedFont::from_bytes(self.face.bytes(), 0, &mut warnings)
+            })
+            .as_ref()
     }
 
     /// Glyph id and advance (font units) of a character, `None` when the face lacks it.
@@ -157,10 +163,10 @@ impl FontData {
             return (gid != 0).then_some((gid, adv));
         }
         let gid = self
-            .parsed
+            .parsed()?
             .lookup_glyph_index(c as u32)
             .filter(|g| *g != 0)?;
-        Some((gid, self.parsed.get_horizontal_advance(gid)))
+        Some((gid, self.advance(gid)))
     }
 
     pub fn has(&self, c: char) -> bool {
@@ -199,7 +205,10 @@ impl FontData {
 
     /// Advance of a glyph in font units.
     pub fn advance(&self, gid: u16) -> u16 {
-        self.parsed.get_horizontal_advance(gid)
+        self.advances
+            .get(usize::from(gid))
+            .copied()
+            .unwrap_or(self.notdef_advance)
     }
 
     /// The face's file, for embedding.
@@ -373,6 +382,27 @@ mod tests {
             }
         }
         assert!(!f.get(Face::Regular).has('中'));
+    }
+
+    #[test]
+    fn own_cmap_and_metrics_agree_with_printpdf() {
+        let f = fonts().expect("bundled fonts parse");
+        for face in Face::ALL {
+            let data = f.get(face);
+            let parsed = data.parsed().expect("printpdf parses the face");
+            for cp in 0..DENSE as u32 {
+                let theirs = parsed.lookup_glyph_index(cp).filter(|g| *g != 0);
+                let ours = char::from_u32(cp).and_then(|c| data.glyph(c)).map(|g| g.0);
+                assert_eq!(ours, theirs, "{face:?} U+{cp:04X}");
+                if let Some(g) = theirs {
+                    assert_eq!(data.advance(g), parsed.get_horizontal_advance(g));
+                }
+            }
+            let m = &parsed.pdf_font_metrics;
+            assert_eq!(data.units_per_em, f32::from(m.units_per_em));
+            assert_eq!(data.ascender, f32::from(m.ascender));
+            assert_eq!(data.descender, -f32::from(m.descender));
+        }
     }
 
     #[test]

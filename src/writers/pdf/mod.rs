@@ -109,7 +109,7 @@ pub fn render_laid_document(
     pack: &PackInfo,
 ) -> Result<PdfOutput, PdfError> {
     let pages = doc_pages(doc, laid, pack)?;
-    write_document(doc, &pages, pack)
+    write_document(doc, &pages, pack, None)
 }
 
 /// A document's pages as finished content streams: the text with its running
@@ -235,10 +235,15 @@ fn page_number_stream(
 }
 
 /// A document's own PDF from its pages.
+///
+/// `id_seed` is a hash of everything the PDF is made from, when the caller
+/// has one: the file's `/ID` is derived from it instead of from hashing the
+/// whole file.
 pub fn write_document(
     doc: &RenderedDoc,
     pages: &DocPages,
     pack: &PackInfo,
+    id_seed: Option<&str>,
 ) -> Result<PdfOutput, PdfError> {
     if pages.id != doc.meta.id {
         return Err(PdfError::Write {
@@ -314,6 +319,7 @@ pub fn write_document(
         named: &named,
         meta: &meta,
         logo: pages.logo.as_deref(),
+        id_seed,
     };
     let bytes = writer::write(&input).map_err(|reason| PdfError::Write {
         what: doc.meta.id.clone(),
@@ -339,17 +345,19 @@ pub fn render_binder(docs: &[RenderedDoc], pack: &PackInfo) -> Result<PdfOutput,
         .map(|(d, l)| doc_pages(d, l, pack))
         .collect::<Result<Vec<_>, _>>()?;
     let page_refs: Vec<&DocPages> = pages.iter().collect();
-    render_laid_binder(docs, &page_refs, pack)
+    render_laid_binder(docs, &page_refs, pack, None)
 }
 
 /// [`render_binder`] from the documents' pages made by [`doc_pages`] (in
 /// this build or kept from an earlier one), one per document in the same
 /// order. The pages are copied as they are (already compressed); only the
 /// cover, the contents and the page numbers are set here.
+/// `id_seed` as for [`write_document`].
 pub fn render_laid_binder(
     docs: &[RenderedDoc],
     pages: &[&DocPages],
     pack: &PackInfo,
+    id_seed: Option<&str>,
 ) -> Result<PdfOutput, PdfError> {
     let matches =
         docs.len() == pages.len() && docs.iter().zip(pages).all(|(d, p)| d.meta.id == p.id);
@@ -555,6 +563,7 @@ pub fn render_laid_binder(
         named: &named,
         meta: &meta,
         logo: logo.as_deref(),
+        id_seed,
     };
     let bytes = writer::write(&input).map_err(|reason| PdfError::Write {
         what: "the binder".into(),

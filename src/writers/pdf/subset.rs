@@ -123,6 +123,87 @@ impl<'a> Font<'a> {
         }
     }
 
+    /// Font units per em, ascender and descender (font units, descender
+    /// negative below the baseline), from `head` and `hhea`.
+    pub fn vertical_metrics(&self) -> (u16, i16, i16) {
+        let head = self.table(b"head").unwrap_or_default();
+        let hhea = self.table(b"hhea").unwrap_or_default();
+        (
+            be16(head, 18).unwrap_or(1000).max(1),
+            be16(hhea, 4).unwrap_or(0) as i16,
+            be16(hhea, 6).unwrap_or(0) as i16,
+        )
+    }
+
+    /// Every glyph's advance width in font units (`hmtx`; glyphs past the
+    /// last full metric take its advance).
+    pub fn advances(&self) -> Vec<u16> {
+        let hmtx = self.table(b"hmtx").unwrap_or_default();
+        let nhm = usize::from(self.num_h_metrics).max(1);
+        let mut last = 0;
+        (0..usize::from(self.num_glyphs))
+            .map(|g| {
+                if g < nhm {
+                    last = be16(hmtx, g * 4).unwrap_or(last);
+                }
+                last
+            })
+            .collect()
+    }
+
+    /// Call `f(code point, glyph id)` for every character below `limit` the
+    /// font's Unicode BMP `cmap` (format 4) maps to a glyph. Reading the
+    /// segments directly is what makes building a lookup table cheap: a
+    /// lookup per code point through a general cmap reader cost more than
+    /// the rest of loading the fonts.
+    pub fn for_each_bmp_mapping(&self, limit: u32, mut f: impl FnMut(u32, u16)) -> bool {
+        let Some(cmap) = self.table(b"cmap") else {
+            return false;
+        };
+        let n = be16(cmap, 2).unwrap_or(0);
+        let sub = (0..usize::from(n)).find_map(|i| {
+            let rec = 4 + i * 8;
+            let (platform, encoding) = (be16(cmap, rec)?, be16(cmap, rec + 2)?);
+            let off = be32(cmap, rec + 4)? as usize;
+            let unicode_bmp = (platform == 3 && encoding == 1) || platform == 0;
+            (unicode_bmp && be16(cmap, off)? == 4).then_some(off)
+        });
+        let Some(t) = sub else { return false };
+        let segs = usize::from(be16(cmap, t + 6).unwrap_or(0) / 2);
+        let ends = t + 14;
+        let starts = ends + segs * 2 + 2;
+        let deltas = starts + segs * 2;
+        let range_offsets = deltas + segs * 2;
+        for s in 0..segs {
+            let (Some(end), Some(start), Some(delta), Some(ro)) = (
+                be16(cmap, ends + s * 2),
+                be16(cmap, starts + s * 2),
+                be16(cmap, deltas + s * 2),
+                be16(cmap, range_offsets + s * 2),
+            ) else {
+                return false;
+            };
+            for cp in u32::from(start)..=u32::from(end).min(limit.saturating_sub(1)) {
+                let gid = if ro == 0 {
+                    (cp as u16).wrapping_add(delta)
+                } else {
+                    let at = range_offsets
+                        + s * 2
+                        + usize::from(ro)
+                        + (cp - u32::from(start)) as usize * 2;
+                    match be16(cmap, at) {
+                        Some(0) | None => 0,
+                        Some(g) => g.wrapping_add(delta),
+                    }
+                };
+                if gid != 0 && gid < self.num_glyphs {
+                    f(cp, gid);
+                }
+            }
+        }
+        true
+    }
+
     /// Byte range of a glyph's outline inside `glyf`.
     fn glyph_range(&self, gid: u16) -> Option<(usize, usize)> {
         let loca = self.table(b"loca")?;

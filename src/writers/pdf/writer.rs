@@ -86,6 +86,10 @@ pub struct PdfInput<'a> {
     pub meta: &'a Meta,
     /// The logo, for the pages that draw it.
     pub logo: Option<&'a PdfImage>,
+    /// A hash of everything the file is made from, if the caller has one:
+    /// `/ID` is derived from it (same inputs, same `/ID`) instead of from a
+    /// hash of the whole file, which for a binder is megabytes.
+    pub id_seed: Option<&'a str>,
 }
 
 /// Deflate `data` at zlib's fastest level (level 6 cost a third of a build
@@ -563,14 +567,17 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
         out.end();
     }
 
-    // Cross-reference table and trailer; /ID is the hash of everything before it.
+    // Cross-reference table and trailer; /ID from the inputs' hash or the file's.
     let xref_at = out.buf.len();
     let count = out.offsets.len();
     let _ = write!(out.buf, "xref\n0 {count}\n0000000000 65535 f \n");
     for off in &out.offsets[1..] {
         let _ = writeln!(out.buf, "{off:010} 00000 n ");
     }
-    let digest = Sha256::digest(&out.buf);
+    let digest = match input.id_seed {
+        Some(seed) => Sha256::digest(format!("hicp /ID {seed}").as_bytes()),
+        None => Sha256::digest(&out.buf),
+    };
     let id = crate::pack::hex(&digest[..16]).to_ascii_uppercase();
     let _ = write!(
         out.buf,
