@@ -84,6 +84,10 @@ pub struct Manifest {
     pub documents: Vec<ManifestDoc>,
     /// Pack-level files (index, binder).
     pub files: BTreeMap<String, FileEntry>,
+    /// sha256 of the page cache kept beside the pack (`.<slug>.pages`), so
+    /// the next build uses only the cache this build left, checked whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_cache_sha256: Option<String>,
     #[serde(default)]
     pub warnings: Vec<String>,
 }
@@ -530,8 +534,12 @@ impl Previous {
         let (Some(out_dir), Some(slug)) = (self.dir.parent(), self.dir.file_name()) else {
             return BTreeMap::new();
         };
+        let Some(want) = &self.manifest.page_cache_sha256 else {
+            return BTreeMap::new();
+        };
         std::fs::read(page_cache_path(out_dir, &slug.to_string_lossy()))
             .ok()
+            .filter(|b| &sha256_hex(b) == want)
             .and_then(|b| writers::pdf::cache::decode(&b))
             .unwrap_or_default()
     }
@@ -987,6 +995,15 @@ pub fn produce_incremental(
         next_review: info.next_review.clone(),
         documents,
         files: pack_files,
+        // A binder reused whole means every document's pages are as the
+        // previous build left them, so its cache still holds.
+        page_cache_sha256: match &page_cache {
+            Some(bytes) => Some(sha256_hex(bytes)),
+            None if formats.contains(&Format::Pdf) => {
+                previous.and_then(|p| p.manifest.page_cache_sha256.clone())
+            }
+            None => None,
+        },
         warnings,
     };
     Ok(PackFiles {
