@@ -241,14 +241,12 @@ fn narrow_columns_keep_their_natural_width() {
     assert_eq!(w[2], 50.0);
 }
 
+/// Speed is measured by `scripts/bench.sh`, not asserted here (issue 7).
 #[test]
-fn ten_page_document_is_fast_enough() {
+fn hostile_markdown_spans_several_pages() {
     let md = hostile_markdown();
-    let start = std::time::Instant::now();
     let (_, pages, _) = lay_out(&md, PaperSize::Letter);
-    // Generous bound: debug builds are ~10x slower than release.
-    assert!(pages.len() >= 5);
-    assert!(start.elapsed().as_secs_f32() < 5.0);
+    assert!(pages.len() >= 5, "{} pages", pages.len());
 }
 
 #[test]
