@@ -808,7 +808,9 @@ pub fn produce_incremental(
             // Documents whose PDF was reused were not set above: their
             // pages come from the previous build's page cache when their key
             // matches, else they are set again.
+            let t = crate::timings::span("binder: read page cache");
             let mut cached = previous.map(Previous::cached_pages).unwrap_or_default();
+            drop(t);
             let missing: Vec<Result<Option<writers::pdf::DocPages>, BuildError>> = outs
                 .iter()
                 .zip(&rendered.documents)
@@ -842,7 +844,10 @@ pub fn produce_incremental(
                     keyed.push((out.pdf_key.as_deref().unwrap_or_default(), p));
                 }
             }
+            let t = crate::timings::span("binder: encode page cache");
             let cache = writers::pdf::cache::encode(&keyed);
+            drop(t);
+            let _t = crate::timings::span("binder: assemble");
             writers::pdf::render_laid_binder(
                 &rendered.documents,
                 &page_refs,

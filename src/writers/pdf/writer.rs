@@ -348,117 +348,12 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     };
     for (((face, glyphs), fid), program) in faces.iter().zip(&font_ids).zip(programs) {
         let (program, raw_len) = program?;
-        let data = input.fonts.get(*face);
-        let name = format!("{}+{}", face.pdf_id(), data.postscript_name());
-        let d = data.descriptor();
-        out.begin(fid.type0);
-        let _ = write!(
-            out.buf,
-            "<</Type/Font/Subtype/Type0/BaseFont/{name}/Encoding/Identity-H/DescendantFonts[{} 0 R]/ToUnicode {} 0 R>>",
-            fid.cid, fid.to_unicode
-        );
-        out.end();
-        out.begin(fid.cid);
-        let _ = write!(
-            out.buf,
-            "<</Type/Font/Subtype/CIDFontType2/BaseFont/{name}/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor {} 0 R/CIDToGIDMap/Identity/DW 0/W[",
-            fid.descriptor
-        );
-        // Runs of consecutive glyph ids share one width array.
-        let scale = 1000.0 / data.units_per_em();
-        let mut prev: Option<u16> = None;
-        for (gid, _) in glyphs {
-            if prev.is_some_and(|p| p + 1 == *gid) {
-                out.put(" ");
-            } else {
-                if prev.is_some() {
-                    out.put("]");
-                }
-                let _ = write!(out.buf, "{gid}[");
-            }
-            out.num(f32::from(data.advance(*gid)) * scale);
-            prev = Some(*gid);
-        }
-        if prev.is_some() {
-            out.put("]");
-        }
-        out.put("]>>");
-        out.end();
-        out.begin(fid.descriptor);
-        let flags = 32
-            | if face.is_italic() { 64 } else { 0 }
-            | if *face == super::fonts::Face::Mono {
-                1
-            } else {
-                0
-            };
-        let _ = write!(
-            out.buf,
-            "<</Type/FontDescriptor/FontName/{name}/Flags {flags}/FontBBox["
-        );
-        for (i, v) in d.bbox.iter().enumerate() {
-            if i > 0 {
-                out.put(" ");
-            }
-            out.num(v.round());
-        }
-        out.put("]/ItalicAngle ");
-        out.num(d.italic_angle);
-        out.put("/Ascent ");
-        out.num(d.ascent.round());
-        out.put("/Descent ");
-        out.num(d.descent.round());
-        out.put("/CapHeight ");
-        out.num(d.cap_height.round());
-        let stem = if face.is_bold() { 120 } else { 80 };
-        let _ = write!(out.buf, "/StemV {stem}/FontFile2 {} 0 R>>", fid.program);
-        out.end();
-        let dict = format!("/Filter/FlateDecode/Length1 {raw_len}");
-        out.stream(fid.program, dict.as_bytes(), &program);
-        let cmap = to_unicode(glyphs);
-        out.stream(fid.to_unicode, b"", &cmap);
+        write_font(&mut out, input.fonts, *face, glyphs, fid, &program, raw_len);
     }
 
     // The logo.
     if let (Some(img), Some((image, mask))) = (logo, logo_ids) {
-        let mut dict = Vec::new();
-        let _ = write!(
-            dict,
-            "/Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent {}/ColorSpace",
-            img.width, img.height, img.bits
-        );
-        match &img.color_space {
-            ColorSpace::Gray => dict.extend_from_slice(b"/DeviceGray"),
-            ColorSpace::Rgb => dict.extend_from_slice(b"/DeviceRGB"),
-            ColorSpace::Indexed(pal) => {
-                let _ = write!(
-                    dict,
-                    "[/Indexed/DeviceRGB {} ",
-                    (pal.len() / 3).saturating_sub(1)
-                );
-                byte_string(&mut dict, pal);
-                dict.push(b']');
-            }
-        }
-        let _ = write!(dict, "/Filter/{}", img.filter);
-        if let Some((colors, columns)) = img.predictor {
-            let _ = write!(
-                dict,
-                "/DecodeParms<</Predictor 15/Colors {colors}/BitsPerComponent {}/Columns {columns}>>",
-                img.bits
-            );
-        }
-        if let Some(m) = mask {
-            let _ = write!(dict, "/SMask {m} 0 R");
-        }
-        out.stream(image, &dict, &img.data);
-        if let (Some(m), Some(alpha)) = (mask, &img.soft_mask) {
-            let d = format!(
-                "/Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace/DeviceGray/Filter/FlateDecode",
-                img.width, img.height
-            );
-            out.stream(m, d.as_bytes(), alpha);
-        }
+        write_logo(&mut out, img, image, mask);
     }
 
     // Pages and their contents.
@@ -584,6 +479,131 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
         "trailer\n<</Size {count}/Root {catalog} 0 R/Info {info} 0 R/ID[<{id}><{id}>]>>\nstartxref\n{xref_at}\n%%EOF\n"
     );
     Ok(out.buf)
+}
+
+/// The logo as an image XObject (`image`), with its alpha as a soft mask
+/// (`mask`) when it has one.
+fn write_logo(out: &mut Out, img: &PdfImage, image: usize, mask: Option<usize>) {
+    let mut dict = Vec::new();
+    let _ = write!(
+        dict,
+        "/Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent {}/ColorSpace",
+        img.width, img.height, img.bits
+    );
+    match &img.color_space {
+        ColorSpace::Gray => dict.extend_from_slice(b"/DeviceGray"),
+        ColorSpace::Rgb => dict.extend_from_slice(b"/DeviceRGB"),
+        ColorSpace::Indexed(pal) => {
+            let _ = write!(
+                dict,
+                "[/Indexed/DeviceRGB {} ",
+                (pal.len() / 3).saturating_sub(1)
+            );
+            byte_string(&mut dict, pal);
+            dict.push(b']');
+        }
+    }
+    let _ = write!(dict, "/Filter/{}", img.filter);
+    if let Some((colors, columns)) = img.predictor {
+        let _ = write!(
+            dict,
+            "/DecodeParms<</Predictor 15/Colors {colors}/BitsPerComponent {}/Columns {columns}>>",
+            img.bits
+        );
+    }
+    if let Some(m) = mask {
+        let _ = write!(dict, "/SMask {m} 0 R");
+    }
+    out.stream(image, &dict, &img.data);
+    if let (Some(m), Some(alpha)) = (mask, &img.soft_mask) {
+        let d = format!(
+            "/Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace/DeviceGray/Filter/FlateDecode",
+            img.width, img.height
+        );
+        out.stream(m, d.as_bytes(), alpha);
+    }
+}
+
+/// One embedded face: the Type 0 font, its CID font with the widths of the
+/// glyphs shown, its descriptor, the subset program and the `/ToUnicode` map.
+fn write_font(
+    out: &mut Out,
+    fonts: &Fonts,
+    face: super::fonts::Face,
+    glyphs: &[(u16, char)],
+    fid: &FontIds,
+    program: &[u8],
+    raw_len: usize,
+) {
+    let data = fonts.get(face);
+    let name = format!("{}+{}", face.pdf_id(), data.postscript_name());
+    let d = data.descriptor();
+    out.begin(fid.type0);
+    let _ = write!(
+        out.buf,
+        "<</Type/Font/Subtype/Type0/BaseFont/{name}/Encoding/Identity-H/DescendantFonts[{} 0 R]/ToUnicode {} 0 R>>",
+        fid.cid, fid.to_unicode
+    );
+    out.end();
+    out.begin(fid.cid);
+    let _ = write!(
+        out.buf,
+        "<</Type/Font/Subtype/CIDFontType2/BaseFont/{name}/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor {} 0 R/CIDToGIDMap/Identity/DW 0/W[",
+        fid.descriptor
+    );
+    // Runs of consecutive glyph ids share one width array.
+    let scale = 1000.0 / data.units_per_em();
+    let mut prev: Option<u16> = None;
+    for (gid, _) in glyphs {
+        if prev.is_some_and(|p| p + 1 == *gid) {
+            out.put(" ");
+        } else {
+            if prev.is_some() {
+                out.put("]");
+            }
+            let _ = write!(out.buf, "{gid}[");
+        }
+        out.num(f32::from(data.advance(*gid)) * scale);
+        prev = Some(*gid);
+    }
+    if prev.is_some() {
+        out.put("]");
+    }
+    out.put("]>>");
+    out.end();
+    out.begin(fid.descriptor);
+    let flags = 32
+        | if face.is_italic() { 64 } else { 0 }
+        | if face == super::fonts::Face::Mono {
+            1
+        } else {
+            0
+        };
+    let _ = write!(
+        out.buf,
+        "<</Type/FontDescriptor/FontName/{name}/Flags {flags}/FontBBox["
+    );
+    for (i, v) in d.bbox.iter().enumerate() {
+        if i > 0 {
+            out.put(" ");
+        }
+        out.num(v.round());
+    }
+    out.put("]/ItalicAngle ");
+    out.num(d.italic_angle);
+    out.put("/Ascent ");
+    out.num(d.ascent.round());
+    out.put("/Descent ");
+    out.num(d.descent.round());
+    out.put("/CapHeight ");
+    out.num(d.cap_height.round());
+    let stem = if face.is_bold() { 120 } else { 80 };
+    let _ = write!(out.buf, "/StemV {stem}/FontFile2 {} 0 R>>", fid.program);
+    out.end();
+    let dict = format!("/Filter/FlateDecode/Length1 {raw_len}");
+    out.stream(fid.program, dict.as_bytes(), program);
+    let cmap = to_unicode(glyphs);
+    out.stream(fid.to_unicode, b"", &cmap);
 }
 
 /// The `/ToUnicode` CMap: glyph id → the character it shows.
