@@ -521,6 +521,17 @@ fn meta_bytes(m: &crate::model::DocMeta) -> Vec<u8> {
     serde_json::to_vec(m).unwrap_or_default()
 }
 
+/// sha256 of what a document's own files are made from (its metadata and
+/// Markdown), computed once per build and mixed into its PDF key, its page
+/// key and the binder's key.
+fn doc_digest(doc: &RenderedDoc) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(meta_bytes(&doc.meta));
+    h.update([0]);
+    h.update(doc.markdown.as_bytes());
+    h.finalize().into()
+}
+
 /// Outputs of the previous build that may be reused when their inputs are
 /// unchanged (PDF typesetting is the expensive step).
 pub struct Previous {
@@ -551,36 +562,36 @@ impl Previous {
         })
     }
 
-    /// The old bytes of `rel` when it was built from `key` and is intact on disk.
+    /// The old bytes of `rel` and their (just checked) sha256, when it was
+    /// built from `key` and is intact on disk.
     fn reuse(
         &self,
         rel: &str,
         key: &str,
         recorded: impl Fn(&Manifest) -> Option<(String, String)>,
-    ) -> Option<Vec<u8>> {
+    ) -> Option<(Vec<u8>, String)> {
         let (old_key, old_sha) = recorded(&self.manifest)?;
         if old_key != key {
             return None;
         }
         let bytes = std::fs::read(self.dir.join(rel)).ok()?;
-        (sha256_hex(&bytes) == old_sha).then_some(bytes)
+        (sha256_hex(&bytes) == old_sha).then_some((bytes, old_sha))
     }
 
-    /// The recorded sha256 of `rel`, for a file [`Previous::reuse`] read.
-    fn recorded_sha(&self, rel: &str) -> Option<String> {
-        let m = &self.manifest;
-        m.documents
-            .iter()
-            .find_map(|d| {
-                let (fmt, _) = d.outputs.iter().find(|(_, p)| p.as_str() == rel)?;
-                d.sha256.get(fmt).cloned()
-            })
-            .or_else(|| {
-                m.files
-                    .values()
-                    .find(|f| f.path == rel)
-                    .map(|f| f.sha256.clone())
-            })
+    /// [`Previous::reuse`] for document `id`'s file of format `fmt`, whose key
+    /// the manifest keeps in the field `key_of` picks.
+    fn reuse_doc_file(
+        &self,
+        id: &str,
+        fmt: &str,
+        rel: &str,
+        key: &str,
+        key_of: fn(&ManifestDoc) -> &Option<String>,
+    ) -> Option<(Vec<u8>, String)> {
+        self.reuse(rel, key, |m| {
+            let d = m.documents.iter().find(|d| d.id == id)?;
+            Some((key_of(d).clone()?, d.sha256.get(fmt)?.clone()))
+        })
     }
 }
 
@@ -633,8 +644,11 @@ pub fn produce_incremental(
 
     struct DocOut {
         files: Vec<(String, Vec<u8>)>,
-        /// Files taken unchanged (verified) from the previous pack.
-        reused: Vec<String>,
+        /// Files taken unchanged from the previous pack, with the sha256
+        /// they were just checked against.
+        reused: BTreeMap<String, String>,
+        /// sha256 of the document's metadata and Markdown (see [`doc_digest`]).
+        digest: [u8; 32],
         warnings: Vec<String>,
         page_key: String,
         pdf_key: Option<String>,
@@ -649,25 +663,21 @@ pub fn produce_incremental(
         .par_iter()
         .map(|doc: &RenderedDoc| {
             let mut files = Vec::new();
-            let mut reused = Vec::new();
+            let mut reused = BTreeMap::new();
             let warnings = Vec::new();
             let mut pdf_key = None;
+            // The document's own inputs, hashed once for every key below.
+            let digest = doc_digest(doc);
             let page_key = {
                 let mut h = page_base.clone();
-                h.update(meta_bytes(&doc.meta));
-                h.update([0]);
-                h.update(doc.markdown.as_bytes());
+                h.update(digest);
                 sha256_hex(&h.finalize())
             };
-            let id = doc.meta.id.clone();
-            let reuse_page = |rel: &str, fmt: &str| {
-                previous.and_then(|p| {
-                    p.reuse(rel, &page_key, |m| {
-                        let d = m.documents.iter().find(|d| d.id == id)?;
-                        Some((d.page_key.clone()?, d.sha256.get(fmt)?.clone()))
-                    })
-                })
-            };
+            let id = doc.meta.id.as_str();
+            let reuse =
+                |fmt: &str, rel: &str, key: &str, key_of: fn(&ManifestDoc) -> &Option<String>| {
+                    previous.and_then(|p| p.reuse_doc_file(id, fmt, rel, key, key_of))
+                };
             let mut pages = None;
             let mut pdf_to_write = None;
             for f in formats {
@@ -678,9 +688,9 @@ pub fn produce_incremental(
                     )),
                     Format::Html => {
                         let rel = format!("html/{}.html", doc.meta.id);
-                        let bytes = match reuse_page(&rel, "html") {
-                            Some(b) => {
-                                reused.push(rel.clone());
+                        let bytes = match reuse("html", &rel, &page_key, |d| &d.page_key) {
+                            Some((b, sha)) => {
+                                reused.insert(rel.clone(), sha);
                                 b
                             }
                             None => writers::html::render_document(doc, info).into_bytes(),
@@ -689,9 +699,9 @@ pub fn produce_incremental(
                     }
                     Format::Docx => {
                         let rel = format!("docx/{}.docx", doc.meta.id);
-                        let bytes = match reuse_page(&rel, "docx") {
-                            Some(b) => {
-                                reused.push(rel.clone());
+                        let bytes = match reuse("docx", &rel, &page_key, |d| &d.page_key) {
+                            Some((b, sha)) => {
+                                reused.insert(rel.clone(), sha);
                                 b
                             }
                             None => writers::docx::render_document(doc, info)?,
@@ -701,20 +711,11 @@ pub fn produce_incremental(
                     Format::Pdf => {
                         let rel = format!("pdf/{}.pdf", doc.meta.id);
                         let mut h = furniture.clone();
-                        h.update(meta_bytes(&doc.meta));
-                        h.update([0]);
-                        h.update(doc.markdown.as_bytes());
+                        h.update(digest);
                         let key = sha256_hex(&h.finalize());
-                        let id = doc.meta.id.clone();
-                        let old_pdf = previous.and_then(|p| {
-                            p.reuse(&rel, &key, |m| {
-                                let d = m.documents.iter().find(|d| d.id == id)?;
-                                Some((d.pdf_key.clone()?, d.sha256.get("pdf")?.clone()))
-                            })
-                        });
-                        match old_pdf {
-                            Some(bytes) => {
-                                reused.push(rel.clone());
+                        match reuse("pdf", &rel, &key, |d| &d.pdf_key) {
+                            Some((bytes, sha)) => {
+                                reused.insert(rel.clone(), sha);
                                 files.push((rel, bytes));
                             }
                             None => {
@@ -737,6 +738,7 @@ pub fn produce_incremental(
             Ok(DocOut {
                 files,
                 reused,
+                digest,
                 warnings,
                 page_key,
                 pdf_key,
@@ -757,16 +759,19 @@ pub fn produce_incremental(
     let binder_path = format!("pdf/{}-policy-pack.pdf", info.slug);
     let binder_key = {
         let mut h = furniture.clone();
-        for d in &rendered.documents {
-            h.update(meta_bytes(&d.meta));
-            h.update([0]);
-            h.update(d.markdown.as_bytes());
-            h.update([0]);
+        for out in &outs {
+            h.update(out.digest);
         }
         sha256_hex(&h.finalize())
     };
     type Written = Result<Option<writers::pdf::PdfOutput>, BuildError>;
-    type Binder = Result<Option<(writers::pdf::PdfOutput, Option<Vec<u8>>)>, BuildError>;
+    /// Where the binder came from: the previous pack (with its checked
+    /// sha256), or set in this build (with the page cache for the next).
+    enum BinderFrom {
+        Previous(String),
+        Set(Vec<u8>),
+    }
+    type Binder = Result<Option<(writers::pdf::PdfOutput, BinderFrom)>, BuildError>;
     let (doc_pdfs, binder): (Vec<Written>, Binder) = rayon::join(
         || {
             outs.par_iter()
@@ -794,12 +799,12 @@ pub fn produce_incremental(
                     Some((f.key.clone()?, f.sha256.clone()))
                 })
             });
-            if let Some(bytes) = reused {
+            if let Some((bytes, sha)) = reused {
                 let out = writers::pdf::PdfOutput {
                     bytes,
                     warnings: Vec::new(),
                 };
-                return Ok(Some((out, None)));
+                return Ok(Some((out, BinderFrom::Previous(sha))));
             }
             let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
                 document: "binder".into(),
@@ -854,7 +859,7 @@ pub fn produce_incremental(
                 info,
                 Some(&binder_key),
             )
-            .map(|out| Some((out, Some(cache))))
+            .map(|out| Some((out, BinderFrom::Set(cache))))
             .map_err(pdf_error)
         },
     );
@@ -880,15 +885,14 @@ pub fn produce_incremental(
             let fmt = path.split('/').next().unwrap_or_default().to_string();
             // A file read back from the previous pack was just checked
             // against its recorded hash; the rest are hashed here.
-            let known = out
-                .reused
-                .contains(&path)
-                .then(|| previous.and_then(|p| p.recorded_sha(&path)))
-                .flatten();
-            if known.is_some() {
-                unchanged.insert(path.clone());
-            }
-            hashes.insert(fmt.clone(), known.unwrap_or_else(|| sha256_hex(&bytes)));
+            let sha = match out.reused.get(&path) {
+                Some(sha) => {
+                    unchanged.insert(path.clone());
+                    sha.clone()
+                }
+                None => sha256_hex(&bytes),
+            };
+            hashes.insert(fmt.clone(), sha);
             outputs.insert(fmt, path.clone());
             files.insert(path, bytes);
         }
@@ -943,15 +947,17 @@ pub fn produce_incremental(
         files.insert("index.html".to_string(), bytes);
     }
     let mut page_cache = None;
-    if let Some((out, cache)) = binder? {
-        let known = cache
-            .is_none()
-            .then(|| previous.and_then(|p| p.recorded_sha(&binder_path)))
-            .flatten();
-        if known.is_some() {
-            unchanged.insert(binder_path.clone());
-        }
-        page_cache = cache;
+    if let Some((out, from)) = binder? {
+        let known = match from {
+            BinderFrom::Previous(sha) => {
+                unchanged.insert(binder_path.clone());
+                Some(sha)
+            }
+            BinderFrom::Set(cache) => {
+                page_cache = Some(cache);
+                None
+            }
+        };
         warnings.extend(out.warnings);
         pack_files.insert(
             "binder".to_string(),
@@ -1326,7 +1332,19 @@ pub fn prepare_with(
     // with the rows the previous manifest recorded (first-issue rows when
     // there is none), the rows are worked out from the text, and the
     // documents whose rows differ are rendered again.
-    let history_manifest = history_dir.and_then(|o| read_manifest(&o.join(pack_slug(loaded))));
+    let slug = pack_slug(loaded);
+    // The pack in `out_dir`, whose files may be reused; its manifest is read
+    // once and serves the history too when both folders are the same.
+    let previous = out_dir.and_then(|o| Previous::open(&o.join(&slug)));
+    let history_read;
+    let history_manifest = match (history_dir, &previous) {
+        (Some(h), Some(p)) if Some(h) == out_dir => Some(&p.manifest),
+        (Some(h), _) => {
+            history_read = read_manifest(&h.join(&slug));
+            history_read.as_ref()
+        }
+        (None, _) => None,
+    };
     let recorded_rows: BTreeMap<String, Vec<crate::revision::RevisionEntry>> = history_manifest
         .iter()
         .flat_map(|m| m.documents.iter())
@@ -1336,11 +1354,9 @@ pub fn prepare_with(
     // A document whose dependency hash is the one the pack in `out_dir` was
     // rendered from has the same text: read it back (checked against the
     // manifest) instead of rendering it.
-    let reuse_pack = out_dir.map(|o| o.join(pack_slug(loaded)));
-    let reuse_manifest = reuse_pack.as_ref().and(history_manifest.as_ref());
     let from_previous = |id: &str, deps: &str| -> Option<String> {
-        let dir = reuse_pack.as_ref()?;
-        let d = reuse_manifest?.documents.iter().find(|d| d.id == id)?;
+        let p = previous.as_ref()?;
+        let (dir, d) = (&p.dir, p.manifest.documents.iter().find(|d| d.id == id)?);
         if d.deps_sha256.as_deref() != Some(deps) {
             return None;
         }
@@ -1348,16 +1364,20 @@ pub fn prepare_with(
         (Some(sha256_hex(&bytes)) == d.markdown_sha256).then(|| String::from_utf8(bytes).ok())?
     };
     let tera_for = |ids: &[&str]| shared.tera_for(ids);
-    let mut rendered = render::render_pack_reusing(
-        loaded,
-        library,
-        render::TeraSource::OnDemand(&tera_for),
-        &recorded_rows,
-        &from_previous,
-    )?;
+    let render_with = |rows: &BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
+                       reuse: render::Reuse<'_>| {
+        render::render_pack_reusing(
+            loaded,
+            library,
+            render::TeraSource::OnDemand(&tera_for),
+            rows,
+            reuse,
+        )
+    };
+    let mut rendered = render_with(&recorded_rows, &from_previous)?;
     drop(t);
     let t = crate::timings::span("revision history");
-    if let Some(prev) = &history_manifest {
+    if let Some(prev) = history_manifest {
         let issue = render::issue(loaded);
         let (mut before_values, mut after_values) = (BTreeMap::new(), BTreeMap::new());
         crate::diff::flatten(&prev.profile.values, "", &mut before_values);
@@ -1403,21 +1423,11 @@ pub fn prepare_with(
                     .then(|| first.documents.iter().find(|d| d.meta.id == id))?
                     .map(|d| d.markdown.clone())
             };
-            let mut second = render::render_pack_reusing(
-                loaded,
-                library,
-                render::TeraSource::OnDemand(&tera_for),
-                &rows,
-                &from_first,
-            )?;
-            // What the first pass took from the previous pack stays reused.
-            second.reused.retain(|id| first.reused.contains(id));
-            rendered = second;
+            rendered = render_with(&rows, &from_first)?;
         }
     }
     drop(t);
     let info = pack_info(loaded, &rendered, formats)?;
-    let previous = out_dir.and_then(|o| Previous::open(&o.join(&info.slug)));
     let _t = crate::timings::span("produce");
     let files = produce_incremental(
         loaded,

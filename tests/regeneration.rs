@@ -520,6 +520,30 @@ fn incremental_binder_from_the_page_cache_equals_a_full_build() {
         assert_eq!(code, 0, "{err}");
         assert_eq!(std::fs::read(out.join(binder)).unwrap(), incremental);
     }
+
+    // A lost cache: a rebuild with nothing changed leaves the pack alone
+    // (it does not set every page just to remake the cache); the next build
+    // that changes something sets the pages, writes the cache again, and
+    // still gives the bytes of a build from nothing.
+    std::fs::remove_file(&cache).unwrap();
+    let before_pack = snapshot(&out.join("riverbend"));
+    let (code, _, err) = build(&profile, &out, &["-f", "md,html,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        snapshot(&out.join("riverbend")),
+        before_pack,
+        "pack untouched"
+    );
+    profile_in(&dir, "p.yaml", |t| t.replace("Sam Lee", "Samuel Lee"));
+    let (code, _, err) = build(&profile, &out, &["-f", "md,html,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(cache.is_file(), "cache written again");
+    let (code, _, err) = build(&profile, &fresh, &["-f", "md,html,pdf", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(out.join(binder)).unwrap(),
+        std::fs::read(fresh.join(binder)).unwrap()
+    );
 }
 
 /// A rebuild renders again only the documents whose inputs changed; the

@@ -309,9 +309,6 @@ pub struct RenderedPack {
     /// Per document id, the hash of everything its text follows from
     /// ([`deps`]): the same hash gives the same Markdown.
     pub deps_sha256: BTreeMap<String, String>,
-    /// Documents whose Markdown was taken from an earlier render instead of
-    /// rendered again.
-    pub reused: std::collections::BTreeSet<String>,
     pub status_line: String,
 }
 
@@ -623,14 +620,11 @@ pub fn render_pack_reusing(
             Some(&*built)
         }
     };
-    let mut reused = std::collections::BTreeSet::new();
-    let mut deps_sha256 = BTreeMap::new();
-    for (t, p) in chosen.iter().zip(&prepared) {
-        if p.markdown.is_some() {
-            reused.insert(t.front.id.clone());
-        }
-        deps_sha256.insert(t.front.id.clone(), p.deps.clone());
-    }
+    let deps_sha256: BTreeMap<String, String> = chosen
+        .iter()
+        .zip(&prepared)
+        .map(|(t, p)| (t.front.id.clone(), p.deps.clone()))
+        .collect();
     drop(t_tera);
     let _t_render = crate::timings::span("render: run");
     let results: Vec<Result<Rendered, RenderError>> = chosen
@@ -699,7 +693,6 @@ pub fn render_pack_reusing(
         history,
         fingerprints,
         deps_sha256,
-        reused,
         status_line,
     })
 }
