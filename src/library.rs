@@ -104,6 +104,28 @@ pub enum LibraryError {
 }
 
 impl Library {
+    /// sha256 (hex) of every template source and the catalog data: the
+    /// manifest's template-pack hash, and part of every rebuild key.
+    /// Worked out once per library.
+    pub fn fingerprint(&self) -> &str {
+        self.fingerprint.get_or_init(|| {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for s in self.sources() {
+                h.update(s.name.as_bytes());
+                h.update([0]);
+                h.update(s.text.as_bytes());
+                h.update([0]);
+            }
+            for (name, text) in crate::catalog::SOURCES {
+                h.update(name.as_bytes());
+                h.update([0]);
+                h.update(text.as_bytes());
+            }
+            crate::pack::hex(&h.finalize())
+        })
+    }
+
     /// What each template reads, by Tera name.
     pub fn reads(&self) -> &BTreeMap<String, crate::render::deps::Reads> {
         self.template_reads.get_or_init(|| {

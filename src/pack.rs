@@ -464,30 +464,6 @@ pub fn page_cache_path(out_dir: &Path, slug: &str) -> PathBuf {
     out_dir.join(format!(".{slug}.pages"))
 }
 
-pub fn template_pack_hash(library: &Library) -> String {
-    library
-        .fingerprint
-        .get_or_init(|| template_sources_hash(library))
-        .clone()
-}
-
-fn template_sources_hash(library: &Library) -> String {
-    let mut h = Sha256::new();
-    for s in library.sources() {
-        h.update(s.name.as_bytes());
-        h.update([0]);
-        h.update(s.text.as_bytes());
-        h.update([0]);
-    }
-    for (name, text) in crate::catalog::SOURCES {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-    }
-    let digest = h.finalize();
-    sha256_hex(&digest)
-}
-
 /// Page furniture that every PDF of the pack depends on.
 fn furniture_hash(info: &PackInfo) -> Sha256 {
     let mut h = Sha256::new();
@@ -627,7 +603,7 @@ pub fn produce_incremental(
     previous: Option<&Previous>,
 ) -> Result<PackFiles, BuildError> {
     let furniture = furniture_hash(info);
-    let template_hash = template_pack_hash(library);
+    let template_hash = library.fingerprint().to_string();
     // HTML and Word pages also show the document list and link the formats built.
     let page_base = {
         let mut h = furniture.clone();

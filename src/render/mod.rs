@@ -520,7 +520,7 @@ pub fn render_pack_reusing(
     // reused when an earlier render had the same hash, else rendered.
     let t_prep = crate::timings::span("render: deps");
     let reads = library.reads();
-    let template_salt = crate::pack::template_pack_hash(library);
+    let template_salt = library.fingerprint();
     let mut hasher = deps::DepsHasher::new(&base_value);
     struct Prepared {
         doc: Value,

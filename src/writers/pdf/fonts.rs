@@ -105,6 +105,8 @@ pub struct FontData {
     face: Face,
     /// Advance width of every glyph, font units.
     advances: Vec<u16>,
+    /// The face's table directory, parsed once, for subsetting.
+    tables: super::subset::Font<'static>,
     units_per_em: f32,
     /// Ascender and descender (positive, below the baseline) in font units.
     ascender: f32,
@@ -141,6 +143,7 @@ impl FontData {
             descriptor: font.descriptor(),
             notdef_advance: advances.first().copied().unwrap_or(0),
             advances,
+            tables: font,
         })
     }
 
@@ -211,9 +214,9 @@ impl FontData {
             .unwrap_or(self.notdef_advance)
     }
 
-    /// The face's file, for embedding.
-    pub fn program(&self) -> &'static [u8] {
-        self.face.bytes()
+    /// A font program with these glyphs, at their ids ([`super::subset`]).
+    pub fn subset(&self, glyphs: &std::collections::BTreeSet<u16>) -> Vec<u8> {
+        self.tables.subset(glyphs)
     }
 
     /// The face's PostScript name.

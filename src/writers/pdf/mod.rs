@@ -173,12 +173,8 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
         .map(|page| {
             let mut glyphs = content::GlyphSet::default();
             let raw = content::page_content(fonts, &[&page.items, &furn], geom.height, &mut glyphs);
-            let packed = writer::deflate(&raw);
-            if packed.is_empty() || packed.len() + 19 >= raw.len() {
-                (raw, false, glyphs)
-            } else {
-                (packed, true, glyphs)
-            }
+            let (bytes, deflated) = writer::deflate_if_smaller(raw);
+            (bytes, deflated, glyphs)
         })
         .collect();
     let mut glyphs = content::GlyphSet::default();
@@ -187,23 +183,7 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
         glyphs.merge(&g);
         bodies.push((bytes, deflated));
     }
-    let links = laid
-        .pages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| p.items.iter().map(move |it| (i, it)))
-        .filter_map(|(page, item)| match item {
-            Item::Link { x, y, w, h, target } => Some(display::LinkArea {
-                page,
-                x: *x,
-                y: *y,
-                w: *w,
-                h: *h,
-                target: target.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
+    let links = link_areas(&laid.pages);
     Ok(DocPages {
         id: doc.meta.id.clone(),
         bodies,
@@ -254,7 +234,7 @@ pub fn write_document(
     let fonts = fonts::fonts().map_err(PdfError::Fonts)?;
     let mut warnings = pages.warnings.clone();
     let geom = Geometry::for_paper(pack.paper);
-    let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+    let lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
     let total = pages.bodies.len();
     let mut glyphs = pages.glyphs.clone();
     let numbers: Vec<Vec<u8>> = (0..total)
@@ -278,12 +258,6 @@ pub fn write_document(
             draws_logo: pages.draws_logo,
         })
         .collect();
-    for (d, chars) in &pages.missing {
-        lay.missing
-            .entry(d.clone())
-            .or_default()
-            .extend(chars.iter().copied());
-    }
     let links = resolve_links(
         pages.links.iter(),
         &pages.anchors,
@@ -297,7 +271,7 @@ pub fn write_document(
         .filter(|((d, a), _)| *d == doc.meta.id && !a.is_empty())
         .map(|((_, a), dest)| (a.clone(), *dest))
         .collect();
-    missing_glyph_warnings(&lay, &mut warnings);
+    missing_glyph_warnings(&pages.missing, &mut warnings);
     let meta = Meta {
         title: doc.meta.title.clone(),
         author: pack.organization.clone(),
@@ -469,12 +443,7 @@ pub fn render_laid_binder(
             geom.height,
             &mut glyphs,
         );
-        let packed = writer::deflate(&raw);
-        front_streams.push(if packed.is_empty() {
-            (raw, false)
-        } else {
-            (packed, true)
-        });
+        front_streams.push(writer::deflate_if_smaller(raw));
     }
     let mut numbers = Vec::with_capacity(total - front);
     for (p, start) in pages.iter().zip(&offsets) {
@@ -513,21 +482,7 @@ pub fn render_laid_binder(
             });
         }
     }
-    let mut areas: Vec<display::LinkArea> = Vec::new();
-    for (i, p) in lay.pages.iter().enumerate() {
-        for item in &p.items {
-            if let Item::Link { x, y, w, h, target } = item {
-                areas.push(display::LinkArea {
-                    page: i,
-                    x: *x,
-                    y: *y,
-                    w: *w,
-                    h: *h,
-                    target: target.clone(),
-                });
-            }
-        }
-    }
+    let mut areas = link_areas(&lay.pages);
     for (p, off) in pages.iter().zip(&offsets) {
         areas.extend(p.links.iter().map(|a| display::LinkArea {
             page: a.page + off,
@@ -535,7 +490,7 @@ pub fn render_laid_binder(
         }));
     }
     let links = resolve_links(areas.iter(), &lay.anchors, pack, None, &mut warnings);
-    missing_glyph_warnings(&lay, &mut warnings);
+    missing_glyph_warnings(&lay.missing, &mut warnings);
     let mut keywords: Vec<String> = docs
         .iter()
         .flat_map(|d| d.meta.practices.iter().cloned())
@@ -985,8 +940,31 @@ fn resolve_links<'i>(
     out
 }
 
-fn missing_glyph_warnings(lay: &Layouter<'_>, warnings: &mut BTreeSet<String>) {
-    for (doc, chars) in &lay.missing {
+/// The link areas of some pages, numbered from the first of them.
+fn link_areas(pages: &[display::Page]) -> Vec<display::LinkArea> {
+    let mut out = Vec::new();
+    for (page, p) in pages.iter().enumerate() {
+        for item in &p.items {
+            if let Item::Link { x, y, w, h, target } = item {
+                out.push(display::LinkArea {
+                    page,
+                    x: *x,
+                    y: *y,
+                    w: *w,
+                    h: *h,
+                    target: target.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn missing_glyph_warnings(
+    missing: &BTreeMap<String, BTreeSet<char>>,
+    warnings: &mut BTreeSet<String>,
+) {
+    for (doc, chars) in missing {
         let list: Vec<String> = chars
             .iter()
             .map(|c| format!("{c} (U+{:04X})", *c as u32))

@@ -120,6 +120,17 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
     })
 }
 
+/// `raw` deflated when that makes it smaller (and did not fail), with
+/// whether it was; otherwise `raw` as it is.
+pub fn deflate_if_smaller(raw: Vec<u8>) -> (Vec<u8>, bool) {
+    let packed = deflate(&raw);
+    if packed.is_empty() || packed.len() + 19 >= raw.len() {
+        (raw, false)
+    } else {
+        (packed, true)
+    }
+}
+
 /// Objects written so far and where each starts.
 struct Out {
     buf: Vec<u8>,
@@ -333,21 +344,18 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     out.end();
 
     // Fonts: the subsets are built in parallel (one per face).
-    let programs: Vec<Result<(Vec<u8>, usize), String>> = {
+    let programs: Vec<(Vec<u8>, usize)> = {
         use rayon::prelude::*;
         faces
             .par_iter()
             .map(|(face, glyphs)| {
-                let data = input.fonts.get(*face);
-                let font = super::subset::Font::parse(data.program())?;
                 let set = glyphs.iter().map(|(g, _)| *g).collect();
-                let raw = font.subset(&set);
-                Ok((deflate(&raw), raw.len()))
+                let raw = input.fonts.get(*face).subset(&set);
+                (deflate(&raw), raw.len())
             })
             .collect()
     };
-    for (((face, glyphs), fid), program) in faces.iter().zip(&font_ids).zip(programs) {
-        let (program, raw_len) = program?;
+    for (((face, glyphs), fid), (program, raw_len)) in faces.iter().zip(&font_ids).zip(programs) {
         write_font(&mut out, input.fonts, *face, glyphs, fid, &program, raw_len);
     }
 
