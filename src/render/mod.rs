@@ -591,7 +591,10 @@ pub fn render_pack_reusing(
             salt.push(0);
             salt.extend_from_slice(t.source.name.as_bytes());
             salt.push(0);
-            salt.extend_from_slice(&serde_json::to_vec(&doc).unwrap_or_default());
+            // The document's own context: serialized once above, plus its rows.
+            salt.extend_from_slice(&doc_bytes);
+            salt.push(0);
+            salt.extend_from_slice(&serde_json::to_vec(&doc["history"]).unwrap_or_default());
             hasher.hash(&deps::closure(&t.source.name, reads), &salt)
         };
         let markdown = reuse(&meta.id, &deps);
