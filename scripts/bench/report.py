@@ -106,7 +106,9 @@ def main():
               f"{fmt_s(r['cpu'])} | {r['peak']:.1f} | {r['foreign']:.2f} | {r['bad']} |")
     many = rows.get("many")
     many_tmpfs = rows.get("many-tmpfs")
-    for label, r, where in [("hicp-many", many, "output on this machine's disk"),
+    settle = meta.get("many settle")
+    disk_where = "output on this machine's disk" + (f" ({settle})" if settle else "")
+    for label, r, where in [("hicp-many", many, disk_where),
                             ("hicp-many-tmpfs", many_tmpfs, "output on tmpfs (/dev/shm)")]:
         if not r:
             continue
