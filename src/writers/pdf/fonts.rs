@@ -8,7 +8,7 @@
 //! parallel.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use printpdf::ParsedFont;
 
@@ -118,6 +118,62 @@ pub struct FontData {
     /// Advance of a glyph the face lacks (drawn as .notdef): the font's own
     /// .notdef width, so layout matches what the viewer shows.
     notdef_advance: u16,
+    /// Font programs already built in this process ([`FontData::program`]).
+    programs: ProgramCache,
+}
+
+/// A subset font program as embedded: deflated bytes and the length before.
+pub struct FontProgram {
+    pub packed: Vec<u8>,
+    pub raw_len: usize,
+}
+
+/// Font programs by glyph set, bounded in bytes: a long batch must not grow
+/// without limit, so when the bound is reached the cache starts again empty
+/// (variants of one profile tend to come together, so recent sets are the
+/// ones worth keeping, and emptying is simpler than tracking use).
+#[derive(Default)]
+struct ProgramCache {
+    inner: Mutex<ProgramMap>,
+}
+
+#[derive(Default)]
+struct ProgramMap {
+    by_glyphs: HashMap<Vec<u16>, Arc<FontProgram>>,
+    bytes: usize,
+}
+
+/// Bytes of deflated programs (plus keys) kept per face at most.
+const PROGRAM_CACHE_BYTES: usize = 8 << 20;
+
+impl ProgramCache {
+    fn get(&self, glyphs: &[u16]) -> Option<Arc<FontProgram>> {
+        let map = self.inner.lock().ok()?;
+        map.by_glyphs.get(glyphs).cloned()
+    }
+
+    fn put(&self, glyphs: &[u16], program: &Arc<FontProgram>) {
+        // A poisoned lock only means another thread panicked mid-insert;
+        // the cache is an optimisation, so skip it rather than fail.
+        let Ok(mut map) = self.inner.lock() else {
+            return;
+        };
+        let cost = program.packed.len() + 2 * glyphs.len();
+        if cost > PROGRAM_CACHE_BYTES {
+            return;
+        }
+        if map.bytes + cost > PROGRAM_CACHE_BYTES {
+            map.by_glyphs.clear();
+            map.bytes = 0;
+        }
+        if map
+            .by_glyphs
+            .insert(glyphs.to_vec(), Arc::clone(program))
+            .is_none()
+        {
+            map.bytes += cost;
+        }
+    }
 }
 
 impl FontData {
@@ -144,6 +200,7 @@ impl FontData {
             notdef_advance: advances.first().copied().unwrap_or(0),
             advances,
             tables: font,
+            programs: ProgramCache::default(),
         })
     }
 
@@ -214,9 +271,25 @@ impl FontData {
             .unwrap_or(self.notdef_advance)
     }
 
-    /// A font program with these glyphs, at their ids ([`super::subset`]).
-    pub fn subset(&self, glyphs: &std::collections::BTreeSet<u16>) -> Vec<u8> {
-        self.tables.subset(glyphs)
+    /// The embedded font program for `glyphs` (ascending ids): the subset,
+    /// deflated. Packs built in one process repeat many glyph sets (a heading
+    /// face showing only template text, documents whose profile values add
+    /// no new letter; about half of all programs in a batch of variants), so
+    /// programs are kept per process and built once per distinct set. The
+    /// bytes depend only on the bundled face and the ids, so a kept program
+    /// is the one a new build would make.
+    pub fn program(&self, glyphs: &[u16]) -> Arc<FontProgram> {
+        if let Some(p) = self.programs.get(glyphs) {
+            return p;
+        }
+        let set = glyphs.iter().copied().collect();
+        let raw = self.tables.subset(&set);
+        let program = Arc::new(FontProgram {
+            packed: super::writer::deflate(&raw),
+            raw_len: raw.len(),
+        });
+        self.programs.put(glyphs, &program);
+        program
     }
 
     /// The face's PostScript name.
@@ -417,5 +490,58 @@ mod tests {
         assert!(reg.width("AV", 10.0) < reg.width("A", 10.0) + reg.width("V", 10.0));
         let (a, v) = (reg.glyph('A').map(|g| g.0), reg.glyph('V').map(|g| g.0));
         assert!(reg.kern(a.unwrap_or(0), v.unwrap_or(0)) < 0);
+    }
+
+    #[test]
+    fn a_kept_font_program_is_the_one_a_new_build_makes() {
+        let f = fonts().expect("bundled fonts parse");
+        let bold = f.get(Face::Bold);
+        let ids: Vec<u16> = "Incident Response Plan"
+            .chars()
+            .filter_map(|c| bold.glyph(c).map(|g| g.0))
+            .collect::<std::collections::BTreeSet<u16>>()
+            .into_iter()
+            .collect();
+        let first = bold.program(&ids);
+        let again = bold.program(&ids);
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the second request is served from the cache"
+        );
+        let set = ids.iter().copied().collect();
+        let raw = bold.tables.subset(&set);
+        assert_eq!(first.raw_len, raw.len());
+        assert_eq!(first.packed, super::super::writer::deflate(&raw));
+        // Another glyph set is another program, and the face matters.
+        let fewer = bold.program(&ids[1..]);
+        assert!(!Arc::ptr_eq(&first, &fewer));
+        assert_ne!(first.packed, fewer.packed);
+        assert_ne!(f.get(Face::Regular).program(&ids).packed, first.packed);
+    }
+
+    #[test]
+    fn the_program_cache_starts_again_when_full() {
+        let cache = ProgramCache::default();
+        let big = Arc::new(FontProgram {
+            packed: vec![0; PROGRAM_CACHE_BYTES / 2],
+            raw_len: 0,
+        });
+        cache.put(&[1], &big);
+        cache.put(&[2], &big);
+        assert!(
+            cache.get(&[1]).is_none(),
+            "the second half-size entry emptied the cache"
+        );
+        assert!(cache.get(&[2]).is_some());
+        let huge = Arc::new(FontProgram {
+            packed: vec![0; PROGRAM_CACHE_BYTES + 1],
+            raw_len: 0,
+        });
+        cache.put(&[3], &huge);
+        assert!(
+            cache.get(&[3]).is_none(),
+            "a program larger than the bound is not kept"
+        );
+        assert!(cache.get(&[2]).is_some());
     }
 }

@@ -924,10 +924,39 @@ impl<'f> Layouter<'f> {
     /// Split spans into words at spaces; `keep_spaces` (code) keeps runs of
     /// spaces as part of the text.
     fn words_from_spans(&mut self, spans: &[(String, Style)], keep_spaces: bool) -> Vec<Word> {
+        /// Append a run of word characters to the word being built: to its
+        /// last piece when the style is the same, else as a new piece. Whole
+        /// runs, not characters, so a piece's text is allocated once.
+        fn append(word: &mut Word, text: &str, st: Style) {
+            match word.pieces.last_mut() {
+                Some(p) if p.style == st => p.text.push_str(text),
+                _ => word.pieces.push(Piece {
+                    text: text.to_string(),
+                    style: st,
+                    width: 0.0,
+                }),
+            }
+        }
+        let fonts = self.fonts;
         let mut words: Vec<Word> = Vec::new();
         let mut cur = Word::empty();
         for (text, st) in spans {
-            for ch in text.chars() {
+            let font = fonts.get(st.face);
+            // Start of the run of word characters not yet appended.
+            let mut run: Option<usize> = None;
+            for (at, ch) in text.char_indices() {
+                let space = ch.is_whitespace() && ch != '\u{a0}' && !(keep_spaces && ch == ' ');
+                if ch != '\n' && !space && !ch.is_control() {
+                    if !ch.is_whitespace() && !font.has(ch) {
+                        let doc = self.doc_id();
+                        self.missing.entry(doc).or_default().insert(ch);
+                    }
+                    run.get_or_insert(at);
+                    continue;
+                }
+                if let Some(start) = run.take() {
+                    append(&mut cur, &text[start..at], *st);
+                }
                 if ch == '\n' {
                     if !cur.pieces.is_empty() {
                         cur.hard_break = true;
@@ -936,8 +965,8 @@ impl<'f> Layouter<'f> {
                         last.hard_break = true;
                         last.space = 0.0;
                     }
-                } else if ch.is_whitespace() && ch != '\u{a0}' && !(keep_spaces && ch == ' ') {
-                    let space = self.fonts.get(st.face).width(" ", st.size);
+                } else if space {
+                    let space = font.width(" ", st.size);
                     if !cur.pieces.is_empty() {
                         cur.space = space;
                         words.push(std::mem::replace(&mut cur, Word::empty()));
@@ -946,23 +975,11 @@ impl<'f> Layouter<'f> {
                     {
                         last.space = space;
                     }
-                } else {
-                    if ch.is_control() {
-                        continue;
-                    }
-                    if !self.fonts.get(st.face).has(ch) && !ch.is_whitespace() {
-                        let doc = self.doc_id();
-                        self.missing.entry(doc).or_default().insert(ch);
-                    }
-                    match cur.pieces.last_mut() {
-                        Some(p) if p.style == *st => p.text.push(ch),
-                        _ => cur.pieces.push(Piece {
-                            text: ch.to_string(),
-                            style: *st,
-                            width: 0.0,
-                        }),
-                    }
                 }
+                // Any other control character is dropped.
+            }
+            if let Some(start) = run {
+                append(&mut cur, &text[start..], *st);
             }
         }
         if !cur.pieces.is_empty() {
@@ -1141,24 +1158,27 @@ impl<'f> Layouter<'f> {
             }
         }
         let mut pen = x + dx;
-        let mut run_x = Vec::with_capacity(runs.len());
+        let mut placed = Vec::with_capacity(runs.len());
         for (text, st) in &runs {
             let width = self.measure(text, *st);
-            run_x.push(pen);
-            self.text_item(pen, baseline, text.clone(), *st, width);
+            placed.push((pen, width));
             pen += width;
         }
+        // Link areas and strike-through lines need the runs' text, so they
+        // are measured before the text moves into the page's items; they
+        // are pushed after it, as before.
         let mut link_spans: Vec<(usize, f32, f32, f32)> = Vec::new();
+        let mut strikes = Vec::new();
         for (ri, start, end, link, strike) in marks {
             let (text, st) = &runs[ri];
-            let x0 = run_x[ri] + self.measure(&text[..start], *st);
-            let x1 = run_x[ri] + self.measure(&text[..end], *st);
+            let x0 = placed[ri].0 + self.measure(&text[..start], *st);
+            let x1 = placed[ri].0 + self.measure(&text[..end], *st);
             if let Some(l) = link {
                 push_span(&mut link_spans, l, x0, x1, st.size);
             }
             if strike {
                 let y = baseline - st.size * 0.3;
-                self.push(Item::Line {
+                strikes.push(Item::Line {
                     x1: x0,
                     y1: y,
                     x2: x1,
@@ -1167,6 +1187,12 @@ impl<'f> Layouter<'f> {
                     color: st.color,
                 });
             }
+        }
+        for ((text, st), (at, width)) in runs.into_iter().zip(placed) {
+            self.text_item(at, baseline, text, st, width);
+        }
+        for line in strikes {
+            self.push(line);
         }
         for (l, x0, x1, size) in link_spans {
             if let Some(target) = self.links.get(l).cloned() {

@@ -343,20 +343,28 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     out.put(">>");
     out.end();
 
-    // Fonts: the subsets are built in parallel (one per face).
-    let programs: Vec<(Vec<u8>, usize)> = {
+    // Fonts: the subsets are built in parallel (one per face), or taken
+    // from the ones this process already built for the same glyphs.
+    let programs: Vec<std::sync::Arc<super::fonts::FontProgram>> = {
         use rayon::prelude::*;
         faces
             .par_iter()
             .map(|(face, glyphs)| {
-                let set = glyphs.iter().map(|(g, _)| *g).collect();
-                let raw = input.fonts.get(*face).subset(&set);
-                (deflate(&raw), raw.len())
+                let ids: Vec<u16> = glyphs.iter().map(|(g, _)| *g).collect();
+                input.fonts.get(*face).program(&ids)
             })
             .collect()
     };
-    for (((face, glyphs), fid), (program, raw_len)) in faces.iter().zip(&font_ids).zip(programs) {
-        write_font(&mut out, input.fonts, *face, glyphs, fid, &program, raw_len);
+    for (((face, glyphs), fid), program) in faces.iter().zip(&font_ids).zip(programs) {
+        write_font(
+            &mut out,
+            input.fonts,
+            *face,
+            glyphs,
+            fid,
+            &program.packed,
+            program.raw_len,
+        );
     }
 
     // The logo.
