@@ -340,6 +340,18 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
             .num_threads(j.max(1))
             .build_global();
     }
+    // Every pack needs the HICP catalog (to check the profile) and, for
+    // PDF, the bundled fonts; each takes milliseconds to parse, once per
+    // process. Started now on a worker, they overlap with reading the
+    // profile and the templates instead of waiting for the first use.
+    rayon::spawn(|| {
+        crate::catalog::Catalog::builtin();
+    });
+    if formats.contains(&Format::Pdf) {
+        rayon::spawn(|| {
+            let _ = crate::writers::pdf::fonts::fonts();
+        });
+    }
     let sources = match args.shard {
         Some(shard) => {
             let mine = shard.select(args.profiles.clone());

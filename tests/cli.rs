@@ -461,3 +461,44 @@ fn diff_lists_fields_documents_and_lines() {
     assert_eq!(code, 0);
     assert!(o.contains("no differences"), "{o}");
 }
+
+/// Documents are prepared in parallel; a template error must still be the
+/// first failing document in pack order, the same on every run, and write
+/// nothing.
+#[test]
+fn a_template_naming_an_unknown_owner_fails_on_the_first_document_every_time() {
+    let templates = tempdir("unknown-owner-templates");
+    std::fs::create_dir_all(templates.join("documents")).unwrap();
+    for id in ["acceptable-use", "access-control"] {
+        let src =
+            std::fs::read_to_string(repo(&format!("templates/documents/{id}.md.tera"))).unwrap();
+        let with_owner = src.replacen("\norder: ", "\nowner: nobody_here\norder: ", 1);
+        assert_ne!(src, with_owner, "{id} has an order line");
+        std::fs::write(
+            templates.join(format!("documents/{id}.md.tera")),
+            with_owner,
+        )
+        .unwrap();
+    }
+    let out = tempdir("unknown-owner-out");
+    let mut messages = Vec::new();
+    for _ in 0..3 {
+        let (code, _, err) = run(bin()
+            .args(["build", "-f", "md"])
+            .arg(repo("profiles/riverbend-clinic.yaml"))
+            .arg("--templates")
+            .arg(&templates)
+            .arg("-o")
+            .arg(&out));
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("acceptable-use.md.tera")
+                && err.contains("owner `nobody_here`, who is not in the profile's people"),
+            "{err}"
+        );
+        assert!(!err.contains("access-control"), "{err}");
+        messages.push(err);
+    }
+    assert!(messages.windows(2).all(|w| w[0] == w[1]), "{messages:?}");
+    assert!(!out.join("riverbend").exists(), "nothing is written");
+}

@@ -193,7 +193,7 @@ impl<'a> DepsHasher<'a> {
         h.finalize().into()
     }
 
-    fn path_hash(&mut self, path: &str) -> [u8; 32] {
+    fn path_hash(&self, path: &str) -> [u8; 32] {
         if let Some(h) = self.memo.get(path) {
             return *h;
         }
@@ -201,20 +201,37 @@ impl<'a> DepsHasher<'a> {
         for seg in path.split('.') {
             v = v.and_then(|x| x.get(seg));
         }
-        let h = Self::value_hash(v);
-        self.memo.insert(path.to_string(), h);
-        h
+        Self::value_hash(v)
+    }
+
+    /// Hash, once, every value `reads` reads, so that [`DepsHasher::hash`]
+    /// (shared between threads, so read-only) finds them made.
+    pub fn prepare(&mut self, reads: &Reads) {
+        if reads.everything {
+            if self.everything.is_none() {
+                self.everything = Some(Self::value_hash(Some(self.base)));
+            }
+            return;
+        }
+        for path in &reads.paths {
+            if path == "doc" || path.starts_with("doc.") || self.memo.contains_key(path) {
+                continue;
+            }
+            let h = self.path_hash(path);
+            self.memo.insert(path.clone(), h);
+        }
     }
 
     /// The hash of what `reads` reads from the pack-wide context, with
     /// `salt` (generator, templates, the document's own context) mixed in.
-    pub fn hash(&mut self, reads: &Reads, salt: &[u8]) -> String {
+    /// Values not [`prepare`](DepsHasher::prepare)d are hashed here, every time.
+    pub fn hash(&self, reads: &Reads, salt: &[u8]) -> String {
         let mut h = Sha256::new();
         h.update(salt);
         if reads.everything {
-            let all = *self
+            let all = self
                 .everything
-                .get_or_insert_with(|| Self::value_hash(Some(self.base)));
+                .unwrap_or_else(|| Self::value_hash(Some(self.base)));
             h.update(b"\0everything");
             h.update(all);
         } else {

@@ -496,17 +496,20 @@ pub fn render_pack_reusing(
     // it to Tera's values once. Tera's maps and arrays are reference-counted,
     // so each document's clone below copies only the top-level keys.
     let base_value = Value::Object(base);
-    let base_ctx =
-        tera::Context::from_serialize(&base_value).map_err(|e| RenderError::Template {
-            origin: "the pack context".into(),
-            message: tera_message(&e),
-        })?;
-    let base_hash = {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        h.update(serde_json::to_vec(&base_value).unwrap_or_default());
-        h
-    };
+    // Converting it for Tera and hashing it are independent: side by side.
+    let (base_ctx, base_hash) = rayon::join(
+        || tera::Context::from_serialize(&base_value),
+        || {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(serde_json::to_vec(&base_value).unwrap_or_default());
+            h
+        },
+    );
+    let base_ctx = base_ctx.map_err(|e| RenderError::Template {
+        origin: "the pack context".into(),
+        message: tera_message(&e),
+    })?;
 
     drop(t_ctx);
     type Fingerprint = (String, Vec<crate::revision::SectionHash>);
@@ -521,7 +524,17 @@ pub fn render_pack_reusing(
     let t_prep = crate::timings::span("render: deps");
     let reads = library.reads();
     let template_salt = library.fingerprint();
+    // What each template reads, and each value read hashed once (documents
+    // share most of them); then the documents are prepared in parallel.
+    let closures: Vec<deps::Reads> = chosen
+        .iter()
+        .map(|t| deps::closure(&t.source.name, reads))
+        .collect();
     let mut hasher = deps::DepsHasher::new(&base_value);
+    for c in &closures {
+        hasher.prepare(c);
+    }
+    let hasher = &hasher;
     struct Prepared {
         doc: Value,
         ctx_hash: String,
@@ -529,83 +542,89 @@ pub fn render_pack_reusing(
         deps: String,
         markdown: Option<String>,
     }
-    let mut prepared = Vec::with_capacity(chosen.len());
-    for (t, meta) in chosen.iter().zip(&metas) {
-        let owner_key = t
-            .front
-            .owner
-            .clone()
-            .unwrap_or_else(|| "security_officer".to_string());
-        let owner = people
-            .get(&owner_key)
-            .filter(|v| !v.is_null())
-            .cloned()
-            .ok_or_else(|| RenderError::Template {
-                origin: t.source.origin.to_string(),
-                message: format!(
-                    "front matter names owner `{owner_key}`, who is not in the profile's people"
-                ),
-            })?;
-        let mut definitions = Vec::new();
-        for term in &t.front.definitions {
-            let def = catalog
-                .definition(term)
+    let prepared: Vec<Result<Prepared, RenderError>> = chosen
+        .par_iter()
+        .zip(metas.par_iter())
+        .zip(closures.par_iter())
+        .map(|((t, meta), closure)| -> Result<Prepared, RenderError> {
+            let owner_key = t
+                .front
+                .owner
+                .clone()
+                .unwrap_or_else(|| "security_officer".to_string());
+            let owner = people
+                .get(&owner_key)
+                .filter(|v| !v.is_null())
+                .cloned()
                 .ok_or_else(|| RenderError::Template {
                     origin: t.source.origin.to_string(),
                     message: format!(
-                        "front matter lists definition `{term}`, which is not in the glossary"
+                        "front matter names owner `{owner_key}`, who is not in the profile's people"
                     ),
                 })?;
-            definitions.push(json!({"term": def.0, "definition": def.1}));
-        }
-        let related: Vec<Value> = t
-            .front
-            .related
-            .iter()
-            .filter_map(|r| metas.iter().find(|m| &m.id == r))
-            .map(|m| json!({"id": m.id, "title": m.title, "href": format!("{}.md", m.id)}))
-            .collect();
-        let doc = json!({
-            "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
-            "audience": meta.audience, "description": meta.description, "practices": meta.practices,
-            "owner": owner, "related": related, "definitions": definitions,
-        });
-        let doc_bytes = serde_json::to_vec(&doc).unwrap_or_default();
-        // The inputs hash leaves the history out: the rows follow from
-        // the document's text and the previous manifest, not the reverse.
-        let ctx_hash = {
-            use sha2::Digest;
-            let mut h = base_hash.clone();
-            h.update([0]);
-            h.update(&doc_bytes);
-            crate::pack::hex(&h.finalize())
-        };
-        let rows = history.get(&meta.id).unwrap_or(&first_issue).clone();
-        let mut doc = doc;
-        doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
-        let deps = {
-            let mut salt = Vec::new();
-            salt.extend_from_slice(crate::pack::GENERATOR_VERSION.as_bytes());
-            salt.push(0);
-            salt.extend_from_slice(template_salt.as_bytes());
-            salt.push(0);
-            salt.extend_from_slice(t.source.name.as_bytes());
-            salt.push(0);
-            // The document's own context: serialized once above, plus its rows.
-            salt.extend_from_slice(&doc_bytes);
-            salt.push(0);
-            salt.extend_from_slice(&serde_json::to_vec(&doc["history"]).unwrap_or_default());
-            hasher.hash(&deps::closure(&t.source.name, reads), &salt)
-        };
-        let markdown = reuse(&meta.id, &deps);
-        prepared.push(Prepared {
-            doc,
-            ctx_hash,
-            rows,
-            deps,
-            markdown,
-        });
-    }
+            let mut definitions = Vec::new();
+            for term in &t.front.definitions {
+                let def = catalog
+                    .definition(term)
+                    .ok_or_else(|| RenderError::Template {
+                        origin: t.source.origin.to_string(),
+                        message: format!(
+                            "front matter lists definition `{term}`, which is not in the glossary"
+                        ),
+                    })?;
+                definitions.push(json!({"term": def.0, "definition": def.1}));
+            }
+            let related: Vec<Value> = t
+                .front
+                .related
+                .iter()
+                .filter_map(|r| metas.iter().find(|m| &m.id == r))
+                .map(|m| json!({"id": m.id, "title": m.title, "href": format!("{}.md", m.id)}))
+                .collect();
+            let doc = json!({
+                "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
+                "audience": meta.audience, "description": meta.description, "practices": meta.practices,
+                "owner": owner, "related": related, "definitions": definitions,
+            });
+            let doc_bytes = serde_json::to_vec(&doc).unwrap_or_default();
+            // The inputs hash leaves the history out: the rows follow from
+            // the document's text and the previous manifest, not the reverse.
+            let ctx_hash = {
+                use sha2::Digest;
+                let mut h = base_hash.clone();
+                h.update([0]);
+                h.update(&doc_bytes);
+                crate::pack::hex(&h.finalize())
+            };
+            let rows = history.get(&meta.id).unwrap_or(&first_issue).clone();
+            let mut doc = doc;
+            doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
+            let deps = {
+                let mut salt = Vec::new();
+                salt.extend_from_slice(crate::pack::GENERATOR_VERSION.as_bytes());
+                salt.push(0);
+                salt.extend_from_slice(template_salt.as_bytes());
+                salt.push(0);
+                salt.extend_from_slice(t.source.name.as_bytes());
+                salt.push(0);
+                // The document's own context: serialized once above, plus its rows.
+                salt.extend_from_slice(&doc_bytes);
+                salt.push(0);
+                salt.extend_from_slice(&serde_json::to_vec(&doc["history"]).unwrap_or_default());
+                hasher.hash(closure, &salt)
+            };
+            let markdown = reuse(&meta.id, &deps);
+            Ok(Prepared {
+                doc,
+                ctx_hash,
+                rows,
+                deps,
+                markdown,
+            })
+        })
+        .collect();
+    // The first failing document in pack order, as the sequential loop reported.
+    let prepared = prepared.into_iter().collect::<Result<Vec<_>, _>>()?;
     let to_render: Vec<&str> = chosen
         .iter()
         .zip(&prepared)
