@@ -17,14 +17,14 @@
 # and once for all examples:
 #   many          PROFILES (1000) generated variants, hicp build -j JOBS
 #                 (and the same with the output on tmpfs, MANY_TMPFS=0 to skip);
-#                 before each disk run the previous run's output is deleted,
-#                 synced, and left SETTLE seconds (61) for the reason below
+#                 each disk run writes to an empty folder and nothing is
+#                 deleted until the last run (see the comment at the run)
 # Peak memory is the max RSS of the full build. Results: bench-results/latest.md
 # (table, ratios, targets), bench-results/latest.tsv (raw), and one line per
 # workload appended to bench-results/history.tsv.
 #
 # Environment (defaults): RUNS=5 (median of), SLOW_RUNS=3 (pandoc-typst),
-# MANY_RUNS=3, SETTLE=61, WARMUP=1, PROFILES=1000, JOBS=2, CHUNK=0 (profiles per hicp
+# MANY_RUNS=3, MANY_DELETE=0, WARMUP=1, PROFILES=1000, JOBS=2, CHUNK=0 (profiles per hicp
 # invocation in `many`; 0 = all in one), MIN_DOCS=30,
 # EXAMPLES="cascadia-regional lakeside-specialty riverbend-clinic",
 # BENCH_TOOLS=target/bench-tools, BENCH_WORK=target/bench-work,
@@ -36,7 +36,6 @@ cd "$ROOT"
 
 RUNS=${RUNS:-5} SLOW_RUNS=${SLOW_RUNS:-3} MANY_RUNS=${MANY_RUNS:-3} WARMUP=${WARMUP:-1}
 PROFILES=${PROFILES:-1000} JOBS=${JOBS:-2} CHUNK=${CHUNK:-0} MIN_DOCS=${MIN_DOCS:-30}
-SETTLE=${SETTLE:-61}
 EXAMPLES=${EXAMPLES:-"cascadia-regional lakeside-specialty riverbend-clinic"}
 ONLY=${ONLY:-"full pandoc-html pandoc-typst incremental md2html many"}
 TOOLS=${BENCH_TOOLS:-$ROOT/target/bench-tools}
@@ -170,19 +169,31 @@ if want many; then
   echo "# many profiles: $PROFILES variants of the examples, -j $JOBS, $how" >> "$TSV"
   echo "# many count: $PROFILES" >> "$TSV"
   echo "# many jobs: $JOBS" >> "$TSV"
-  # Deleting the previous run's 112,000 files just before timing the next
-  # would bill hicp for the harness's own deletion: ext4 without a journal
-  # (this VM's root) will not reuse an inode freed in the last 60 s
-  # (RECENTCY_MIN in fs/ext4/ialloc.c; 360 s while its table block is still
-  # dirty), so every file created scans past all of them (measured: 40 s of
-  # kernel time instead of 10 s, 69 s wall instead of 57 s). A user's batch
-  # does not follow a mass delete by seconds, so the harness syncs and waits
-  # the window out; SETTLE=0 measures the other case.
-  echo "# many settle: ${SETTLE} s after deleting the previous output" >> "$TSV"
-  measure "many" "$MANY_RUNS" 0 "rm -rf '$out' && sync && sleep $SETTLE" "${cmd[@]}"
+  # The previous run's output is moved aside, not deleted, and all of it is
+  # deleted after the last run: deleting 112,000 files just before timing
+  # the next run would bill hicp for the harness's own deletion. ext4
+  # without a journal (this VM's root) will not reuse an inode freed in the
+  # last 60 s, or 360 s while its inode-table block is dirty again (and new
+  # files dirty it: RECENTCY_MIN/RECENTCY_DIRTY in fs/ext4/ialloc.c), so
+  # every file created scans past them. Measured: 33-40 s of kernel time
+  # instead of 6-10 s, even 61 s after a sync. A user's batch into a fresh
+  # folder does not follow a mass delete by seconds. Needs room for
+  # MANY_RUNS packs sets (6.4 GB each); MANY_DELETE=1 deletes instead.
+  many_setup="[ ! -e '$out' ] || mv '$out' '$out.moved-'\$(date +%s%N)"
+  many_how="previous run's output moved aside, deleted after the last run"
+  need_kb=$(( (MANY_RUNS + 1) * 7 * 1024 * 1024 ))
+  free_kb=$(df -k --output=avail "$WORK" | tail -1)
+  if [ "${MANY_DELETE:-0}" = 1 ] || [ "$free_kb" -lt "$need_kb" ]; then
+    [ "${MANY_DELETE:-0}" = 1 ] || log "warning: $((free_kb / 1024 / 1024)) GiB free, $((need_kb / 1024 / 1024)) GiB needed to keep the runs' output: deleting between runs"
+    many_setup="rm -rf '$out'"
+    many_how="previous run's output deleted just before"
+  fi
+  echo "# many setup: $many_how" >> "$TSV"
+  measure "many" "$MANY_RUNS" 0 "$many_setup" "${cmd[@]}"
   packs=$(find "$out" -mindepth 2 -maxdepth 2 -name manifest.json | wc -l)
   echo "# many packs written: $packs ($(du -sh "$out" | cut -f1))" >> "$TSV"
   [ "$packs" = "$PROFILES" ] || log "warning: $packs packs written for $PROFILES profiles"
+  rm -rf "$out".moved-*
   # The same run with the output on tmpfs, beside the disk run (not instead
   # of it): on this VM's ext4 root (mounted without a journal) creating a
   # file costs a scan for recently deleted inodes, which perf showed as 40 %

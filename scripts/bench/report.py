@@ -106,8 +106,8 @@ def main():
               f"{fmt_s(r['cpu'])} | {r['peak']:.1f} | {r['foreign']:.2f} | {r['bad']} |")
     many = rows.get("many")
     many_tmpfs = rows.get("many-tmpfs")
-    settle = meta.get("many settle")
-    disk_where = "output on this machine's disk" + (f" ({settle})" if settle else "")
+    setup = meta.get("many setup")
+    disk_where = "output on this machine's disk" + (f" ({setup})" if setup else "")
     for label, r, where in [("hicp-many", many, disk_where),
                             ("hicp-many-tmpfs", many_tmpfs, "output on tmpfs (/dev/shm)")]:
         if not r:
