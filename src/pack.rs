@@ -454,8 +454,14 @@ pub struct PackFiles {
     /// when the binder was not set in this build.
     pub page_cache: Option<Vec<u8>>,
     /// Files whose bytes were read back from the previous pack and checked
-    /// against its manifest: the write links them without comparing again.
+    /// against its manifest: the write links them without comparing again,
+    /// provided the pack is still the one they were read from.
     pub unchanged: BTreeSet<String>,
+    /// sha256 of the manifest file of the pack `unchanged` was read from.
+    /// Another build may swap the pack between this build's reading and its
+    /// write (the lock is held only for the write); then the write compares
+    /// every file's bytes instead of trusting `unchanged`.
+    pub read_from_manifest: Option<String>,
 }
 
 /// Where the page cache of the pack `slug` lives: beside the pack folder,
@@ -513,6 +519,8 @@ fn doc_digest(doc: &RenderedDoc) -> [u8; 32] {
 pub struct Previous {
     pub dir: PathBuf,
     pub manifest: Manifest,
+    /// sha256 of the manifest file as read.
+    pub manifest_sha256: String,
 }
 
 impl Previous {
@@ -532,9 +540,12 @@ impl Previous {
     }
 
     pub fn open(dir: &Path) -> Option<Previous> {
-        read_manifest(dir).map(|manifest| Previous {
+        let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
+        let manifest = serde_json::from_slice(&bytes).ok()?;
+        Some(Previous {
             dir: dir.to_path_buf(),
             manifest,
+            manifest_sha256: sha256_hex(&bytes),
         })
     }
 
@@ -998,6 +1009,7 @@ pub fn produce_incremental(
         manifest,
         page_cache,
         unchanged,
+        read_from_manifest: previous.map(|p| p.manifest_sha256.clone()),
     })
 }
 
@@ -1051,10 +1063,12 @@ pub fn write_pack(
     recover(out_dir, slug);
     let target = out_dir.join(slug);
     let manifest_bytes = manifest_json(&pack.manifest);
+    // The pack as it is now, under the lock (read once for every use below).
+    let old_manifest_bytes = std::fs::read(target.join("manifest.json")).ok();
     // Nothing changed: leave every file (and its modification time) alone.
     if !force
-        && let Ok(old) = std::fs::read(target.join("manifest.json"))
-        && old == manifest_bytes
+        && let Some(old) = &old_manifest_bytes
+        && *old == manifest_bytes
         && pack
             .files
             .iter()
@@ -1072,7 +1086,13 @@ pub fn write_pack(
         std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
     }
     std::fs::create_dir_all(&tmp).map_err(write_err(&tmp))?;
-    let old_manifest = read_manifest(&target);
+    let old_manifest: Option<Manifest> = old_manifest_bytes
+        .as_deref()
+        .and_then(|b| serde_json::from_slice(b).ok());
+    // Files read back during this build may be linked unread only if no
+    // other build swapped the pack since they were read.
+    let trust_unchanged = pack.read_from_manifest.is_some()
+        && old_manifest_bytes.as_deref().map(sha256_hex) == pack.read_from_manifest;
     let mut stats = WriteStats::default();
     if let Some(old) = &old_manifest {
         stats.removed = manifest_paths(old)
@@ -1088,7 +1108,7 @@ pub fn write_pack(
             }
             let old_path = target.join(rel);
             let same = !force
-                && (pack.unchanged.contains(rel)
+                && (trust_unchanged && pack.unchanged.contains(rel)
                     || std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
                         && std::fs::read(&old_path).is_ok_and(|old| &old == bytes));
             if same && std::fs::hard_link(&old_path, &path).is_ok() {

@@ -620,3 +620,79 @@ fn rebuild_renders_what_a_value_reaches_however_the_template_reads_it() {
             .contains("Privacy lead: Samira")
     );
 }
+
+/// Every file the pack's manifest lists has the sha256 it records.
+fn manifest_holds(pack: &Path) -> Result<(), String> {
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
+    let mut listed = Vec::new();
+    for d in m["documents"].as_array().unwrap() {
+        for (fmt, path) in d["outputs"].as_object().unwrap() {
+            listed.push((path.as_str().unwrap().to_string(), d["sha256"][fmt].clone()));
+        }
+    }
+    for f in m["files"].as_object().unwrap().values() {
+        listed.push((f["path"].as_str().unwrap().to_string(), f["sha256"].clone()));
+    }
+    for (path, want) in listed {
+        let got = hicp::pack::sha256_hex(&std::fs::read(pack.join(&path)).unwrap());
+        if want.as_str() != Some(got.as_str()) {
+            return Err(format!("{path}: manifest says {want}, file is {got}"));
+        }
+    }
+    Ok(())
+}
+
+/// A build reads the previous pack (to reuse its unchanged files) before it
+/// takes the pack's lock to write. When another build swaps the pack in
+/// between, the files this build read must not be taken from the new pack
+/// by link: the written pack must still match its own manifest, file for
+/// file, and equal a build of its profile from nothing.
+#[test]
+fn a_pack_swapped_by_another_build_between_reading_and_writing_is_not_trusted() {
+    use hicp::pack::{self, Format};
+    let (dir, out, _) = built_pack("swapped-between", "md,html,pdf");
+    // This build changes a vendor's contact; the other one the privacy
+    // officer, which other documents show.
+    let mine = profile_in(&dir, "mine.yaml", |t| {
+        t.replace(
+            "contact: support@athena.example",
+            "contact: desk@athena.example",
+        )
+    });
+    let theirs = profile_in(&dir, "theirs.yaml", |t| {
+        t.replace("name: Sam Lee", "name: Samantha Lee-Okafor")
+    });
+    let loaded = hicp::profile::load(&mine).unwrap();
+    let formats = [Format::Md, Format::Html, Format::Pdf];
+    let (files, info) =
+        pack::prepare_with(&loaded, &[], &formats, "mine.yaml", Some(&out), Some(&out)).unwrap();
+    assert!(
+        files.unchanged.len() > 20,
+        "most files were read back: {}",
+        files.unchanged.len()
+    );
+    let (code, _, err) = build(&theirs, &out, &["-f", "md,html,pdf"]);
+    assert_eq!(code, 0, "{err}");
+    pack::write_pack(&out, &info.slug, &files, false).unwrap();
+    let written = out.join(&info.slug);
+    manifest_holds(&written).unwrap();
+
+    let fresh = dir.join("fresh");
+    let (code, _, err) = build(&mine, &fresh, &["-f", "md,html,pdf", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    let strip = |snap: BTreeMap<String, (Vec<u8>, SystemTime)>| -> BTreeMap<String, Vec<u8>> {
+        snap.into_iter()
+            .filter(|(k, _)| k != "manifest.json")
+            .map(|(k, (b, _))| (k, b))
+            .collect()
+    };
+    let (a, b) = (
+        strip(snapshot(&written)),
+        strip(snapshot(&fresh.join(&info.slug))),
+    );
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs from a build from nothing");
+    }
+}
