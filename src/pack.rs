@@ -49,6 +49,15 @@ pub enum BuildError {
     /// The Word writer failed; its message names the document.
     #[error("{0}")]
     Docx(#[from] writers::docx::DocxError),
+    /// Two profiles of one batch name the same pack folder.
+    #[error(
+        "{profile}: builds the pack folder `{slug}`, as {first} (given before it) does; one batch cannot write a folder twice\nhint: give the organizations different `organization.short_name`s, or build them into different -o folders"
+    )]
+    SamePack {
+        profile: String,
+        slug: String,
+        first: String,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

@@ -696,3 +696,40 @@ fn a_pack_swapped_by_another_build_between_reading_and_writing_is_not_trusted() 
         assert!(v == &b[k], "{k} differs from a build from nothing");
     }
 }
+
+/// Two profiles of one batch that name the same pack folder: the first in
+/// the order given builds, the other fails naming it (exit 1), whatever the
+/// thread timing; swapping the order swaps the outcome.
+#[test]
+fn a_batch_refuses_a_second_profile_for_the_same_pack_folder() {
+    let dir = tempdir("same-pack-folder");
+    let a = profile_in(&dir, "a.yaml", |t| t);
+    let b = profile_in(&dir, "b.yaml", |t| {
+        t.replace("name: Sam Lee", "name: Sam Leeward")
+    });
+    for (first, second) in [(&a, &b), (&b, &a)] {
+        let out = dir.join(format!(
+            "out-{}",
+            first.file_stem().unwrap().to_string_lossy()
+        ));
+        let (code, _, err) = run(bin()
+            .args(["build", "-f", "md", "-j", "2"])
+            .arg(first)
+            .arg(second)
+            .arg("-o")
+            .arg(&out));
+        assert_eq!(code, 1, "{err}");
+        let expected = format!(
+            "{}: builds the pack folder `riverbend`, as {} (given before it) does",
+            second.display(),
+            first.display()
+        );
+        assert!(err.contains(&expected), "{err}");
+        assert!(err.contains("1 pack(s) built, 1 failed"), "{err}");
+        let manifest = std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
+        assert!(
+            manifest.contains(&format!("\"path\": \"{}\"", first.display())),
+            "the pack is the first profile's: {manifest}"
+        );
+    }
+}
