@@ -264,28 +264,29 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap_or_default()
 }
 
+/// A PNG from raw rows (filter byte included), for tests.
+#[cfg(test)]
+pub(crate) fn png_file(width: u32, height: u32, color_type: u8, rows: &[u8]) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], body: &[u8]) {
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+        out.extend_from_slice(&[0, 0, 0, 0]); // CRC is not checked
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, color_type, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &deflate(rows));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A PNG from raw rows (filter byte included).
-    fn png_file(width: u32, height: u32, color_type: u8, rows: &[u8]) -> Vec<u8> {
-        fn chunk(out: &mut Vec<u8>, kind: &[u8], body: &[u8]) {
-            out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-            out.extend_from_slice(kind);
-            out.extend_from_slice(body);
-            out.extend_from_slice(&[0, 0, 0, 0]); // CRC is not checked
-        }
-        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&width.to_be_bytes());
-        ihdr.extend_from_slice(&height.to_be_bytes());
-        ihdr.extend_from_slice(&[8, color_type, 0, 0, 0]);
-        chunk(&mut out, b"IHDR", &ihdr);
-        chunk(&mut out, b"IDAT", &deflate(rows));
-        chunk(&mut out, b"IEND", &[]);
-        out
-    }
 
     #[test]
     fn rgb_png_passes_through_with_predictor() {

@@ -23,6 +23,7 @@ pub mod writer;
 use image::PdfImage;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 use crate::blocks;
 use crate::model::{DocMeta, PackInfo, RenderedDoc};
@@ -157,7 +158,7 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
     let lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
-    let logo = logo_image(pack, &mut warnings).map(std::sync::Arc::new);
+    let logo = logo_image(pack, &mut warnings);
     let total = laid.pages.len();
     // The header and footer are the same on every page but for the number.
     let furn = furniture(
@@ -350,7 +351,7 @@ pub fn render_laid_binder(
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
     let logo = match pages.iter().find_map(|p| p.logo.clone()) {
         Some(l) => Some(l),
-        None => logo_image(pack, &mut warnings).map(std::sync::Arc::new),
+        None => logo_image(pack, &mut warnings),
     };
     for p in pages {
         warnings.extend(p.warnings.iter().cloned());
@@ -732,10 +733,44 @@ fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> 
 /// Running header (short name — title) and footer (id, version, status, page X of Y).
 /// The profile's logo, read for the PDF; a logo PDF cannot show is a
 /// warning (the HTML pages still show it), never a broken image.
-fn logo_image(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Option<PdfImage> {
+///
+/// Decoding a PNG and compressing its colour and alpha again costs
+/// milliseconds per 100 KB, and every PDF of a pack (and every pack of a
+/// batch sharing a logo) shows the same one, so the result is kept per
+/// process, keyed by the image's sha256 (the last few logos only).
+fn logo_image(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Option<Arc<PdfImage>> {
+    use sha2::Digest;
+    type Prepared = Arc<Result<Arc<PdfImage>, String>>;
+    static KEPT: Mutex<Vec<([u8; 32], Prepared)>> = Mutex::new(Vec::new());
+    const KEEP: usize = 4;
     let logo = pack.logo.as_ref()?;
-    match image::prepare(logo.mime, &logo.bytes) {
-        Ok(img) => Some(img),
+    let mut h = sha2::Sha256::new();
+    h.update(logo.mime.as_bytes());
+    h.update([0]);
+    h.update(&logo.bytes);
+    let key: [u8; 32] = h.finalize().into();
+    let kept = KEPT.lock().ok().and_then(|k| {
+        k.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, p)| Arc::clone(p))
+    });
+    let prepared = match kept {
+        Some(p) => p,
+        None => {
+            let p: Prepared = Arc::new(image::prepare(logo.mime, &logo.bytes).map(Arc::new));
+            if let Ok(mut k) = KEPT.lock() {
+                if !k.iter().any(|(k, _)| *k == key) {
+                    if k.len() == KEEP {
+                        k.remove(0);
+                    }
+                    k.push((key, Arc::clone(&p)));
+                }
+            }
+            p
+        }
+    };
+    match &*prepared {
+        Ok(img) => Some(Arc::clone(img)),
         Err(reason) => {
             warnings.insert(format!("branding.logo is not drawn in the PDFs: {reason}"));
             None

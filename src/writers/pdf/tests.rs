@@ -5,6 +5,8 @@ use super::fonts::{Face, fonts};
 use super::layout::{DocContext, Geometry, Layouter, column_widths};
 use crate::blocks::parse;
 use crate::model::PaperSize;
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 fn lay_out(md: &str, paper: PaperSize) -> (Geometry, Vec<Page>, Layouter<'static>) {
     let f = fonts().expect("fonts");
@@ -310,4 +312,62 @@ fn odd_input_renders_without_panicking() {
         super::render_binder(&[], &pack),
         Err(super::PdfError::EmptyBinder)
     ));
+}
+
+#[test]
+fn a_logo_is_prepared_once_and_a_bad_one_warns_every_time() {
+    use crate::model::{Logo, PackInfo};
+    let pack = |bytes: Vec<u8>| PackInfo {
+        organization: "O".into(),
+        short_name: "O".into(),
+        slug: "o".into(),
+        size: "small".into(),
+        size_rule: String::new(),
+        version: "0.1".into(),
+        effective_date: String::new(),
+        next_review: String::new(),
+        approved: true,
+        status_line: String::new(),
+        paper: PaperSize::A4,
+        accent_color: "#0b5394".into(),
+        logo: Some(Logo {
+            mime: "image/png",
+            bytes,
+        }),
+        formats: crate::model::Format::ALL.to_vec(),
+        documents: Vec::new(),
+    };
+    // Two RGBA pixels; a third pack with other pixels is another logo.
+    let red = pack(super::image::png_file(
+        2,
+        1,
+        6,
+        &[0, 200, 0, 0, 255, 0, 0, 0, 0],
+    ));
+    let blue = pack(super::image::png_file(
+        2,
+        1,
+        6,
+        &[0, 0, 0, 200, 255, 0, 0, 0, 0],
+    ));
+    let mut warnings = BTreeSet::new();
+    let first = super::logo_image(&red, &mut warnings).expect("a valid logo");
+    let again = super::logo_image(&red.clone(), &mut warnings).expect("a valid logo");
+    assert!(
+        Arc::ptr_eq(&first, &again),
+        "the same image is prepared once"
+    );
+    let other = super::logo_image(&blue, &mut warnings).expect("a valid logo");
+    assert_ne!(*first, *other, "another image is another logo");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let broken = pack(b"\x89PNG\r\n\x1a\nnot really".to_vec());
+    for _ in 0..2 {
+        let mut w = BTreeSet::new();
+        assert!(super::logo_image(&broken, &mut w).is_none());
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("branding.logo is not drawn in the PDFs")),
+            "{w:?}"
+        );
+    }
 }
