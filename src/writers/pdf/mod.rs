@@ -758,13 +758,13 @@ fn logo_image(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Option<Arc<Pd
         Some(p) => p,
         None => {
             let p: Prepared = Arc::new(image::prepare(logo.mime, &logo.bytes).map(Arc::new));
-            if let Ok(mut k) = KEPT.lock() {
-                if !k.iter().any(|(k, _)| *k == key) {
-                    if k.len() == KEEP {
-                        k.remove(0);
-                    }
-                    k.push((key, Arc::clone(&p)));
+            if let Ok(mut k) = KEPT.lock()
+                && !k.iter().any(|(k, _)| *k == key)
+            {
+                if k.len() == KEEP {
+                    k.remove(0);
                 }
+                k.push((key, Arc::clone(&p)));
             }
             p
         }
