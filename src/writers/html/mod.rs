@@ -330,9 +330,11 @@ fn push_logo(page: &mut String, logo: Option<&Logo>) {
 }
 
 /// Standard base64 (RFC 4648, with padding); small enough not to need a crate.
+/// Encoded into bytes and appended once: a logo is encoded into every page
+/// of a pack, so this runs over megabytes.
 fn base64_into(out: &mut String, bytes: &[u8]) {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    out.reserve(bytes.len().div_ceil(3) * 4);
+    let mut enc = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
             chunk[0],
@@ -340,19 +342,23 @@ fn base64_into(out: &mut String, bytes: &[u8]) {
             chunk.get(2).copied().unwrap_or(0),
         ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(ALPHABET[(n >> 18) as usize & 63] as char);
-        out.push(ALPHABET[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            ALPHABET[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            ALPHABET[n as usize & 63] as char
-        } else {
-            '='
-        });
+        enc.extend_from_slice(&[
+            ALPHABET[(n >> 18) as usize & 63],
+            ALPHABET[(n >> 12) as usize & 63],
+            if chunk.len() > 1 {
+                ALPHABET[(n >> 6) as usize & 63]
+            } else {
+                b'='
+            },
+            if chunk.len() > 2 {
+                ALPHABET[n as usize & 63]
+            } else {
+                b'='
+            },
+        ]);
     }
+    // Only alphabet bytes were written, so this never fails.
+    out.push_str(std::str::from_utf8(&enc).unwrap_or_default());
 }
 
 fn capitalized(s: &str) -> String {
