@@ -643,6 +643,9 @@ pub fn produce_incremental(
         /// Files taken unchanged from the previous pack, with the sha256
         /// they were just checked against.
         reused: BTreeMap<String, String>,
+        /// sha256 of the files made here, hashed on this document's thread
+        /// rather than one after another when the manifest is assembled.
+        hashes: BTreeMap<String, String>,
         /// sha256 of the document's metadata and Markdown (see [`doc_digest`]).
         digest: [u8; 32],
         warnings: Vec<String>,
@@ -731,9 +734,15 @@ pub fn produce_incremental(
                     }
                 }
             }
+            let hashes = files
+                .iter()
+                .filter(|(path, _)| !reused.contains_key(path))
+                .map(|(path, bytes)| (path.clone(), sha256_hex(bytes)))
+                .collect();
             Ok(DocOut {
                 files,
                 reused,
+                hashes,
                 digest,
                 warnings,
                 page_key,
@@ -760,12 +769,12 @@ pub fn produce_incremental(
         }
         sha256_hex(&h.finalize())
     };
-    type Written = Result<Option<writers::pdf::PdfOutput>, BuildError>;
+    type Written = Result<Option<(writers::pdf::PdfOutput, String)>, BuildError>;
     /// Where the binder came from: the previous pack (with its checked
     /// sha256), or set in this build (with the page cache for the next).
     enum BinderFrom {
         Previous(String),
-        Set(Vec<u8>),
+        Set { cache: Vec<u8>, sha: String },
     }
     type Binder = Result<Option<(writers::pdf::PdfOutput, BinderFrom)>, BuildError>;
     let (doc_pdfs, binder): (Vec<Written>, Binder) = rayon::join(
@@ -775,7 +784,10 @@ pub fn produce_incremental(
                 .map(|(out, doc)| match (&out.pdf_to_write, &out.pages) {
                     (Some(_), Some(pages)) => {
                         writers::pdf::write_document(doc, pages, info, out.pdf_key.as_deref())
-                            .map(Some)
+                            .map(|pdf| {
+                                let sha = sha256_hex(&pdf.bytes);
+                                Some((pdf, sha))
+                            })
                             .map_err(|e| BuildError::Pdf {
                                 document: doc.meta.id.clone(),
                                 message: e.to_string(),
@@ -855,13 +867,17 @@ pub fn produce_incremental(
                 info,
                 Some(&binder_key),
             )
-            .map(|out| Some((out, BinderFrom::Set(cache))))
+            .map(|out| {
+                let sha = sha256_hex(&out.bytes);
+                Some((out, BinderFrom::Set { cache, sha }))
+            })
             .map_err(pdf_error)
         },
     );
     for (out, written) in outs.iter_mut().zip(doc_pdfs) {
-        if let (Some(rel), Some(pdf)) = (out.pdf_to_write.take(), written?) {
+        if let (Some(rel), Some((pdf, sha))) = (out.pdf_to_write.take(), written?) {
             out.warnings.extend(pdf.warnings);
+            out.hashes.insert(rel.clone(), sha);
             out.files.push((rel, pdf.bytes));
         }
         out.pages = None;
@@ -886,7 +902,10 @@ pub fn produce_incremental(
                     unchanged.insert(path.clone());
                     sha.clone()
                 }
-                None => sha256_hex(&bytes),
+                None => match out.hashes.get(&path) {
+                    Some(sha) => sha.clone(),
+                    None => sha256_hex(&bytes),
+                },
             };
             hashes.insert(fmt.clone(), sha);
             outputs.insert(fmt, path.clone());
@@ -949,9 +968,9 @@ pub fn produce_incremental(
                 unchanged.insert(binder_path.clone());
                 Some(sha)
             }
-            BinderFrom::Set(cache) => {
+            BinderFrom::Set { cache, sha } => {
                 page_cache = Some(cache);
-                None
+                Some(sha)
             }
         };
         warnings.extend(out.warnings);
@@ -1110,22 +1129,42 @@ pub fn write_pack(
             .count();
     }
     let result = (|| -> Result<(), BuildError> {
-        for (rel, bytes) in &pack.files {
-            let path = tmp.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(write_err(parent))?;
-            }
-            let old_path = target.join(rel);
-            let same = !force
-                && (trust_unchanged && pack.unchanged.contains(rel)
-                    || std::fs::metadata(&old_path).is_ok_and(|m| m.len() == bytes.len() as u64)
-                        && std::fs::read(&old_path).is_ok_and(|old| &old == bytes));
-            if same && std::fs::hard_link(&old_path, &path).is_ok() {
+        // Folders first, then the files from every thread (a pack is a
+        // hundred files and several megabytes: writing them one after
+        // another was a tenth of a full build).
+        let parents: BTreeSet<PathBuf> = pack
+            .files
+            .keys()
+            .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
+            .collect();
+        for parent in &parents {
+            std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+        }
+        let linked: Vec<Result<bool, BuildError>> = pack
+            .files
+            .par_iter()
+            .map(|(rel, bytes)| {
+                let path = tmp.join(rel);
+                let old_path = target.join(rel);
+                let same = !force
+                    && (trust_unchanged && pack.unchanged.contains(rel)
+                        || std::fs::metadata(&old_path)
+                            .is_ok_and(|m| m.len() == bytes.len() as u64)
+                            && std::fs::read(&old_path).is_ok_and(|old| &old == bytes));
+                if same && std::fs::hard_link(&old_path, &path).is_ok() {
+                    return Ok(true);
+                }
+                std::fs::write(&path, bytes).map_err(write_err(&path))?;
+                Ok(false)
+            })
+            .collect();
+        // The first failure in path order, whichever thread met it first.
+        for r in linked {
+            if r? {
                 stats.unchanged += 1;
-                continue;
+            } else {
+                stats.written += 1;
             }
-            std::fs::write(&path, bytes).map_err(write_err(&path))?;
-            stats.written += 1;
         }
         let mpath = tmp.join("manifest.json");
         std::fs::write(&mpath, &manifest_bytes).map_err(write_err(&mpath))?;
