@@ -136,7 +136,9 @@ pub enum PaperSize {
 pub struct Logo {
     /// `image/png` or `image/jpeg`.
     pub mime: &'static str,
-    pub bytes: Vec<u8>,
+    /// Shared, not copied, by every clone of the pack's facts; the PDF
+    /// writer also recognises the logo it already prepared by this pointer.
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// Facts about the whole pack that page furniture and the index need.

@@ -330,7 +330,10 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     } else {
         return Err(err("branding.logo must be a PNG or JPEG image".into()));
     };
-    Ok(Some(Logo { mime, bytes }))
+    Ok(Some(Logo {
+        mime,
+        bytes: bytes.into(),
+    }))
 }
 
 /// The pack's folder name: the organization's short name (or name) as a slug.

@@ -939,7 +939,7 @@ fn png_logo_is_in_the_page_header_with_fixed_ids() {
     let png = common::rgba_png(4, 2, |_, _| [20, 100, 60, 255]);
     p.logo = Some(hicp::model::Logo {
         mime: "image/png",
-        bytes: png.clone(),
+        bytes: png.clone().into(),
     });
     let d = doc();
     let a = hicp::writers::docx::render_document(&d, &p).expect("docx");

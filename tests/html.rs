@@ -54,7 +54,7 @@ fn pack() -> PackInfo {
         accent_color: "#0b5394".into(),
         logo: Some(Logo {
             mime: "image/png",
-            bytes: PNG_1X1.to_vec(),
+            bytes: PNG_1X1.into(),
         }),
         formats: hicp::model::Format::ALL.to_vec(),
         documents: vec![

@@ -406,7 +406,8 @@ fn logo_is_drawn_in_the_header_and_on_the_cover() {
             } else {
                 [0, 0, 0, 0]
             }
-        }),
+        })
+        .into(),
     });
     let out = render_document(&d, &p).expect("render");
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
@@ -437,7 +438,7 @@ fn logo_is_drawn_in_the_header_and_on_the_cover() {
     // A logo PDF cannot read is a warning, and the PDF is still made.
     p.logo = Some(hicp::model::Logo {
         mime: "image/png",
-        bytes: b"\x89PNG\r\n\x1a\nbroken".to_vec(),
+        bytes: b"\x89PNG\r\n\x1a\nbroken".as_slice().into(),
     });
     let out = render_document(&d, &p).expect("render without the logo");
     assert!(

@@ -675,7 +675,7 @@ fn logo_picture(pack: &PackInfo) -> Option<Pic> {
     } else {
         (h_pt * aspect, h_pt)
     };
-    let mut pic = Pic::new_with_dimensions(logo.bytes.clone(), width, height)
+    let mut pic = Pic::new_with_dimensions(logo.bytes.to_vec(), width, height)
         .size((w_pt * 12_700.0) as u32, (h_pt * 12_700.0) as u32);
     // docx-rs numbers pictures from a process-wide counter; a fixed id keeps
     // the bytes the same whichever thread writes the document.

@@ -119,7 +119,6 @@ pub fn decode(bytes: &[u8]) -> Option<BTreeMap<String, (String, DocPages)>> {
             outline: d.outline,
             links: d.links,
             missing: d.missing,
-            logo: None,
             warnings: BTreeSet::new(),
         };
         out.insert(d.id, (d.key, pages));

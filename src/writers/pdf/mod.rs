@@ -132,8 +132,6 @@ pub struct DocPages {
     outline: Vec<display::OutlineEntry>,
     links: Vec<display::LinkArea>,
     missing: BTreeMap<String, BTreeSet<char>>,
-    /// Not kept in the cache: the writer prepares the logo again.
-    logo: Option<std::sync::Arc<PdfImage>>,
     warnings: BTreeSet<String>,
 }
 
@@ -194,7 +192,6 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
         outline: laid.outline.clone(),
         links,
         missing: laid.missing.clone(),
-        logo,
         warnings,
     })
 }
@@ -236,6 +233,8 @@ pub fn write_document(
     let mut warnings = pages.warnings.clone();
     let geom = Geometry::for_paper(pack.paper);
     let lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
+    // The image the pages were set with (kept per process, not prepared again).
+    let logo = logo_image(pack, &mut warnings);
     let total = pages.bodies.len();
     let mut glyphs = pages.glyphs.clone();
     let numbers: Vec<Vec<u8>> = (0..total)
@@ -293,7 +292,7 @@ pub fn write_document(
         outline: &pages.outline,
         named: &named,
         meta: &meta,
-        logo: pages.logo.as_deref(),
+        logo: logo.as_deref(),
         id_seed,
     };
     let bytes = writer::write(&input).map_err(|reason| PdfError::Write {
@@ -349,10 +348,7 @@ pub fn render_laid_binder(
     let mut warnings = BTreeSet::new();
     let geom = Geometry::for_paper(pack.paper);
     let mut lay = Layouter::new(fonts, geom, accent(pack, &mut warnings));
-    let logo = match pages.iter().find_map(|p| p.logo.clone()) {
-        Some(l) => Some(l),
-        None => logo_image(pack, &mut warnings),
-    };
+    let logo = logo_image(pack, &mut warnings);
     for p in pages {
         warnings.extend(p.warnings.iter().cloned());
     }
@@ -735,23 +731,19 @@ fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> 
 /// warning (the HTML pages still show it), never a broken image.
 ///
 /// Decoding a PNG and compressing its colour and alpha again costs
-/// milliseconds per 100 KB, and every PDF of a pack (and every pack of a
-/// batch sharing a logo) shows the same one, so the result is kept per
-/// process, keyed by the image's sha256 (the last few logos only).
+/// milliseconds per 100 KB, and every PDF of a pack shows the same logo, so
+/// the result is kept per process for the last few logos, recognised by
+/// their shared bytes ([`crate::model::Logo::bytes`]): every clone of a
+/// pack's facts points at the same bytes, and a kept entry holds them, so
+/// the pointer cannot be reused by another logo while it is kept.
 fn logo_image(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Option<Arc<PdfImage>> {
-    use sha2::Digest;
     type Prepared = Arc<Result<Arc<PdfImage>, String>>;
-    static KEPT: Mutex<Vec<([u8; 32], Prepared)>> = Mutex::new(Vec::new());
+    static KEPT: Mutex<Vec<(Arc<[u8]>, Prepared)>> = Mutex::new(Vec::new());
     const KEEP: usize = 4;
     let logo = pack.logo.as_ref()?;
-    let mut h = sha2::Sha256::new();
-    h.update(logo.mime.as_bytes());
-    h.update([0]);
-    h.update(&logo.bytes);
-    let key: [u8; 32] = h.finalize().into();
     let kept = KEPT.lock().ok().and_then(|k| {
         k.iter()
-            .find(|(k, _)| *k == key)
+            .find(|(bytes, _)| Arc::ptr_eq(bytes, &logo.bytes))
             .map(|(_, p)| Arc::clone(p))
     });
     let prepared = match kept {
@@ -759,12 +751,12 @@ fn logo_image(pack: &PackInfo, warnings: &mut BTreeSet<String>) -> Option<Arc<Pd
         None => {
             let p: Prepared = Arc::new(image::prepare(logo.mime, &logo.bytes).map(Arc::new));
             if let Ok(mut k) = KEPT.lock()
-                && !k.iter().any(|(k, _)| *k == key)
+                && !k.iter().any(|(bytes, _)| Arc::ptr_eq(bytes, &logo.bytes))
             {
                 if k.len() == KEEP {
                     k.remove(0);
                 }
-                k.push((key, Arc::clone(&p)));
+                k.push((Arc::clone(&logo.bytes), Arc::clone(&p)));
             }
             p
         }

@@ -251,9 +251,30 @@ fn hostile_markdown_spans_several_pages() {
     assert!(pages.len() >= 5, "{} pages", pages.len());
 }
 
+/// The facts of a one-document pack, with this accent colour and logo.
+fn small_pack(accent: &str, logo: Option<crate::model::Logo>) -> crate::model::PackInfo {
+    crate::model::PackInfo {
+        organization: "O".into(),
+        short_name: "O".into(),
+        slug: "o".into(),
+        size: "small".into(),
+        size_rule: String::new(),
+        version: "0.1".into(),
+        effective_date: String::new(),
+        next_review: String::new(),
+        approved: true,
+        status_line: String::new(),
+        paper: PaperSize::A4,
+        accent_color: accent.into(),
+        logo,
+        formats: crate::model::Format::ALL.to_vec(),
+        documents: Vec::new(),
+    }
+}
+
 #[test]
 fn odd_input_renders_without_panicking() {
-    use crate::model::{DocKind, DocMeta, PackInfo, RenderedDoc};
+    use crate::model::{DocKind, DocMeta, RenderedDoc};
     let meta = DocMeta {
         id: "odd".into(),
         title: "Odd".into(),
@@ -267,23 +288,7 @@ fn odd_input_renders_without_panicking() {
         effective_date: "not a date".into(),
         next_review: String::new(),
     };
-    let pack = PackInfo {
-        organization: "O".into(),
-        short_name: "O".into(),
-        slug: "o".into(),
-        size: "small".into(),
-        size_rule: String::new(),
-        version: "0.1".into(),
-        effective_date: String::new(),
-        next_review: String::new(),
-        approved: true,
-        status_line: String::new(),
-        paper: PaperSize::A4,
-        accent_color: "not-a-colour".into(),
-        logo: None,
-        formats: crate::model::Format::ALL.to_vec(),
-        documents: Vec::new(),
-    };
+    let pack = small_pack("not-a-colour", None);
     for md in [
         "",
         "no heading at all",
@@ -316,26 +321,15 @@ fn odd_input_renders_without_panicking() {
 
 #[test]
 fn a_logo_is_prepared_once_and_a_bad_one_warns_every_time() {
-    use crate::model::{Logo, PackInfo};
-    let pack = |bytes: Vec<u8>| PackInfo {
-        organization: "O".into(),
-        short_name: "O".into(),
-        slug: "o".into(),
-        size: "small".into(),
-        size_rule: String::new(),
-        version: "0.1".into(),
-        effective_date: String::new(),
-        next_review: String::new(),
-        approved: true,
-        status_line: String::new(),
-        paper: PaperSize::A4,
-        accent_color: "#0b5394".into(),
-        logo: Some(Logo {
-            mime: "image/png",
-            bytes,
-        }),
-        formats: crate::model::Format::ALL.to_vec(),
-        documents: Vec::new(),
+    use crate::model::Logo;
+    let pack = |bytes: Vec<u8>| {
+        small_pack(
+            "#0b5394",
+            Some(Logo {
+                mime: "image/png",
+                bytes: bytes.into(),
+            }),
+        )
     };
     // Two RGBA pixels; a third pack with other pixels is another logo.
     let red = pack(super::image::png_file(
