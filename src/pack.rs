@@ -641,14 +641,35 @@ pub fn produce_incremental(
     }
     let profile_sha = sha256_hex(&profile_hasher.finalize());
 
+    /// One output file of a document with its sha256: the one it was just
+    /// checked against when taken from the previous pack (`reused`), else
+    /// hashed where it was made, on the document's thread.
+    struct OutFile {
+        path: String,
+        bytes: Vec<u8>,
+        sha256: String,
+        reused: bool,
+    }
+    impl OutFile {
+        fn made(path: String, bytes: Vec<u8>) -> OutFile {
+            OutFile {
+                sha256: sha256_hex(&bytes),
+                path,
+                bytes,
+                reused: false,
+            }
+        }
+        fn reused(path: String, (bytes, sha256): (Vec<u8>, String)) -> OutFile {
+            OutFile {
+                path,
+                bytes,
+                sha256,
+                reused: true,
+            }
+        }
+    }
     struct DocOut {
-        files: Vec<(String, Vec<u8>)>,
-        /// Files taken unchanged from the previous pack, with the sha256
-        /// they were just checked against.
-        reused: BTreeMap<String, String>,
-        /// sha256 of the files made here, hashed on this document's thread
-        /// rather than one after another when the manifest is assembled.
-        hashes: BTreeMap<String, String>,
+        files: Vec<OutFile>,
         /// sha256 of the document's metadata and Markdown (see [`doc_digest`]).
         digest: [u8; 32],
         warnings: Vec<String>,
@@ -665,7 +686,6 @@ pub fn produce_incremental(
         .par_iter()
         .map(|doc: &RenderedDoc| {
             let mut files = Vec::new();
-            let mut reused = BTreeMap::new();
             let warnings = Vec::new();
             let mut pdf_key = None;
             // The document's own inputs, hashed once for every key below.
@@ -680,46 +700,37 @@ pub fn produce_incremental(
                 |fmt: &str, rel: &str, key: &str, key_of: fn(&ManifestDoc) -> &Option<String>| {
                     previous.and_then(|p| p.reuse_doc_file(id, fmt, rel, key, key_of))
                 };
+            // An HTML or Word file: reused by its page key, else made.
+            let page_file = |fmt: &str,
+                             make: &dyn Fn() -> Result<Vec<u8>, BuildError>|
+             -> Result<OutFile, BuildError> {
+                let rel = format!("{fmt}/{id}.{fmt}");
+                Ok(match reuse(fmt, &rel, &page_key, |d| &d.page_key) {
+                    Some(old) => OutFile::reused(rel, old),
+                    None => OutFile::made(rel, make()?),
+                })
+            };
             let mut pages = None;
             let mut pdf_to_write = None;
             for f in formats {
                 match f {
-                    Format::Md => files.push((
-                        format!("md/{}.md", doc.meta.id),
+                    Format::Md => files.push(OutFile::made(
+                        format!("md/{id}.md"),
                         writers::markdown::render_document(doc),
                     )),
-                    Format::Html => {
-                        let rel = format!("html/{}.html", doc.meta.id);
-                        let bytes = match reuse("html", &rel, &page_key, |d| &d.page_key) {
-                            Some((b, sha)) => {
-                                reused.insert(rel.clone(), sha);
-                                b
-                            }
-                            None => writers::html::render_document(doc, info).into_bytes(),
-                        };
-                        files.push((rel, bytes));
-                    }
-                    Format::Docx => {
-                        let rel = format!("docx/{}.docx", doc.meta.id);
-                        let bytes = match reuse("docx", &rel, &page_key, |d| &d.page_key) {
-                            Some((b, sha)) => {
-                                reused.insert(rel.clone(), sha);
-                                b
-                            }
-                            None => writers::docx::render_document(doc, info)?,
-                        };
-                        files.push((rel, bytes));
-                    }
+                    Format::Html => files.push(page_file("html", &|| {
+                        Ok(writers::html::render_document(doc, info).into_bytes())
+                    })?),
+                    Format::Docx => files.push(page_file("docx", &|| {
+                        Ok(writers::docx::render_document(doc, info)?)
+                    })?),
                     Format::Pdf => {
                         let rel = format!("pdf/{}.pdf", doc.meta.id);
                         let mut h = furniture.clone();
                         h.update(digest);
                         let key = sha256_hex(&h.finalize());
                         match reuse("pdf", &rel, &key, |d| &d.pdf_key) {
-                            Some((bytes, sha)) => {
-                                reused.insert(rel.clone(), sha);
-                                files.push((rel, bytes));
-                            }
+                            Some(old) => files.push(OutFile::reused(rel, old)),
                             None => {
                                 // Laid out here; written below, beside the binder.
                                 let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
@@ -737,15 +748,8 @@ pub fn produce_incremental(
                     }
                 }
             }
-            let hashes = files
-                .iter()
-                .filter(|(path, _)| !reused.contains_key(path))
-                .map(|(path, bytes)| (path.clone(), sha256_hex(bytes)))
-                .collect();
             Ok(DocOut {
                 files,
-                reused,
-                hashes,
                 digest,
                 warnings,
                 page_key,
@@ -772,25 +776,19 @@ pub fn produce_incremental(
         }
         sha256_hex(&h.finalize())
     };
-    type Written = Result<Option<(writers::pdf::PdfOutput, String)>, BuildError>;
-    /// Where the binder came from: the previous pack (with its checked
-    /// sha256), or set in this build (with the page cache for the next).
-    enum BinderFrom {
-        Previous(String),
-        Set { cache: Vec<u8>, sha: String },
-    }
-    type Binder = Result<Option<(writers::pdf::PdfOutput, BinderFrom)>, BuildError>;
+    /// A PDF written in this build, hashed on its own thread, and its warnings.
+    type Written = Result<Option<(OutFile, Vec<String>)>, BuildError>;
+    /// The binder (reused, or set in this build with its warnings) and, when
+    /// set, the page cache for the next build with its sha256.
+    type Binder = Result<Option<(OutFile, Vec<String>, Option<(Vec<u8>, String)>)>, BuildError>;
     let (doc_pdfs, binder): (Vec<Written>, Binder) = rayon::join(
         || {
             outs.par_iter()
                 .zip(rendered.documents.par_iter())
                 .map(|(out, doc)| match (&out.pdf_to_write, &out.pages) {
-                    (Some(_), Some(pages)) => {
+                    (Some(rel), Some(pages)) => {
                         writers::pdf::write_document(doc, pages, info, out.pdf_key.as_deref())
-                            .map(|pdf| {
-                                let sha = sha256_hex(&pdf.bytes);
-                                Some((pdf, sha))
-                            })
+                            .map(|pdf| Some((OutFile::made(rel.clone(), pdf.bytes), pdf.warnings)))
                             .map_err(|e| BuildError::Pdf {
                                 document: doc.meta.id.clone(),
                                 message: e.to_string(),
@@ -810,12 +808,12 @@ pub fn produce_incremental(
                     Some((f.key.clone()?, f.sha256.clone()))
                 })
             });
-            if let Some((bytes, sha)) = reused {
-                let out = writers::pdf::PdfOutput {
-                    bytes,
-                    warnings: Vec::new(),
-                };
-                return Ok(Some((out, BinderFrom::Previous(sha))));
+            if let Some(old) = reused {
+                return Ok(Some((
+                    OutFile::reused(binder_path.clone(), old),
+                    Vec::new(),
+                    None,
+                )));
             }
             let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
                 document: "binder".into(),
@@ -871,18 +869,22 @@ pub fn produce_incremental(
                 Some(&binder_key),
             )
             .map(|out| {
-                let sha = sha256_hex(&out.bytes);
-                Some((out, BinderFrom::Set { cache, sha }))
+                let cache_sha = sha256_hex(&cache);
+                Some((
+                    OutFile::made(binder_path.clone(), out.bytes),
+                    out.warnings,
+                    Some((cache, cache_sha)),
+                ))
             })
             .map_err(pdf_error)
         },
     );
     for (out, written) in outs.iter_mut().zip(doc_pdfs) {
-        if let (Some(rel), Some((pdf, sha))) = (out.pdf_to_write.take(), written?) {
-            out.warnings.extend(pdf.warnings);
-            out.hashes.insert(rel.clone(), sha);
-            out.files.push((rel, pdf.bytes));
+        if let Some((file, pdf_warnings)) = written? {
+            out.warnings.extend(pdf_warnings);
+            out.files.push(file);
         }
+        out.pdf_to_write = None;
         out.pages = None;
     }
 
@@ -896,23 +898,14 @@ pub fn produce_incremental(
         warnings.extend(out.warnings);
         let mut outputs = BTreeMap::new();
         let mut hashes = BTreeMap::new();
-        for (path, bytes) in out.files {
-            let fmt = path.split('/').next().unwrap_or_default().to_string();
-            // A file read back from the previous pack was just checked
-            // against its recorded hash; the rest are hashed here.
-            let sha = match out.reused.get(&path) {
-                Some(sha) => {
-                    unchanged.insert(path.clone());
-                    sha.clone()
-                }
-                None => match out.hashes.get(&path) {
-                    Some(sha) => sha.clone(),
-                    None => sha256_hex(&bytes),
-                },
-            };
-            hashes.insert(fmt.clone(), sha);
-            outputs.insert(fmt, path.clone());
-            files.insert(path, bytes);
+        for f in out.files {
+            let fmt = f.path.split('/').next().unwrap_or_default().to_string();
+            if f.reused {
+                unchanged.insert(f.path.clone());
+            }
+            hashes.insert(fmt.clone(), f.sha256);
+            outputs.insert(fmt, f.path.clone());
+            files.insert(f.path, f.bytes);
         }
         let ctx = rendered
             .context_sha256
@@ -965,27 +958,21 @@ pub fn produce_incremental(
         files.insert("index.html".to_string(), bytes);
     }
     let mut page_cache = None;
-    if let Some((out, from)) = binder? {
-        let known = match from {
-            BinderFrom::Previous(sha) => {
-                unchanged.insert(binder_path.clone());
-                Some(sha)
-            }
-            BinderFrom::Set { cache, sha } => {
-                page_cache = Some(cache);
-                Some(sha)
-            }
-        };
-        warnings.extend(out.warnings);
+    if let Some((file, binder_warnings, cache)) = binder? {
+        if file.reused {
+            unchanged.insert(file.path.clone());
+        }
+        page_cache = cache;
+        warnings.extend(binder_warnings);
         pack_files.insert(
             "binder".to_string(),
             FileEntry {
-                path: binder_path.clone(),
-                sha256: known.unwrap_or_else(|| sha256_hex(&out.bytes)),
+                path: file.path.clone(),
+                sha256: file.sha256,
                 key: Some(binder_key),
             },
         );
-        files.insert(binder_path, out.bytes);
+        files.insert(file.path, file.bytes);
     }
     if info.logo.as_ref().is_some_and(|l| l.mime != "image/png") && formats.contains(&Format::Docx)
     {
@@ -1027,7 +1014,7 @@ pub fn produce_incremental(
         // A binder reused whole means every document's pages are as the
         // previous build left them, so its cache still holds.
         page_cache_sha256: match &page_cache {
-            Some(bytes) => Some(sha256_hex(bytes)),
+            Some((_, sha)) => Some(sha.clone()),
             None if formats.contains(&Format::Pdf) => {
                 previous.and_then(|p| p.manifest.page_cache_sha256.clone())
             }
@@ -1038,7 +1025,7 @@ pub fn produce_incremental(
     Ok(PackFiles {
         files,
         manifest,
-        page_cache,
+        page_cache: page_cache.map(|(bytes, _)| bytes),
         unchanged,
         read_from_manifest: previous.map(|p| p.manifest_sha256.clone()),
     })
