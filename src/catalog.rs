@@ -183,6 +183,7 @@ impl Catalog {
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
+            let _t = crate::timings::span("catalog (worker)");
             Catalog::parse().unwrap_or_else(|e| panic!("embedded catalog is invalid: {e}"))
         })
     }

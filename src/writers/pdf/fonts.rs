@@ -325,6 +325,7 @@ static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
 pub fn fonts() -> Result<&'static Fonts, String> {
     FONTS
         .get_or_init(|| {
+            let _t = crate::timings::span("fonts (worker)");
             let faces = Face::ALL
                 .iter()
                 .map(|f| FontData::load(*f))
