@@ -261,6 +261,52 @@ fn hostile_values_come_out_literally() {
     );
 }
 
+/// Further people are listed by key, the same on every run: Tera's maps
+/// were hash maps, so a loop over `people` came out in a new order each
+/// time once a profile had more than one extra person.
+#[test]
+fn extra_people_come_out_in_one_order_every_run() {
+    let dir = tempdir("people-order");
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let src = src.replace(
+        "people:\n",
+        "people:\n  staff_c: { name: Carol Cruz, title: Nurse, email: c@riverbend.example }\n  \
+         staff_a: { name: Alex Abbot, title: Nurse, email: a@riverbend.example }\n  \
+         staff_d: { name: Dee Dunn, title: Biller, email: d@riverbend.example }\n  \
+         staff_b: { name: Bo Baker, title: Nurse, email: b@riverbend.example }\n",
+    );
+    let p = dir.join("people.yaml");
+    std::fs::write(&p, src).unwrap();
+    let mut texts = Vec::new();
+    for run_no in 0..3 {
+        let out = dir.join(format!("out{run_no}"));
+        let (code, _, err) = run(bin()
+            .args(["build", "-q", "-f", "md"])
+            .arg(&p)
+            .arg("-o")
+            .arg(&out));
+        assert_eq!(code, 0, "{err}");
+        texts.push(
+            std::fs::read_to_string(out.join("riverbend/md/incident-response-plan.md")).unwrap(),
+        );
+    }
+    let at = |name: &str| {
+        texts[0]
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} is not in the incident response plan"))
+    };
+    assert!(
+        at("Alex Abbot") < at("Bo Baker")
+            && at("Bo Baker") < at("Carol Cruz")
+            && at("Carol Cruz") < at("Dee Dunn"),
+        "extra people are not in key order"
+    );
+    assert!(
+        texts.iter().all(|t| t == &texts[0]),
+        "the text differs between runs"
+    );
+}
+
 /// Every file the manifest lists exists with the recorded sha256.
 fn assert_pack_consistent(pack: &Path) {
     let m: serde_json::Value =
