@@ -814,3 +814,37 @@ documents: { version: 1.0, effective_date: 2026-02-01 }
     assert_eq!(l.profile.documents.version, "1.0");
     assert_eq!(l.profile.organization.phone.as_deref(), Some("5551234"));
 }
+
+/// Control characters, noncharacters and bidirectional overrides are
+/// refused where they are, each at its value: HTML, PDF and Word files cannot
+/// hold the first two (U+FFFE made every Word file unreadable), and the
+/// third reverses the text after it in an HTML page.
+#[test]
+fn characters_no_document_can_hold_are_refused_at_their_value() {
+    let src = minimal("  size: small\n  short_name: \"Test\\0Clinic\"\n  website: \"x\\uFFFEy\"\n")
+        .replace("name: A,", "name: \"A\\u202Eevil\",");
+    let d = match profile::load_str("chars.yaml", &src) {
+        Ok(_) => panic!("a profile with control characters must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert!(
+        d.contains("`organization.short_name` contains U+0000 at character 5, a control character")
+            && d.contains("--> chars.yaml:6:15"),
+        "{d}"
+    );
+    assert!(
+        d.contains("`organization.website` contains U+FFFE at character 2, a Unicode noncharacter"),
+        "{d}"
+    );
+    assert!(
+        d.contains("`people.security_officer.name` contains U+202E at character 2, a bidirectional formatting character"),
+        "{d}"
+    );
+    assert_eq!(d.matches("error:").count(), 3, "{d}");
+    // Tab, newline and right-to-left text as such are fine.
+    let fine =
+        minimal("  size: small\n  short_name: \"Tab\\tand\\nline \u{5E9}\u{5DC}\u{5D5}\u{5DD}\"\n");
+    if let Err(d) = profile::load_str("fine.yaml", &fine) {
+        panic!("{d}");
+    }
+}

@@ -271,6 +271,37 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
+        if let Some((i, c)) = value.char_indices().find(|(_, c)| unshowable(*c)) {
+            let (what, hint) = if is_bidi_control(c) {
+                (
+                    "a bidirectional formatting character: it would reorder the text after it in the HTML pages",
+                    "delete it; right-to-left names need no formatting characters, write them as they are",
+                )
+            } else if c.is_control() {
+                (
+                    "a control character: HTML, PDF and Word files cannot hold it",
+                    "delete it; in a double-quoted value an escape such as \\0, \\b or \\x1b writes one",
+                )
+            } else {
+                (
+                    "a Unicode noncharacter: Word files holding it are unreadable",
+                    "delete it; it is often left over from a copy out of another program",
+                )
+            };
+            let d = self
+                .diag(
+                    node.pos,
+                    path,
+                    format!(
+                        "`{path}` contains U+{:04X} at character {}, {what}",
+                        c as u32,
+                        value[..i].chars().count() + 1
+                    ),
+                )
+                .with_expected_found("printable text", format!("U+{:04X}", c as u32))
+                .with_hint(hint);
+            self.diags.push(d);
+        }
         if schema.get("pattern").and_then(Value::as_str) == Some(COLOR_PATTERN) {
             let ok = value.len() == 7
                 && value.starts_with('#')
@@ -438,6 +469,25 @@ impl<'a> Checker<'a> {
 
 /// Untyped conversion (for places the schema leaves open): plain scalars that
 /// look like numbers or booleans become numbers or booleans.
+/// Unicode's explicit embedding, override and isolate controls: in an
+/// HTML page they reverse or reorder the text that follows the value.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters a profile value may not carry: C0 controls other than tab,
+/// line feed and carriage return, DEL and C1 controls (XML 1.0 forbids most,
+/// HTML treats them as parse errors, a PDF shows them as boxes), the
+/// noncharacters (U+FDD0–U+FDEF and U+xFFFE/U+xFFFF; U+FFFE and U+FFFF make
+/// a Word file unreadable), and the bidirectional formatting controls.
+pub fn unshowable(c: char) -> bool {
+    let u = c as u32;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || (u & 0xFFFE) == 0xFFFE
+        || is_bidi_control(c)
+}
+
 pub fn node_to_json(node: &Node) -> Value {
     match &node.kind {
         Kind::Null => Value::Null,
