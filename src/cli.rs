@@ -35,10 +35,14 @@ pub struct Cli {
 pub enum Command {
     /// Build each profile's pack into OUT/<slug>/.
     Build(BuildArgs),
-    /// Check profiles; print every problem at once; exit 1 if any.
+    /// Check profiles as `build` would (every value, the documents named,
+    /// the templates, the logo), writing nothing; print every problem; exit 1 if any.
     Validate {
         #[arg(required = true)]
         profiles: Vec<PathBuf>,
+        /// Override templates, as given to `build` (repeatable).
+        #[arg(long = "templates")]
+        templates: Vec<PathBuf>,
         /// Machine-readable report on stdout.
         #[arg(long)]
         json: bool,
@@ -294,7 +298,11 @@ fn load_source(src: &ProfileSource) -> Result<(Loaded, String), profile::Diagnos
 fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => cmd_build(args, cli.quiet, cli.verbose),
-        Command::Validate { profiles, json } => cmd_validate(&profiles, json, cli.quiet),
+        Command::Validate {
+            profiles,
+            templates,
+            json,
+        } => cmd_validate(&profiles, &templates, json, cli.quiet),
         Command::Init {
             path,
             size,
@@ -535,18 +543,29 @@ fn render_error(e: &pack::BuildError) -> String {
     }
 }
 
-fn cmd_validate(profiles: &[PathBuf], json: bool, quiet: bool) -> u8 {
+fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: bool) -> u8 {
     let mut code = 0;
     let mut out = Vec::new();
     for p in profiles {
-        match profile::load(p) {
+        // A profile whose values are right can still fail the build: a
+        // document id in `include`/`exclude` that no template has, a
+        // template folder or logo that cannot be read, an override template
+        // that does not render. So the pack is prepared in memory (Markdown
+        // only, nothing written): `validate` passes exactly when `build` would.
+        let checked = profile::load(p)
+            .map_err(pack::BuildError::from)
+            .and_then(|l| {
+                pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
+                Ok(l)
+            });
+        match checked {
             Ok(l) => {
                 if !quiet && !json {
                     eprintln!("{}: valid ({})", p.display(), l.size_rule);
                 }
                 out.push(serde_json::json!({"profile": p.display().to_string(), "valid": true, "size": crate::render::context::size_str(l.size)}));
             }
-            Err(d) => {
+            Err(pack::BuildError::Profile(d)) => {
                 code = 1;
                 if !json {
                     eprintln!("{d}");
@@ -557,6 +576,17 @@ fn cmd_validate(profiles: &[PathBuf], json: bool, quiet: bool) -> u8 {
                         "file": i.file, "line": i.line, "column": i.column, "path": i.yaml_path,
                         "message": i.message, "expected": i.expected, "found": i.found, "hint": i.hint,
                     })).collect::<Vec<_>>()}));
+            }
+            Err(e) => {
+                code = 1;
+                if !json {
+                    eprintln!("{} {e}", red("error:"));
+                    eprintln!("{}: 1 problem(s)", p.display());
+                }
+                out.push(
+                    serde_json::json!({"profile": p.display().to_string(), "valid": false,
+                    "problems": [{"file": p.display().to_string(), "message": e.to_string()}]}),
+                );
             }
         }
     }

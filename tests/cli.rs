@@ -307,6 +307,58 @@ fn extra_people_come_out_in_one_order_every_run() {
     );
 }
 
+/// `validate` passes exactly when `build` would: a document id no template
+/// has, or a logo that cannot be read, passed `validate` (exit 0) and failed
+/// `build` (exit 1), so a CI gate on `validate` let them through.
+#[test]
+fn validate_refuses_what_build_refuses() {
+    let dir = tempdir("validate-as-build");
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let cases = [
+        (
+            "exclude.yaml",
+            src.replace("documents:\n", "documents:\n  exclude: [acess-control]\n"),
+            "did you mean `access-control`?",
+        ),
+        (
+            "logo.yaml",
+            src.replace("branding:\n", "branding:\n  logo: missing.png\n"),
+            "branding.logo cannot be read",
+        ),
+    ];
+    for (name, text, expect) in cases {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        let (code, _, err) = run(bin().arg("validate").arg(&p));
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(err.contains(expect), "{name}: {err}");
+        let (code, out, _) = run(bin().args(["validate", "--json"]).arg(&p));
+        assert_eq!(code, 1);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v[0]["valid"], false, "{out}");
+        assert!(
+            v[0]["problems"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(expect),
+            "{out}"
+        );
+        let (code, _, err) = run(bin()
+            .args(["build", "-f", "md"])
+            .arg(&p)
+            .arg("-o")
+            .arg(dir.join("out")));
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(err.contains(expect), "{name}: {err}");
+    }
+    assert!(!dir.join("out").exists(), "a refused build wrote something");
+    let (code, _, err) = run(bin()
+        .arg("validate")
+        .arg(repo("profiles/riverbend-clinic.yaml")));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("valid"), "{err}");
+}
+
 /// Every file the manifest lists exists with the recorded sha256.
 fn assert_pack_consistent(pack: &Path) {
     let m: serde_json::Value =
