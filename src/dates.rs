@@ -47,6 +47,8 @@ pub enum DateError {
     Format,
     #[error("month {0} does not exist")]
     Month(u32),
+    #[error("year {0} is outside 1900–2999")]
+    Year(i32),
     #[error("{year:04}-{month:02} has no day {day} (it has {max} days)")]
     Day {
         year: i32,
@@ -80,6 +82,11 @@ impl Date {
             return Err(DateError::Format);
         };
         let year = year as i32;
+        // Policy dates: earlier or later years are typing mistakes, and
+        // 9999-12-31 plus a retention period would need a fifth digit.
+        if !(1900..=2999).contains(&year) {
+            return Err(DateError::Year(year));
+        }
         if !(1..=12).contains(&month) {
             return Err(DateError::Month(month));
         }
@@ -184,6 +191,8 @@ mod tests {
         assert!(Date::parse("2026-02-30").is_none());
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("2026-2-1").is_none());
+        assert!(Date::parse("0000-01-01").is_none());
+        assert!(Date::parse("9999-12-31").is_none());
         assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
     }
 

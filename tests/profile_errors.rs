@@ -848,3 +848,34 @@ fn characters_no_document_can_hold_are_refused_at_their_value() {
         panic!("{d}");
     }
 }
+
+/// A review period of 0 months printed "reviewed every 0 months" beside a
+/// next-review date a month later, and 4,000,000,000 months or the year
+/// 9999 printed review and retention years of nine and five digits.
+#[test]
+fn review_period_and_years_out_of_range_are_refused() {
+    let src = minimal("  size: small\n").replace(
+        "effective_date: 2026-02-01 }",
+        "effective_date: 9999-12-31, review_every_months: 0 }",
+    );
+    let d = match profile::load_str("range.yaml", &src) {
+        Ok(_) => panic!("out-of-range values must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert!(
+        d.contains("invalid date `9999-12-31`: year 9999 is outside 1900–2999"),
+        "{d}"
+    );
+    assert!(
+        d.contains("number out of range for `documents.review_every_months`")
+            && d.contains("expected: a whole number from 1 to 60"),
+        "{d}"
+    );
+    let ok = minimal("  size: small\n").replace(
+        "effective_date: 2026-02-01 }",
+        "effective_date: 2026-02-01, review_every_months: 60 }",
+    );
+    if let Err(d) = profile::load_str("ok.yaml", &ok) {
+        panic!("{d}");
+    }
+}

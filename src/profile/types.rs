@@ -183,8 +183,11 @@ pub struct Documents {
     /// The date the pack takes effect (`YYYY-MM-DD`).
     #[schemars(extend("format" = "date"))]
     pub effective_date: IsoDate,
-    /// Months between reviews; next review = effective date + this.
+    /// Months between reviews; next review = effective date + this
+    /// (1 to 60: a policy set reviewed less often than every five years
+    /// would be out of date long before its review).
     #[serde(default = "default_review_months")]
+    #[schemars(range(min = 1, max = 60))]
     pub review_every_months: u32,
     /// A key of `people`; absent means every document is DRAFT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
