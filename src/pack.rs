@@ -330,6 +330,8 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     } else {
         return Err(err("branding.logo must be a PNG or JPEG image".into()));
     };
+    writers::pdf::image::check_intact(mime, &bytes)
+        .map_err(|e| err(format!("branding.logo cannot be used: {e}")))?;
     Ok(Some(Logo {
         mime,
         bytes: bytes.into(),

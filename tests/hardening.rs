@@ -651,6 +651,60 @@ fn logo_that_is_not_an_image_is_refused() {
     }
 }
 
+/// A logo the PDF writer cannot use because it is cut short or claims a
+/// huge size was left out of the PDFs with a warning but still embedded in
+/// every HTML page and Word file (60000×60000 pixels: gigabytes for a
+/// browser to decode). It is refused for the whole pack.
+#[test]
+fn logo_cut_short_or_oversized_is_refused() {
+    let d = scratch("logo-damaged");
+    let src: String = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("branding:") && !l.trim_start().starts_with("accent_color:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    // A whole 2×2 PNG: signature, IHDR, IDAT, IEND (CRCs are not checked).
+    let chunk = |kind: &[u8], body: &[u8]| {
+        let mut c = (body.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(body);
+        c.extend_from_slice(&[0; 4]);
+        c
+    };
+    let png = |w: u32, h: u32, end: bool| {
+        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        p.extend(chunk(b"IHDR", &ihdr));
+        p.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1]));
+        if end {
+            p.extend(chunk(b"IEND", &[]));
+        }
+        p
+    };
+    for (name, bytes, expect) in [
+        ("huge.png", png(60_000, 60_000, true), "60000×60000 pixels"),
+        ("cut.png", png(2, 2, false), "cut short"),
+    ] {
+        std::fs::write(d.join(name), bytes).unwrap();
+        let text = format!("{src}branding:\n  logo: {name}\n");
+        assert_profile_refused(
+            &d,
+            &format!("{name}.yaml"),
+            text.as_bytes(),
+            &["branding.logo cannot be used", expect],
+        );
+    }
+    // The same PNG whole and of a sane size is accepted.
+    std::fs::write(d.join("fine.png"), png(2, 2, true)).unwrap();
+    let text = format!("{src}branding:\n  logo: fine.png\n");
+    std::fs::write(d.join("fine.yaml"), text).unwrap();
+    let run = run_guarded(&d, &["validate", "fine.yaml"]);
+    run.assert_code(0);
+}
+
 #[test]
 fn missing_or_folder_profile_is_refused() {
     let d = scratch("not-a-file");

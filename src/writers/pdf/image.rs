@@ -67,6 +67,59 @@ pub fn size(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
     }
 }
 
+/// Largest logo side, in pixels: a few kilobytes of PNG can claim 60000 ×
+/// 60000 pixels, gigabytes for a browser or Word to decode.
+pub const MAX_SIDE: u32 = 10_000;
+
+/// Whether a logo is whole and of a sane size, from its structure alone
+/// (no decoding): every PNG chunk inside the file, image data present and
+/// the end chunk reached; a JPEG's frame header found and its end marker
+/// present. Every format embeds the file, so a logo that fails this is
+/// refused for the whole pack, not only left out of the PDFs. Returns its
+/// size in pixels.
+pub fn check_intact(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
+    let (width, height) = size(mime, bytes)?;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(format!(
+            "{} of {width}×{height} pixels (up to {MAX_SIDE}×{MAX_SIDE})",
+            if mime == "image/png" { "PNG" } else { "JPEG" }
+        ));
+    }
+    if mime == "image/png" {
+        let mut i = 8;
+        let (mut data, mut end) = (false, false);
+        while i + 8 <= bytes.len() {
+            let len =
+                u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
+            let next = i
+                .checked_add(12)
+                .and_then(|n| n.checked_add(len))
+                .filter(|n| *n <= bytes.len())
+                .ok_or("damaged PNG (cut short: a chunk runs past the end of the file)")?;
+            match &bytes[i + 4..i + 8] {
+                b"IDAT" => data = true,
+                b"IEND" => {
+                    end = true;
+                    break;
+                }
+                _ => {}
+            }
+            i = next;
+        }
+        if !data {
+            return Err("damaged PNG (no image data)".into());
+        }
+        if !end {
+            return Err("damaged PNG (cut short: no end chunk)".into());
+        }
+    } else if !bytes.windows(2).any(|w| w == [0xFF, 0xD9]) {
+        // 0xFF 0xD9 appears nowhere but as the end marker: entropy-coded
+        // data stuffs every 0xFF with a zero.
+        return Err("damaged JPEG (cut short: no end marker)".into());
+    }
+    Ok((width, height))
+}
+
 fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return Err("not a JPEG file (no SOI marker)".into());
@@ -158,9 +211,9 @@ fn png(bytes: &[u8]) -> Result<PdfImage, String> {
     let width = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
     let height = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
     let (depth, color_type, interlace) = (h[8], h[9], h[12]);
-    if width == 0 || height == 0 || width > 10_000 || height > 10_000 {
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
         return Err(format!(
-            "PNG of {width}×{height} pixels (up to 10000×10000)"
+            "PNG of {width}×{height} pixels (up to {MAX_SIDE}×{MAX_SIDE})"
         ));
     }
     if interlace != 0 {
