@@ -476,3 +476,66 @@ fn a_face_used_only_for_characters_the_fonts_lack_still_makes_a_pdf() {
         }
     }
 }
+
+/// A long legal name, short name and version stay inside the page: the
+/// capitals above the title wrap (a 107-character name ran past the right
+/// edge of the page), the running header and the footer's version are cut
+/// with an ellipsis, and the footer's left part never reaches "Page X of Y".
+#[test]
+fn long_names_and_version_stay_inside_the_margins() {
+    let mut p = pack(PaperSize::Letter);
+    p.organization = "Riverbend Valley Community Hospital District Family Health and Wellness Associates of Southern Oregon, P.C.".into();
+    p.short_name = "Riverbend Valley Community Hospital District Family Health ".repeat(8);
+    p.version = "1.0-".repeat(1500);
+    let mut d = doc();
+    d.meta.version = p.version.clone();
+    let out = render_document(&d, &p).expect("render");
+    let path = write_tmp("long-names.pdf", &out.bytes);
+    if !tool("pdftotext") {
+        return;
+    }
+    run("pdftotext", &["-bbox", "-enc", "UTF-8"], &path);
+    let html = std::fs::read_to_string(path.with_extension("html")).expect("bbox html");
+    let attr = |line: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        let at = line.find(&key).map(|i| i + key.len()).unwrap_or(0);
+        line[at..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f32::NAN)
+    };
+    let (mut page, mut saw_oregon, mut footer) = (0, false, Vec::new());
+    for line in html.lines() {
+        if line.trim_start().starts_with("<page") {
+            page += 1;
+        }
+        if !line.trim_start().starts_with("<word") {
+            continue;
+        }
+        let (x0, x1, y0) = (attr(line, "xMin"), attr(line, "xMax"), attr(line, "yMin"));
+        assert!(
+            x0 >= 72.0 - 0.5 && x1 <= 612.0 - 72.0 + 0.5,
+            "word outside the side margins: {line}"
+        );
+        saw_oregon |= page == 1 && line.contains(">OREGON,<");
+        // The footer band of the first page: its words must not overlap.
+        if page == 1 && y0 > 720.0 {
+            footer.push((x0, x1, line.to_string()));
+        }
+    }
+    assert!(saw_oregon, "the whole name is above the title, wrapped");
+    footer.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for pair in footer.windows(2) {
+        assert!(
+            pair[0].1 <= pair[1].0 + 0.5,
+            "footer words overlap:\n{}\n{}",
+            pair[0].2,
+            pair[1].2
+        );
+    }
+    assert!(
+        footer.iter().any(|w| w.2.contains(">Page<")),
+        "page number in the footer"
+    );
+}

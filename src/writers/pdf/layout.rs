@@ -30,6 +30,8 @@ const PARA_AFTER: f32 = 7.0;
 /// Breaking measure is this much narrower than the column, so kerning across
 /// run boundaries can never push a glyph past the margin.
 const SAFETY: f32 = 0.5;
+/// Line height of a wrapped kicker (8 pt capitals).
+const KICKER_LH: f32 = 10.0;
 
 /// Page size and margins, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -410,7 +412,29 @@ impl<'f> Layouter<'f> {
         };
         let st = self.style(face, size, color);
         let lines = self.break_inlines(inlines, st, w);
-        let kicker_h = if is_title { 16.0 } else { 0.0 };
+        // The kicker above a document's title (organization · kind) is one
+        // line, or wrapped when a long name would run past the margin.
+        let kicker = if is_title {
+            let text = self
+                .doc
+                .as_ref()
+                .map(|d| d.kicker.to_uppercase())
+                .unwrap_or_default();
+            let kst = self.style(Face::Bold, 8.0, self.accent);
+            let width = self.measure(&text, kst);
+            let wrapped = (width > w - SAFETY).then(|| {
+                let words = self.words_from_spans(&[(text.clone(), kst)], false);
+                self.break_words(words, w - SAFETY)
+            });
+            Some((text, kst, width, wrapped))
+        } else {
+            None
+        };
+        let kicker_h = match &kicker {
+            Some((_, _, _, Some(wrapped))) => 16.0 + (wrapped.len() as f32 - 1.0) * KICKER_LH,
+            Some(_) => 16.0,
+            None => 0.0,
+        };
         let rule_h = if level <= 2 { 5.0 } else { 0.0 };
         let h = kicker_h + lines.len() as f32 * lh + rule_h + after;
         self.vspace(before);
@@ -424,17 +448,20 @@ impl<'f> Layouter<'f> {
             title: plain_text(inlines).trim().to_string(),
             dest,
         });
-        if is_title {
+        if let Some((text, kst, width, wrapped)) = kicker {
             self.title_done = true;
-            let kicker = self
-                .doc
-                .as_ref()
-                .map(|d| d.kicker.to_uppercase())
-                .unwrap_or_default();
-            let kst = self.style(Face::Bold, 8.0, self.accent);
-            let width = self.measure(&kicker, kst);
-            let y = self.y + 9.0;
-            self.text_item(x, y, kicker, kst, width);
+            match wrapped {
+                None => {
+                    let y = self.y + 9.0;
+                    self.text_item(x, y, text, kst, width);
+                }
+                Some(wrapped) => {
+                    for (i, line) in wrapped.iter().enumerate() {
+                        let y = self.y + 9.0 + i as f32 * KICKER_LH;
+                        self.draw_line(line, x, y, w, Align::Left);
+                    }
+                }
+            }
             self.y += kicker_h;
         }
         for line in &lines {

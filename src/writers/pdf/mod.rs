@@ -715,15 +715,25 @@ fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> 
     if lay.width_of(text, face, size) <= max {
         return text.to_string();
     }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let s: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if lay.width_of(&s, face, size) <= max {
-            return s;
+    // The longest prefix that fits with the ellipsis, by bisection over
+    // character boundaries (a prefix is never wider than a longer one):
+    // a value of thousands of characters is measured a dozen times per
+    // page, not once per character.
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let with_ellipsis = |n: usize| text[..ends[n]].trim_end().to_string() + "…";
+    let (mut lo, mut hi) = (0usize, ends.len());
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if lay.width_of(&with_ellipsis(mid), face, size) <= max {
+            lo = mid;
+        } else {
+            hi = mid;
         }
     }
-    "…".to_string()
+    if lo == 0 && lay.width_of(&with_ellipsis(0), face, size) > max {
+        return "…".to_string();
+    }
+    with_ellipsis(lo)
 }
 
 /// Running header (short name — title) and footer (id, version, status, page X of Y).
@@ -805,7 +815,15 @@ fn furniture(
         });
         left_x += w + 6.0;
     }
-    let left = pack.short_name.clone();
+    // A name longer than half the line is cut with an ellipsis: the title
+    // beside it needs the rest (the cover and every title give it whole).
+    let left = fit_text(
+        lay,
+        &pack.short_name,
+        Face::Bold,
+        size,
+        g.content_width() / 2.0 - (left_x - g.left),
+    );
     let lw = lay.width_of(&left, Face::Bold, size);
     let right = fit_text(
         lay,
@@ -863,6 +881,9 @@ fn furniture(
             },
         ),
     };
+    // A long version string is cut so that the footer's left part never
+    // reaches "Page X of Y" on the right.
+    let version = fit_text(lay, &version, Face::Regular, size, 120.0);
     let mut x = g.left;
     for (text, face, color) in [
         (
