@@ -381,6 +381,35 @@ fn missing_glyph_is_a_warning_naming_the_document() {
     assert!(out.warnings[0].contains("U+4E2D"));
 }
 
+/// Characters the bundled fonts lack show as boxes, but their text is still
+/// right when copied or searched: every lacking glyph is glyph 0, which the
+/// `/ToUnicode` map used to turn back into one of them ("北北北北" for
+/// "北京协和"), so the text carries `/ActualText` instead.
+#[test]
+fn characters_the_fonts_lack_copy_out_as_written() {
+    let mut d = doc();
+    d.markdown = "# Title\n\nThe 北京协和医院 and 서울병원 clinics.\n".into();
+    let out = render_document(&d, &pack(PaperSize::Letter)).expect("render");
+    assert!(
+        !out.warnings.is_empty(),
+        "a warning names the lacking characters"
+    );
+    let path = write_tmp("lacking-glyphs.pdf", &out.bytes);
+    assert_qpdf_clean(&path);
+    if !tool("pdftotext") {
+        return;
+    }
+    let text = run("pdftotext", &["-enc", "UTF-8"], &path);
+    let text = std::fs::read_to_string(path.with_extension("txt")).unwrap_or(text);
+    for want in ["北京协和医院", "서울병원"] {
+        assert!(
+            text.contains(want),
+            "{want} is not in the text layer:\n{text}"
+        );
+    }
+    assert!(!text.contains("北北"), "{text}");
+}
+
 /// `qpdf --check` passes (skipped when qpdf is not installed).
 fn assert_qpdf_clean(path: &Path) {
     if tool("qpdf") {

@@ -132,8 +132,21 @@ pub fn page_content(
                 num(&mut out, *x);
                 out.push(b' ');
                 num(&mut out, height - *y);
-                out.extend_from_slice(b" Tm\n[");
+                out.extend_from_slice(b" Tm\n");
                 let data = fonts.get(*face);
+                // Characters the fonts lack are drawn as glyph 0 (.notdef),
+                // which one `/ToUnicode` entry cannot map back to each of
+                // them: the item's text is given as `/ActualText`, so copying
+                // or searching it gives what the profile said.
+                let lacking = text.chars().any(|c| data.glyph(c).is_none());
+                if lacking {
+                    out.extend_from_slice(b"/Span<</ActualText<FEFF");
+                    for u in text.encode_utf16() {
+                        hex4(&mut out, u);
+                    }
+                    out.extend_from_slice(b">>>BDC\n");
+                }
+                out.push(b'[');
                 let used = glyphs.face_mut(*face);
                 // Runs of glyph ids, split where a kerning pair moves the
                 // next glyph (TJ adjustments are thousandths of an em, positive left).
@@ -154,6 +167,9 @@ pub fn page_content(
                     prev = Some(gid);
                 }
                 out.extend_from_slice(b">] TJ\n");
+                if lacking {
+                    out.extend_from_slice(b"EMC\n");
+                }
             }
             Item::Line {
                 x1,

@@ -622,8 +622,12 @@ fn write_font(
     out.stream(fid.to_unicode, b"", &cmap);
 }
 
-/// The `/ToUnicode` CMap: glyph id → the character it shows.
+/// The `/ToUnicode` CMap: glyph id → the character it shows. Glyph 0
+/// (.notdef) stands for every character the font lacks, so it maps to none;
+/// the text it draws carries `/ActualText` instead (`content::page_content`).
 fn to_unicode(glyphs: &[(u16, char)]) -> Vec<u8> {
+    let glyphs: Vec<(u16, char)> = glyphs.iter().copied().filter(|(g, _)| *g != 0).collect();
+    let glyphs = glyphs.as_slice();
     let mut out = Vec::with_capacity(200 + glyphs.len() * 16);
     out.extend_from_slice(
         b"/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def\n/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n",
