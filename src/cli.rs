@@ -249,10 +249,19 @@ fn red(s: &str) -> String {
     }
 }
 
+/// Whether two profile names given on the command line are one file.
+fn same_file(a: &str, b: &str) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 fn parse_formats(list: &[String]) -> Result<Vec<Format>, String> {
     let mut out = Vec::new();
     for f in list {
-        let f = f.trim();
+        let f = f.trim().to_ascii_lowercase();
+        let f = f.as_str();
         match Format::parse(f) {
             Some(x) if !out.contains(&x) => out.push(x),
             Some(_) => {}
@@ -458,6 +467,7 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                 let result = loaded.and_then(|(loaded, shown)| {
                     match same_pack_as.get(i).cloned().flatten() {
                         Some((slug, first)) => Err(pack::BuildError::SamePack {
+                            same_file: same_file(&shown, &first),
                             profile: shown,
                             slug,
                             first,
@@ -513,8 +523,10 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                 failed += 1;
                 if !args.json {
                     eprintln!("{}", render_error(&e));
-                    if matches!(e, pack::BuildError::Write { .. }) {
-                        eprintln!("the previous pack for {shown} was left as it was");
+                    if matches!(e, pack::BuildError::Write { .. }) && args.out.is_dir() {
+                        eprintln!(
+                            "the previous pack for {shown}, if there was one, was left as it was"
+                        );
                     } else {
                         eprintln!("nothing was written for {shown}");
                     }

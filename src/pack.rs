@@ -51,12 +51,15 @@ pub enum BuildError {
     Docx(#[from] writers::docx::DocxError),
     /// Two profiles of one batch name the same pack folder.
     #[error(
-        "{profile}: builds the pack folder `{slug}`, as {first} (given before it) does; one batch cannot write a folder twice\nhint: give the organizations different `organization.short_name`s, or build them into different -o folders"
+        "{profile}: builds the pack folder `{slug}`, as {first} (given before it) does; one batch cannot write a folder twice\nhint: {}",
+        if *same_file { "it is the same file given twice: give it once" } else { "give the organizations different `organization.short_name`s, or build them into different -o folders" }
     )]
     SamePack {
         profile: String,
         slug: String,
         first: String,
+        /// Both names are the same file (`a.yaml ./a.yaml`).
+        same_file: bool,
     },
     #[error("cannot write {path}: {source}")]
     Write {
@@ -1078,6 +1081,11 @@ pub fn write_pack(
     pack: &PackFiles,
     force: bool,
 ) -> Result<WriteStats, BuildError> {
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(write_err(out_dir)(std::io::Error::other(
+            "it is a file, not a folder (-o names the folder the pack folders are written into)",
+        )));
+    }
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
     let _lock = lock_pack(out_dir, slug)?;
     recover(out_dir, slug);

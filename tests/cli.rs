@@ -391,6 +391,27 @@ fn unwritable_output_exits_4_and_says_so() {
         .arg(blocker.join("out")));
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("cannot write"), "{err}");
+    // -o naming the file itself says so, and does not speak of a previous pack.
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md"])
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(&blocker));
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("it is a file, not a folder"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!err.contains("previous pack"), "{err}");
+    // Format names are read without regard to case.
+    let (code, _, err) = run(bin()
+        .args(["build", "-q", "-f", "MD,Html"])
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(dir.join("upper")));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        dir.join("upper/riverbend/html/index.html").exists()
+            || dir.join("upper/riverbend/index.html").exists()
+    );
 }
 
 #[test]

@@ -879,3 +879,21 @@ fn review_period_and_years_out_of_range_are_refused() {
         panic!("{d}");
     }
 }
+
+/// A YAML merge key is named as such, once, without the keys it would have
+/// brought being reported missing too.
+#[test]
+fn merge_key_is_named_and_not_followed_by_missing_keys() {
+    let src = "hicp: 1\norganization: { name: X, type: dental, size: small }\npeople:\n  security_officer: &so { name: A, title: B, email: a@x.example }\n  privacy_officer:\n    <<: *so\n    name: C\ndocuments: { version: \"1\", effective_date: 2026-02-01 }\n";
+    let d = match profile::load_str("merge.yaml", src) {
+        Ok(_) => panic!("a merge key must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert_text(
+        &d,
+        "error: YAML merge keys (`<<`) are not supported
+  --> merge.yaml:6:5
+   | at people.privacy_officer.<<
+   = help: write the keys out here, or share values between profiles with `extends`",
+    );
+}

@@ -725,6 +725,7 @@ fn a_batch_refuses_a_second_profile_for_the_same_pack_folder() {
             first.display()
         );
         assert!(err.contains(&expected), "{err}");
+        assert!(err.contains("give the organizations different"), "{err}");
         assert!(err.contains("1 pack(s) built, 1 failed"), "{err}");
         let manifest = std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
         assert!(
@@ -732,4 +733,23 @@ fn a_batch_refuses_a_second_profile_for_the_same_pack_folder() {
             "the pack is the first profile's: {manifest}"
         );
     }
+}
+
+/// The same file named twice (`a.yaml ./a.yaml`) is said to be that.
+#[test]
+fn the_same_profile_given_twice_is_named_as_such() {
+    let dir = tempdir("same-file-twice");
+    let a = profile_in(&dir, "a.yaml", |t| t);
+    let again = dir.join(".").join("a.yaml");
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md"])
+        .arg(&a)
+        .arg(&again)
+        .arg("-o")
+        .arg(dir.join("out")));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("it is the same file given twice: give it once"),
+        "{err}"
+    );
 }

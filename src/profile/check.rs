@@ -403,8 +403,20 @@ impl<'a> Checker<'a> {
             .collect();
         let mut claimed: Vec<String> = Vec::new();
         let mut out = Map::new();
+        // A YAML merge key (`<<: *defaults`) is not applied: said once, and
+        // the keys it would have brought are not reported missing as well.
+        let merge = entries.iter().any(|e| e.key == "<<");
         for e in entries {
             let p = join(path, &e.key);
+            if e.key == "<<" {
+                let d = self
+                    .diag(e.key_pos, &p, "YAML merge keys (`<<`) are not supported")
+                    .with_hint(
+                        "write the keys out here, or share values between profiles with `extends`",
+                    );
+                self.diags.push(d);
+                continue;
+            }
             if let Some(s) = props.get(&e.key) {
                 out.insert(e.key.clone(), self.walk(&e.value, s, &p, e.key_pos));
                 continue;
@@ -444,7 +456,7 @@ impl<'a> Checker<'a> {
             .copied()
             .filter(|k| !present.contains(k) && !claimed.iter().any(|c| c == k))
             .collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && !merge {
             let names: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
             let noun = if missing.len() == 1 { "key" } else { "keys" };
             let place = if path.is_empty() {
