@@ -897,3 +897,24 @@ fn merge_key_is_named_and_not_followed_by_missing_keys() {
    = help: write the keys out here, or share values between profiles with `extends`",
     );
 }
+
+/// A key of `people` names a role: an empty key printed a row with no role,
+/// and a key such as `9 lives` cannot be referred to cleanly.
+#[test]
+fn people_keys_must_be_words() {
+    let src = minimal("  size: small\n").replace(
+        "documents:",
+        "  \"\": { name: E, title: F, email: e@x.example }\n  \"9 lives\": { name: G, title: H, email: g@x.example }\n  hr-manager: { name: I, title: J, email: i@x.example }\ndocuments:",
+    );
+    let d = match profile::load_str("keys.yaml", &src) {
+        Ok(_) => panic!("bad people keys must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert!(d.contains("error: an empty key in `people`"), "{d}");
+    assert!(
+        d.contains("error: `9 lives` cannot be a key of `people`"),
+        "{d}"
+    );
+    assert!(!d.contains("hr-manager"), "{d}");
+    assert_eq!(d.matches("error:").count(), 2, "{d}");
+}

@@ -157,6 +157,40 @@ pub fn check(
         .map(|es| es.iter().map(|e| e.key.as_str()).collect())
         .unwrap_or_default();
     let people_known = root.get("people").and_then(Node::as_map).is_some();
+    // A key of `people` is a reference (from `approved_by`, `owner`) and,
+    // for further people, the role printed beside them: it must be a word.
+    for e in root
+        .get("people")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
+        let ok = e
+            .key
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && e.key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !ok {
+            let d = cx
+                .diag(
+                    e.key_pos,
+                    &join("people", &e.key),
+                    if e.key.is_empty() {
+                        "an empty key in `people`".to_string()
+                    } else {
+                        format!("`{}` cannot be a key of `people`", e.key)
+                    },
+                )
+                .with_expected_found(
+                    "a key of letters, digits, `_` or `-`, starting with a letter (e.g. `hr_manager`)",
+                    format!("`{}`", e.key),
+                )
+                .with_hint("the key names the person's role: `hr_manager` is printed as \"Hr Manager\"");
+            cx.diags.push(d);
+        }
+    }
     if let Some(docs) = root.get("documents") {
         let approved_by = docs.get("approved_by").filter(|n| !n.is_null());
         if let Some(node) = approved_by
