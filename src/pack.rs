@@ -41,7 +41,7 @@ pub enum BuildError {
     #[error("{0}")]
     Library(#[from] crate::library::LibraryError),
     #[error("{0}")]
-    Render(#[from] render::RenderError),
+    Render(render::RenderError),
     #[error("{file}: {message}")]
     Input { file: String, message: String },
     #[error("{document}: PDF: {message}")]
@@ -67,6 +67,17 @@ pub enum BuildError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// A render error that is a fault of the profile's values is reported as
+/// the profile's (at file:line:column, exit 1, in `validate`'s list too).
+impl From<render::RenderError> for BuildError {
+    fn from(e: render::RenderError) -> BuildError {
+        match e {
+            render::RenderError::Profile(d) => BuildError::Profile(d),
+            other => BuildError::Render(other),
+        }
+    }
 }
 
 impl BuildError {

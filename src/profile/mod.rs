@@ -53,6 +53,46 @@ pub struct Loaded {
     pub size: types::Size,
     /// The sentence saying how the size was chosen.
     pub size_rule: String,
+    /// The merged YAML tree with every value's position, and the files of
+    /// the chain: problems found after loading (a document id the library
+    /// does not have) are reported where the value was written.
+    tree: yaml::Node,
+    files: Vec<String>,
+}
+
+impl Loaded {
+    /// A diagnostic at the value under `keys`, then list item `index` (when
+    /// given), in the file of the chain that wrote it; at the profile's
+    /// first line when the value cannot be found.
+    pub fn diagnostic_at(
+        &self,
+        keys: &[&str],
+        index: Option<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut node = Some(&self.tree);
+        let mut yaml_path = String::new();
+        for k in keys {
+            node = node.and_then(|n| n.get(k));
+            yaml_path = check::join(&yaml_path, k);
+        }
+        if let Some(i) = index {
+            node = node.and_then(|n| match &n.kind {
+                Kind::Seq(items) => items.get(i),
+                _ => None,
+            });
+            yaml_path = format!("{yaml_path}[{i}]");
+        }
+        let (file, line, column) = match node {
+            Some(n) => (
+                self.files.get(n.pos.file).cloned().unwrap_or_default(),
+                n.pos.line,
+                n.pos.column,
+            ),
+            None => (self.files.first().cloned().unwrap_or_default(), 0, 0),
+        };
+        Diagnostic::new(file, line, column, yaml_path, message)
+    }
 }
 
 /// Why a file could not be read.
@@ -491,6 +531,8 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
         merged,
         size,
         size_rule,
+        tree: merged_tree,
+        files,
     })
 }
 

@@ -22,8 +22,10 @@ use std::collections::BTreeMap;
 pub enum RenderError {
     #[error("template {origin}:\n{message}")]
     Template { origin: String, message: String },
+    /// Values of the profile that name documents the library does not have,
+    /// each at its place in the profile.
     #[error("{0}")]
-    Plan(String),
+    Profile(crate::profile::Diagnostics),
 }
 
 /// Why a document is in the pack (or not), for `hicp list --profile`.
@@ -70,16 +72,31 @@ pub fn plan<'a>(
     library: &'a Library,
 ) -> Result<(Vec<&'a DocTemplate>, Vec<Selection>), RenderError> {
     let docs = &loaded.profile.documents;
-    for id in docs.include.iter().chain(docs.exclude.iter()) {
-        if !library.documents.contains_key(id) {
+    let mut unknown = Vec::new();
+    for (list, ids) in [("include", &docs.include), ("exclude", &docs.exclude)] {
+        for (i, id) in ids.iter().enumerate() {
+            if library.documents.contains_key(id) {
+                continue;
+            }
             let hint =
                 crate::suggest::did_you_mean(id, library.documents.keys().map(String::as_str))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-            return Err(RenderError::Plan(format!(
-                "documents.include/exclude names `{id}`, which is not a document of the library{hint}; `hicp list` shows the ids"
-            )));
+                    .map(|s| format!("did you mean `{s}`? (`hicp list` shows the ids)"))
+                    .unwrap_or_else(|| "`hicp list` shows the ids".to_string());
+            unknown.push(
+                loaded
+                    .diagnostic_at(
+                        &["documents", list],
+                        Some(i),
+                        format!("`{id}` is not a document of the library"),
+                    )
+                    .with_hint(hint),
+            );
         }
+    }
+    if !unknown.is_empty() {
+        return Err(RenderError::Profile(crate::profile::Diagnostics {
+            items: unknown,
+        }));
     }
     let mut chosen = Vec::new();
     let mut selections = Vec::new();
