@@ -763,9 +763,36 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        // The input hashes do not depend on the formats: Markdown alone
-        // answers "stale?" without typesetting anything.
-        let (files, info) = match pack::prepare(&loaded, &args.templates, &[Format::Md], &shown) {
+        // Stale means: a rebuild would change a document's files. So the
+        // pack is prepared in memory exactly as `build` would (the formats
+        // the pack holds, its files reused where their inputs are the same,
+        // its revision history carried on) and each output's sha256 is
+        // compared with the manifest's. Nothing is written.
+        let slug = pack::pack_slug(&loaded);
+        let dir = args.out.join(&slug);
+        let old = pack::read_manifest(&dir);
+        let formats: Vec<Format> = match &old {
+            Some(m) => {
+                let mut f: Vec<Format> = m
+                    .documents
+                    .iter()
+                    .flat_map(|d| d.outputs.keys())
+                    .filter_map(|k| Format::parse(k))
+                    .collect();
+                f.sort();
+                f.dedup();
+                if f.is_empty() { vec![Format::Md] } else { f }
+            }
+            None => vec![Format::Md],
+        };
+        let (files, info) = match pack::prepare_with(
+            &loaded,
+            &args.templates,
+            &formats,
+            &shown,
+            Some(args.out.as_path()),
+            Some(args.out.as_path()),
+        ) {
             Ok(x) => x,
             Err(e) => {
                 eprintln!("{}", render_error(&e));
@@ -773,8 +800,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        let dir = args.out.join(&info.slug);
-        match pack::read_manifest(&dir) {
+        match &old {
             None => reasons.push(format!(
                 "{}: no pack built yet (no manifest.json)",
                 dir.display()
@@ -782,11 +808,27 @@ fn cmd_check(args: CheckArgs) -> u8 {
             Some(old) => {
                 for d in &files.manifest.documents {
                     match old.documents.iter().find(|o| o.id == d.id) {
-                        None => reasons.push(format!("{}: document {} is missing from the pack (stale)", dir.display(), d.id)),
-                        Some(o) if o.input_sha256 != d.input_sha256 => {
-                            reasons.push(format!("{}: document {} is stale (its inputs changed since the pack was built)", dir.display(), d.id))
+                        None => reasons.push(format!(
+                            "{}: document {} is missing from the pack (stale)",
+                            dir.display(),
+                            d.id
+                        )),
+                        Some(o) => {
+                            let changed: Vec<&str> = d
+                                .sha256
+                                .iter()
+                                .filter(|(fmt, sha)| o.sha256.get(*fmt) != Some(*sha))
+                                .map(|(fmt, _)| fmt.as_str())
+                                .collect();
+                            if !changed.is_empty() {
+                                reasons.push(format!(
+                                    "{}: document {} is stale (its inputs changed since the pack was built; a rebuild changes its {})",
+                                    dir.display(),
+                                    d.id,
+                                    changed.join(", ")
+                                ));
+                            }
                         }
-                        _ => {}
                     }
                 }
                 for o in &old.documents {
@@ -798,19 +840,36 @@ fn cmd_check(args: CheckArgs) -> u8 {
                         ));
                     }
                 }
+                for (name, f) in &files.manifest.files {
+                    if old.files.get(name).map(|o| &o.sha256) != Some(&f.sha256) {
+                        reasons.push(format!(
+                            "{}: {} is stale (a rebuild changes it)",
+                            dir.display(),
+                            f.path
+                        ));
+                    }
+                }
+                // The files on disk are the ones the manifest lists: a file
+                // edited by hand or deleted is not the pack that was built.
+                reasons.extend(
+                    pack::verify_files(&dir, old)
+                        .into_iter()
+                        .map(|(path, what)| format!("{}: {path} {what}", dir.display())),
+                );
             }
         }
-        if let Some(days) = args.due_within
-            && let Some(next) = crate::dates::Date::parse(&info.next_review)
-        {
+        // An overdue review always counts; --due-within also reports one
+        // coming within that many days.
+        if let Some(next) = crate::dates::Date::parse(&info.next_review) {
             let left = next.to_days() - today.to_days();
+            let window = args.due_within.map_or(-1, i64::from);
             for d in &files.manifest.documents {
                 if left < 0 {
                     reasons.push(format!(
                         "{}: {} ({}) review overdue since {} ({} days ago)",
                         shown, d.id, d.title, info.next_review, -left
                     ));
-                } else if left <= days as i64 {
+                } else if left <= window {
                     reasons.push(format!(
                         "{}: {} ({}) review due on {} (in {} days)",
                         shown, d.id, d.title, info.next_review, left

@@ -1047,6 +1047,49 @@ pub fn produce_incremental(
     })
 }
 
+/// Files of the pack in `pack_dir` that are not as its manifest records
+/// them: (path, "is missing" | "differs from the manifest …"), in path order.
+pub fn verify_files(pack_dir: &Path, manifest: &Manifest) -> Vec<(String, String)> {
+    let mut wanted: Vec<(&str, &str)> = manifest
+        .documents
+        .iter()
+        .flat_map(|d| {
+            d.outputs
+                .iter()
+                .filter_map(|(fmt, rel)| Some((rel.as_str(), d.sha256.get(fmt)?.as_str())))
+        })
+        .chain(
+            manifest
+                .files
+                .values()
+                .map(|f| (f.path.as_str(), f.sha256.as_str())),
+        )
+        .collect();
+    wanted.sort();
+    wanted
+        .par_iter()
+        .filter_map(|(rel, sha)| {
+            // A manifest on disk is input: a path that leaves the pack is not followed.
+            let inside = Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            let what = if !inside {
+                "is not a path inside the pack (the manifest was changed by hand)".to_string()
+            } else {
+                match std::fs::read(pack_dir.join(rel)) {
+                    Err(_) => "is missing".to_string(),
+                    Ok(b) if sha256_hex(&b) != *sha => {
+                        "differs from the manifest (changed by hand since it was built?)"
+                            .to_string()
+                    }
+                    Ok(_) => return None,
+                }
+            };
+            Some((rel.to_string(), what))
+        })
+        .collect()
+}
+
 /// Read a pack's manifest, if it has one that parses.
 pub fn read_manifest(pack_dir: &Path) -> Option<Manifest> {
     let bytes = std::fs::read(pack_dir.join("manifest.json")).ok()?;

@@ -421,13 +421,74 @@ fn check_names_documents_due_and_reports_json() {
     let (code, stdout, _) = check("1780272000", &[]);
     assert_eq!(code, 3);
     assert!(
-        stdout.contains("is stale (its inputs changed since the pack was built)"),
+        stdout.contains(
+            "is stale (its inputs changed since the pack was built; a rebuild changes its md)"
+        ),
         "{stdout}"
     );
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
     let (code, stdout, err) = check("1780272000", &[]);
     assert_eq!(code, 0, "{stdout}{err}");
+    // Overdue fails without --due-within too.
+    let (code, stdout, _) = check("1803859200", &[]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout.contains("review overdue since"), "{stdout}");
+}
+
+/// `check` names only the documents a rebuild would change (it said every
+/// document was stale after any change), and fails on a pack whose files
+/// were edited by hand or deleted (it passed).
+#[test]
+fn check_names_only_changed_documents_and_edited_or_missing_files() {
+    let (dir, out, profile) = built_pack("check-precise", "md,html");
+    let check = || {
+        run(bin()
+            .env("SOURCE_DATE_EPOCH", "1780272000")
+            .arg("check")
+            .arg(&profile)
+            .arg("-o")
+            .arg(&out))
+    };
+    let (code, stdout, err) = check();
+    assert_eq!(code, 0, "{stdout}{err}");
+    // The EHR's name is not in every document.
+    profile_in(&dir, "p.yaml", |t| t.replace("athenaOne", "eClinicalWorks"));
+    let (code, stdout, _) = check();
+    assert_eq!(code, 3);
+    let stale: Vec<&str> = stdout.lines().filter(|l| l.contains("is stale")).collect();
+    assert!(!stale.is_empty(), "{stdout}");
+    assert!(
+        !stdout.contains("document crosswalk is stale"),
+        "the crosswalk does not name the EHR:\n{stdout}"
+    );
+    let (code, report, err) = build(&profile, &out, &["-f", "md,html"]);
+    assert_eq!(code, 0, "{err}");
+    // Only some of the documents were stale.
+    let written_md = std::fs::read_dir(out.join("riverbend/md")).unwrap().count();
+    assert!(
+        stale.len() < written_md,
+        "{} of {written_md}: {report}",
+        stale.len()
+    );
+    let (code, stdout, err) = check();
+    assert_eq!(code, 0, "{stdout}{err}");
+    // A file edited by hand, another deleted.
+    let edited = out.join("riverbend/html/access-control.html");
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str("<!-- edited -->");
+    std::fs::write(&edited, text).unwrap();
+    std::fs::remove_file(out.join("riverbend/md/network-security.md")).unwrap();
+    let (code, stdout, _) = check();
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains("html/access-control.html differs from the manifest"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("md/network-security.md is missing"),
+        "{stdout}"
+    );
 }
 
 #[test]
