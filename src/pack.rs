@@ -485,6 +485,10 @@ pub struct PackFiles {
     /// against its manifest: the write links them without comparing again,
     /// provided the pack is still the one they were read from.
     pub unchanged: BTreeSet<String>,
+    /// Warnings about this build rather than the pack (they depend on the
+    /// previous pack, so the manifest does not record them): shown once,
+    /// by the build that meets them.
+    pub notices: Vec<String>,
     /// sha256 of the manifest file of the pack `unchanged` was read from.
     /// Another build may swap the pack between this build's reading and its
     /// write (the lock is held only for the write); then the write compares
@@ -1043,6 +1047,7 @@ pub fn produce_incremental(
         manifest,
         page_cache: page_cache.map(|(bytes, _)| bytes),
         unchanged,
+        notices: rendered.warnings.clone(),
         read_from_manifest: previous.map(|p| p.manifest_sha256.clone()),
     })
 }
@@ -1487,6 +1492,9 @@ pub fn prepare_with(
             .filter(|(k, v)| !k.starts_with("documents.") && before_values.get(*k) != Some(*v))
             .collect();
         let mut rows = BTreeMap::new();
+        // Documents whose text changed while the version stayed the same:
+        // their history cannot say so (a row is per version).
+        let mut reissued = Vec::new();
         for doc in &rendered.documents {
             let Some((body, sections)) = rendered.fingerprints.get(&doc.meta.id) else {
                 continue;
@@ -1500,6 +1508,12 @@ pub fn prepare_with(
                     body_sha256: d.body_sha256.as_deref(),
                     sections: &d.sections,
                 });
+            if let Some(b) = &before
+                && b.history.last().is_some_and(|r| r.version == issue.version)
+                && b.body_sha256.is_some_and(|s| s != body)
+            {
+                reissued.push(doc.meta.id.clone());
+            }
             // Profile fields whose new value the document now shows: the
             // likely reason its text changed, named in the new row.
             let fields: Vec<String> = changed_values
@@ -1522,6 +1536,16 @@ pub fn prepare_with(
                     .map(|d| d.markdown.clone())
             };
             rendered = render_with(&rows, &from_first)?;
+        }
+        if !reissued.is_empty() {
+            let n = reissued.len();
+            let shown: Vec<&str> = reissued.iter().take(3).map(String::as_str).collect();
+            rendered.warnings.push(format!(
+                "{n} document(s) changed text while documents.version stayed {} ({}{}): their revision history cannot record it; raise documents.version (and effective_date) when the change is issued",
+                issue.version,
+                shown.join(", "),
+                if n > 3 { format!(" and {} more", n - 3) } else { String::new() }
+            ));
         }
     }
     drop(t);
@@ -1565,7 +1589,12 @@ pub fn build(
         files_unchanged: stats.unchanged,
         files_removed: stats.removed,
         unchanged: stats.written == 0,
-        warnings: files.manifest.warnings.clone(),
+        warnings: files
+            .notices
+            .iter()
+            .chain(&files.manifest.warnings)
+            .cloned()
+            .collect(),
         size: info.size.clone(),
         size_rule: info.size_rule.clone(),
         status: info.status_line.clone(),

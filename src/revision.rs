@@ -177,7 +177,9 @@ pub fn changed_sections(old: &[SectionHash], new: &[SectionHash]) -> Vec<String>
 /// - no earlier record: one row, the first issue;
 /// - same version as the last recorded row: the earlier rows, and the last
 ///   row brought up to date (date and approver may have changed);
-/// - a new version and unchanged text: the recorded rows, unchanged;
+/// - a new version and unchanged text: the recorded rows plus a row saying
+///   the document was reviewed without change (the table always ends at the
+///   version and approval the document-control table shows);
 /// - a new version and changed text: the recorded rows plus a row naming
 ///   the sections that changed.
 pub fn rows_for(
@@ -206,7 +208,12 @@ pub fn rows_for(
         return rows;
     }
     if prev.body_sha256 == Some(body_sha256) {
-        return prev.history.to_vec();
+        let mut rows = prev.history.to_vec();
+        rows.push(row(format!(
+            "Reviewed for version {}; text unchanged.",
+            issue.version
+        )));
+        return rows;
     }
     let changed = changed_sections(prev.sections, sections);
     let mut change = match changed.len() {
@@ -293,11 +300,16 @@ mod tests {
             first
         );
 
-        // New version, same text: history unchanged.
+        // New version, same text: a row records the review.
+        let reviewed = rows_for(Some(&prev), &issue("2.0"), &sha, &secs, &[]);
+        assert_eq!(reviewed.len(), 2);
+        assert_eq!(reviewed[0], first[0]);
+        assert_eq!(reviewed[1].version, "2.0");
         assert_eq!(
-            rows_for(Some(&prev), &issue("2.0"), &sha, &secs, &[]),
-            first
+            reviewed[1].change,
+            "Reviewed for version 2.0; text unchanged."
         );
+        assert_eq!(reviewed[1].approved_by, "Ana Pérez");
 
         // New version, changed text: a row naming the section.
         let (sha2, secs2) = body_fingerprint(&DOC.replace("Why.", "Because."));

@@ -231,16 +231,23 @@ fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
                 rows[1]
             );
             assert!(rows[1].ends_with("| Dr. Maya Chen |"), "{}", rows[1]);
-        } else if rows.len() == 1 {
-            // Documents whose text did not change keep their history (some
-            // others changed for the new date or approval, and say so).
+        } else if rows.len() == 2 && rows[1].contains("Reviewed for version 1.1; text unchanged.") {
+            // Documents whose text did not change record the review of the
+            // new version (some others changed for the new date or
+            // approval, and say so).
+            assert!(
+                rows[1].starts_with("| 1.1 | 2026-09-01 |")
+                    && rows[1].ends_with("| Dr. Maya Chen |"),
+                "{}",
+                rows[1]
+            );
             kept += 1;
         }
     }
     assert!(changed >= 3, "documents naming the IT contact changed");
     assert!(
         kept >= 3,
-        "documents not naming the IT contact kept one row"
+        "documents not naming the IT contact record an unchanged review"
     );
 
     // The rows name the sections that changed.
@@ -260,7 +267,8 @@ fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(history_rows(&read("incident-response-plan")), irp);
 
-    // Version 1.2 with no change to the text: no document gains a row.
+    // Version 1.2 with no change to the text: every document records the
+    // review, so the history ends at the version the control table shows.
     profile_in(&dir, "p.yaml", |t| {
         t.replace("version: \"1.0\"", "version: \"1.2\"")
             .replace(
@@ -271,8 +279,37 @@ fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
     });
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(history_rows(&read("incident-response-plan")), irp);
+    let rows = history_rows(&read("incident-response-plan"));
+    assert_eq!(rows[..2], irp[..], "{rows:?}");
+    assert_eq!(
+        rows[2],
+        "| 1.2 | 2026-09-01 | Reviewed for version 1.2; text unchanged. | Dr. Maya Chen |"
+    );
     assert!(read("incident-response-plan").contains("| Version | 1.2 |"));
+}
+
+/// Text that changes while the version stays is said once, by the build
+/// that meets it (the history cannot record it), and not kept in the
+/// manifest: the next build with nothing changed writes nothing.
+#[test]
+fn text_changed_under_the_same_version_is_a_warning_once() {
+    let (dir, out, profile) = built_pack("reissued", "md");
+    profile_in(&dir, "p.yaml", |t| t.replace("athenaOne", "eClinicalWorks"));
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("changed text while documents.version stayed 1.0"),
+        "{err}"
+    );
+    let manifest = std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
+    assert!(
+        !manifest.contains("documents.version stayed"),
+        "not recorded"
+    );
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("unchanged, nothing written"), "{err}");
+    assert!(!err.contains("documents.version stayed"), "{err}");
 }
 
 #[test]

@@ -327,6 +327,10 @@ pub struct RenderedPack {
     /// ([`deps`]): the same hash gives the same Markdown.
     pub deps_sha256: BTreeMap<String, String>,
     pub status_line: String,
+    /// Warnings found while the text was settled against the previous pack
+    /// (text that changed under an unchanged version): for the build's
+    /// report only, since they depend on what was there before.
+    pub warnings: Vec<String>,
 }
 
 /// Where a render may take a document's Markdown from instead of rendering
@@ -726,6 +730,7 @@ pub fn render_pack_reusing(
         documents.push(doc);
     }
     Ok(RenderedPack {
+        warnings: Vec::new(),
         documents,
         selections,
         context_sha256,
