@@ -567,15 +567,19 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
         let checked = profile::load(p)
             .map_err(pack::BuildError::from)
             .and_then(|l| {
-                pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
-                Ok(l)
+                let (files, _) =
+                    pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
+                Ok((l, files.manifest.warnings))
             });
         match checked {
-            Ok(l) => {
+            Ok((l, warnings)) => {
                 if !quiet && !json {
                     eprintln!("{}: valid ({})", p.display(), l.size_rule);
+                    for w in &warnings {
+                        eprintln!("  warning: {w}");
+                    }
                 }
-                out.push(serde_json::json!({"profile": p.display().to_string(), "valid": true, "size": crate::render::context::size_str(l.size)}));
+                out.push(serde_json::json!({"profile": p.display().to_string(), "valid": true, "size": crate::render::context::size_str(l.size), "warnings": warnings}));
             }
             Err(pack::BuildError::Profile(d)) => {
                 code = 1;
@@ -636,9 +640,23 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
     let text = profile::starter_profile(size, name, t);
     match std::fs::write(path, text) {
         Ok(()) => {
+            // The starter's first lines point editors at profile.schema.json
+            // beside it: write it there unless one is already there.
+            let schema_path = path.with_file_name("profile.schema.json");
+            let schema = serde_json::to_string_pretty(&profile::json_schema()).unwrap_or_default();
+            let wrote_schema = !schema_path.exists()
+                && std::fs::write(&schema_path, format!("{schema}\n")).is_ok();
             eprintln!(
-                "wrote {}; edit it, then run `hicp build {}`",
+                "wrote {}{}; edit it, then run `hicp build {}`",
                 path.display(),
+                if wrote_schema {
+                    format!(
+                        " and {} (for editors that complete and check keys)",
+                        schema_path.display()
+                    )
+                } else {
+                    String::new()
+                },
                 path.display()
             );
             0

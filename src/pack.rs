@@ -1001,6 +1001,7 @@ pub fn produce_incremental(
                 .to_string(),
         );
     }
+    warnings.extend(starter_placeholders(loaded));
     warnings.sort();
     warnings.dedup();
     let manifest = Manifest {
@@ -1091,6 +1092,34 @@ pub fn verify_files(pack_dir: &Path, manifest: &Manifest) -> Vec<(String, String
                 }
             };
             Some((rel.to_string(), what))
+        })
+        .collect()
+}
+
+/// People still as `hicp init` wrote them: every document would name
+/// "Replace Me" and write to its example.org addresses.
+fn starter_placeholders(loaded: &Loaded) -> Vec<String> {
+    let p = &loaded.profile.people;
+    let named = [
+        ("security_officer", Some(&p.security_officer)),
+        ("privacy_officer", Some(&p.privacy_officer)),
+        ("executive_sponsor", p.executive_sponsor.as_ref()),
+        ("it_contact", p.it_contact.as_ref()),
+        ("incident_commander", p.incident_commander.as_ref()),
+    ];
+    named
+        .into_iter()
+        .filter_map(|(k, person)| Some((k, person?)))
+        .chain(p.others.iter().map(|(k, v)| (k.as_str(), v)))
+        .filter(|(_, person)| {
+            person.name.trim() == crate::profile::STARTER_NAME
+                || crate::profile::STARTER_EMAILS.contains(&person.email.as_str())
+        })
+        .map(|(k, _)| {
+            format!(
+                "people.{k} is still the starter profile's placeholder (name `{}` or an example.org address): every document names this person; fill in the real one",
+                crate::profile::STARTER_NAME
+            )
         })
         .collect()
 }

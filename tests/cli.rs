@@ -197,7 +197,21 @@ fn init_writes_a_valid_profile_and_never_overwrites() {
         assert_eq!(code, 0, "{err}");
         let (code, _, err) = run(bin().arg("validate").arg(&p));
         assert_eq!(code, 0, "starter profile for {size} must validate: {err}");
+        // ... and say that its people are still placeholders.
+        assert!(
+            err.contains(
+                "warning: people.security_officer is still the starter profile's placeholder"
+            ),
+            "{err}"
+        );
     }
+    // The schema its first lines point editors at is written beside it.
+    let (code, out, _) = run(bin().arg("schema"));
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("profile.schema.json")).unwrap(),
+        out
+    );
     let (code, _, err) = run(bin().arg("init").arg(&p));
     assert_eq!(code, 1);
     assert!(err.contains("--force"), "{err}");

@@ -23,7 +23,7 @@ pub mod types;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use starter::starter_profile;
+pub use starter::{STARTER_EMAILS, STARTER_NAME, starter_profile};
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};

@@ -7,6 +7,11 @@
 use super::semantic::size_name;
 use super::types::{OrgType, Size};
 
+/// The name the starter gives its people, and their e-mail addresses: a
+/// pack still naming them is not ready (builds warn).
+pub const STARTER_NAME: &str = "Replace Me";
+pub const STARTER_EMAILS: [&str; 2] = ["security@example.org", "privacy@example.org"];
+
 /// Quote `s` as a YAML double-quoted scalar.
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
