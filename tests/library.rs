@@ -717,3 +717,36 @@ fn unmentioned_subpractices_are_not_assessed_never_implemented() {
         );
     }
 }
+
+/// A profile that leaves out the executive sponsor and the incident
+/// commander (both default to the security officer) must not produce
+/// sentences such as "Dana Ortiz reports on to Dana Ortiz" or "completed by
+/// Dana Ortiz or the Incident Commander, Dana Ortiz": the documents word
+/// those duties for one person holding several roles.
+#[test]
+fn one_person_in_several_roles_is_not_named_twice_in_a_sentence() {
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let src: String = src
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("executive_sponsor:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = tempdir("one-person");
+    let profile = dir.join("p.yaml");
+    std::fs::write(&profile, src).unwrap();
+    let pack = build("one person", &profile);
+    let mut found = Vec::new();
+    for (id, md) in &pack.docs {
+        let text: String = md
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('|'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for sentence in text.split(". ") {
+            if sentence.matches("Dana Ortiz").count() >= 2 {
+                found.push(format!("{id}: {sentence}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
