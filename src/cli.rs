@@ -325,7 +325,7 @@ fn run(cli: Cli) -> u8 {
             json,
         } => cmd_list(profile.as_deref(), &templates, json),
         Command::Schema => {
-            let schema = profile::json_schema();
+            let schema = profile::published_schema();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
@@ -643,7 +643,8 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
             // The starter's first lines point editors at profile.schema.json
             // beside it: write it there unless one is already there.
             let schema_path = path.with_file_name("profile.schema.json");
-            let schema = serde_json::to_string_pretty(&profile::json_schema()).unwrap_or_default();
+            let schema =
+                serde_json::to_string_pretty(&profile::published_schema()).unwrap_or_default();
             let wrote_schema = !schema_path.exists()
                 && std::fs::write(&schema_path, format!("{schema}\n")).is_ok();
             eprintln!(

@@ -764,8 +764,29 @@ fn json_schema_is_draft_2020_12_and_matches_the_committed_file() {
     let committed = std::fs::read_to_string("profiles/profile.schema.json")
         .expect("profiles/profile.schema.json exists (regenerate with `hicp schema`)");
     let committed: serde_json::Value = serde_json::from_str(&committed).expect("valid JSON");
+    // The published schema: a profile with `extends` is checked against a
+    // copy without required keys (its parent gives them), others in full.
+    let published = profile::published_schema();
+    assert_eq!(published["if"]["required"][0], "extends");
+    assert_eq!(published["then"]["$ref"], "#/$defs/PartialProfile");
+    assert_eq!(published["else"]["$ref"], "#/$defs/Profile");
     assert_eq!(
-        committed, schema,
+        published["$defs"]["Profile"]["required"],
+        schema["required"]
+    );
+    assert!(
+        published["$defs"]["PartialProfile"]
+            .get("required")
+            .is_none()
+    );
+    assert!(
+        !published["$defs"]["PersonPartial"]
+            .to_string()
+            .contains("\"required\""),
+        "no definition of the partial copy requires a key"
+    );
+    assert_eq!(
+        committed, published,
         "profiles/profile.schema.json is stale: run `hicp schema > profiles/profile.schema.json`"
     );
 }

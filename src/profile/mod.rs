@@ -204,6 +204,78 @@ pub fn json_schema() -> serde_json::Value {
     schemars::schema_for!(types::Profile).to_value()
 }
 
+/// The JSON Schema as published for editors (`hicp schema`,
+/// `profiles/profile.schema.json`): [`json_schema`] with two changes an
+/// editor needs. A profile with `extends` may leave out what its parent
+/// gives, so such a profile is checked against a copy of the schema with no
+/// `required` keys anywhere (`PartialProfile`, its definitions suffixed
+/// `Partial`); and dates carry a pattern for the years hicp accepts
+/// (1900–2999), since editors do not check `format`.
+pub fn published_schema() -> serde_json::Value {
+    use serde_json::{Map, Value};
+    const DATE: &str = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+    fn dates(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                if m.get("format").and_then(Value::as_str) == Some("date") {
+                    m.insert("pattern".into(), Value::String(DATE.into()));
+                }
+                m.values_mut().for_each(dates);
+            }
+            Value::Array(a) => a.iter_mut().for_each(dates),
+            _ => {}
+        }
+    }
+    fn partial(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| k.as_str() != "required")
+                    .map(|(k, v)| match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(r)) => (k.clone(), Value::String(format!("{r}Partial"))),
+                        _ => (k.clone(), partial(v)),
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(partial).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut full = json_schema();
+    dates(&mut full);
+    let Value::Object(mut root) = full else {
+        return full;
+    };
+    let mut defs = match root.remove("$defs") {
+        Some(Value::Object(d)) => d,
+        _ => Map::new(),
+    };
+    let head: Vec<(String, Value)> = ["$schema", "title", "description"]
+        .iter()
+        .filter_map(|k| root.remove(*k).map(|v| (k.to_string(), v)))
+        .collect();
+    let partial_defs: Vec<(String, Value)> = defs
+        .iter()
+        .map(|(k, v)| (format!("{k}Partial"), partial(v)))
+        .collect();
+    defs.extend(partial_defs);
+    let body = Value::Object(root);
+    defs.insert("PartialProfile".into(), partial(&body));
+    defs.insert("Profile".into(), body);
+    let mut out: Map<String, Value> = head.into_iter().collect();
+    out.insert("if".into(), serde_json::json!({ "required": ["extends"] }));
+    out.insert(
+        "then".into(),
+        serde_json::json!({ "$ref": "#/$defs/PartialProfile" }),
+    );
+    out.insert(
+        "else".into(),
+        serde_json::json!({ "$ref": "#/$defs/Profile" }),
+    );
+    out.insert("$defs".into(), Value::Object(defs));
+    Value::Object(out)
+}
+
 /// serde-saphyr options: YAML 1.2 booleans only, default budgets on.
 fn saphyr_options() -> serde_saphyr::Options {
     serde_saphyr::options! {
