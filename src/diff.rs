@@ -89,8 +89,31 @@ pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
             if a.is_empty() {
                 out.insert(prefix.to_string(), "[]".to_string());
             }
+            // Entries are named by their `name` (vendors, contacts) or their
+            // text (a list of services) when those are unique, so removing
+            // one entry reads as that entry removed, not as every later
+            // entry edited; else by position.
+            let names: Vec<Option<&str>> = a
+                .iter()
+                .map(|x| match x {
+                    Value::Object(m) => m.get("name").and_then(Value::as_str),
+                    Value::String(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .map(|n| n.filter(|n| !n.is_empty() && !n.contains(['[', ']'])))
+                .collect();
+            let unique = names.iter().all(Option::is_some)
+                && names
+                    .iter()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+                    == names.len();
             for (i, x) in a.iter().enumerate() {
-                flatten(x, &format!("{prefix}[{i}]"), out);
+                let key = match names[i] {
+                    Some(n) if unique => n.to_string(),
+                    _ => i.to_string(),
+                };
+                flatten(x, &format!("{prefix}[{key}]"), out);
             }
         }
         Value::Null => {}
@@ -160,11 +183,43 @@ pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> 
 }
 
 /// Compare two sides.
+/// The list entry a flattened path belongs to (`vendors[ShredRight]` of
+/// `vendors[ShredRight].baa`), if any.
+fn entry_of(path: &str) -> Option<&str> {
+    path.find(']').map(|i| &path[..=i])
+}
+
+/// `(entry, how it is shown)` for every list entry present on one side
+/// only: shown by its name when it has one.
+fn lone_entries<'a>(
+    here: &'a BTreeMap<String, String>,
+    there: &BTreeMap<String, String>,
+) -> BTreeMap<&'a str, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in here {
+        let Some(entry) = entry_of(k) else { continue };
+        if there.keys().any(|t| entry_of(t) == Some(entry)) {
+            continue;
+        }
+        let shown = out.entry(entry).or_insert_with(|| "an entry".to_string());
+        if k.len() == entry.len() || k[entry.len()..] == *".name" {
+            *shown = v.clone();
+        }
+    }
+    out
+}
+
 pub fn compare(old: &Side, new: &Side) -> DiffReport {
     let mut fields = Vec::new();
+    // A list entry on one side only is one change, not one per field.
+    let removed = lone_entries(&old.fields, &new.fields);
+    let added = lone_entries(&new.fields, &old.fields);
     let keys: std::collections::BTreeSet<&String> =
         old.fields.keys().chain(new.fields.keys()).collect();
     for k in keys {
+        if entry_of(k).is_some_and(|e| removed.contains_key(e) || added.contains_key(e)) {
+            continue;
+        }
         let (a, b) = (old.fields.get(k), new.fields.get(k));
         if a != b {
             fields.push(FieldChange {
@@ -174,6 +229,21 @@ pub fn compare(old: &Side, new: &Side) -> DiffReport {
             });
         }
     }
+    for (entry, shown) in removed {
+        fields.push(FieldChange {
+            path: entry.to_string(),
+            old: Some(format!("{shown} (entry removed)")),
+            new: None,
+        });
+    }
+    for (entry, shown) in added {
+        fields.push(FieldChange {
+            path: entry.to_string(),
+            old: None,
+            new: Some(format!("{shown} (entry added)")),
+        });
+    }
+    fields.sort_by(|a, b| a.path.cmp(&b.path));
     let mut documents = Vec::new();
     let ids: std::collections::BTreeSet<&String> =
         old.documents.keys().chain(new.documents.keys()).collect();
@@ -382,5 +452,48 @@ mod tests {
         );
         assert_eq!(m.get("a.b[0]").map(String::as_str), Some("1"));
         assert_eq!(m.get("a.b[1].c").map(String::as_str), Some("x"));
+        // Entries with unique names are keyed by them.
+        let mut m = BTreeMap::new();
+        flatten(
+            &serde_json::json!({"v": [{"name": "A", "baa": true}, {"name": "B"}], "s": ["x", "y"]}),
+            "",
+            &mut m,
+        );
+        assert_eq!(m.get("v[A].baa").map(String::as_str), Some("true"));
+        assert_eq!(m.get("v[B].name").map(String::as_str), Some("B"));
+        assert_eq!(m.get("s[y]").map(String::as_str), Some("y"));
+    }
+
+    #[test]
+    fn a_removed_entry_is_one_change() {
+        let side = |vendors: serde_json::Value| {
+            let mut fields = BTreeMap::new();
+            flatten(&serde_json::json!({ "vendors": vendors }), "", &mut fields);
+            Side {
+                label: "x".into(),
+                fields,
+                documents: BTreeMap::new(),
+            }
+        };
+        let old = side(serde_json::json!([
+            {"name": "A", "service": "s"}, {"name": "B", "service": "t"}, {"name": "C", "service": "u"}
+        ]));
+        let new = side(serde_json::json!([
+            {"name": "A", "service": "s"}, {"name": "C", "service": "v"}, {"name": "D"}
+        ]));
+        let r = compare(&old, &new);
+        let lines: Vec<String> = r
+            .fields
+            .iter()
+            .map(|f| format!("{}: {:?} -> {:?}", f.path, f.old, f.new))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "vendors[B]: Some(\"B (entry removed)\") -> None",
+                "vendors[C].service: Some(\"u\") -> Some(\"v\")",
+                "vendors[D]: None -> Some(\"D (entry added)\")",
+            ]
+        );
     }
 }
