@@ -513,6 +513,14 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                     if sources.len() == 1 || verbose {
                         eprintln!("  {} {}.", report.size_rule, report.status);
                     }
+                    if verbose {
+                        for f in &report.written {
+                            eprintln!("  written: {f}");
+                        }
+                        for f in &report.removed {
+                            eprintln!("  removed: {f}");
+                        }
+                    }
                     for w in &report.warnings {
                         eprintln!("  warning: {w}");
                     }

@@ -195,6 +195,10 @@ pub struct BuildReport {
     pub files_written: usize,
     pub files_unchanged: usize,
     pub files_removed: usize,
+    /// The pack's files whose bytes this build wrote (new or changed), and
+    /// those it removed, by path in the pack: what changed, file by file.
+    pub written: Vec<String>,
+    pub removed: Vec<String>,
     pub unchanged: bool,
     pub warnings: Vec<String>,
     pub size: String,
@@ -1149,7 +1153,7 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 }
 
 /// What a write did to the pack folder.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct WriteStats {
     /// Files whose content is new or changed.
     pub written: usize,
@@ -1157,6 +1161,9 @@ pub struct WriteStats {
     pub unchanged: usize,
     /// Files of the previous pack that are no longer part of it.
     pub removed: usize,
+    /// Paths (in the pack) of the files written and removed, sorted.
+    pub written_paths: Vec<String>,
+    pub removed_paths: Vec<String>,
 }
 
 /// Write the pack to `out_dir/<slug>/` by building it in a temporary folder
@@ -1193,7 +1200,7 @@ pub fn write_pack(
         return Ok(WriteStats {
             written: 0,
             unchanged: pack.files.len() + 1,
-            removed: 0,
+            ..WriteStats::default()
         });
     }
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
@@ -1211,10 +1218,12 @@ pub fn write_pack(
         && old_manifest_bytes.as_deref().map(sha256_hex) == pack.read_from_manifest;
     let mut stats = WriteStats::default();
     if let Some(old) = &old_manifest {
-        stats.removed = manifest_paths(old)
-            .iter()
+        stats.removed_paths = manifest_paths(old)
+            .into_iter()
             .filter(|p| p.as_str() != "manifest.json" && !pack.files.contains_key(p.as_str()))
-            .count();
+            .collect();
+        stats.removed_paths.sort();
+        stats.removed = stats.removed_paths.len();
     }
     let result = (|| -> Result<(), BuildError> {
         // Folders first, then the files from every thread (a pack is a
@@ -1247,16 +1256,19 @@ pub fn write_pack(
             })
             .collect();
         // The first failure in path order, whichever thread met it first.
-        for r in linked {
+        for (r, rel) in linked.into_iter().zip(pack.files.keys()) {
             if r? {
                 stats.unchanged += 1;
             } else {
                 stats.written += 1;
+                stats.written_paths.push(rel.clone());
             }
         }
         let mpath = tmp.join("manifest.json");
         std::fs::write(&mpath, &manifest_bytes).map_err(write_err(&mpath))?;
         stats.written += 1;
+        stats.written_paths.push("manifest.json".into());
+        stats.written_paths.sort();
         // Carry over files a person put in the old pack folder.
         if target.is_dir() {
             let owned: Vec<String> = old_manifest
@@ -1617,6 +1629,8 @@ pub fn build(
         files_written: stats.written,
         files_unchanged: stats.unchanged,
         files_removed: stats.removed,
+        written: stats.written_paths.clone(),
+        removed: stats.removed_paths.clone(),
         unchanged: stats.written == 0,
         warnings: files
             .notices

@@ -851,3 +851,36 @@ fn the_same_profile_given_twice_is_named_as_such() {
         "{err}"
     );
 }
+
+/// `-v` and `--json` say which files a rebuild wrote and removed, not only
+/// how many: the security officer sees what changed, file by file.
+#[test]
+fn a_rebuild_lists_the_files_it_wrote_and_removed() {
+    let (dir, out, profile) = built_pack("written-list", "md");
+    profile_in(&dir, "p.yaml", |t| t.replace("athenaOne", "eClinicalWorks"));
+    let (code, _, err) = build(&profile, &out, &["-f", "md", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    let written: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("written: "))
+        .collect();
+    assert!(written.contains(&"manifest.json"), "{err}");
+    assert!(written.iter().any(|w| w.starts_with("md/")), "{err}");
+    assert!(
+        !written.contains(&"md/crosswalk.md"),
+        "unchanged files are not listed: {err}"
+    );
+    // Leaving a document out removes its file, and says so.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("athenaOne", "eClinicalWorks")
+            .replace("documents:\n", "documents:\n  exclude: [crosswalk]\n")
+    });
+    let (code, stdout, err) = build(&profile, &out, &["-f", "md", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report[0]["report"]["removed"],
+        serde_json::json!(["md/crosswalk.md"]),
+        "{stdout}"
+    );
+}
