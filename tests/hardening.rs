@@ -705,6 +705,41 @@ fn logo_cut_short_or_oversized_is_refused() {
     run.assert_code(0);
 }
 
+/// Sizes that are legal YAML but not a profile: 24,000 vendors (1.6 MB)
+/// took 1.7 GB of memory and a megabyte name 1 GB, since every value is set
+/// in many documents and pages. Lists, maps and text values are bounded and
+/// refused at their place, fast and in little memory.
+#[test]
+fn oversized_lists_and_values_are_refused_at_their_place() {
+    let d = scratch("oversized");
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let vendors: String = (0..1001)
+        .map(|i| format!("  - {{ name: V{i}, service: s, phi_access: false, baa: false }}\n"))
+        .collect();
+    let many = src.replace("vendors:\n", &format!("vendors:\n{vendors}"));
+    assert_profile_refused(
+        &d,
+        "many-vendors.yaml",
+        many.as_bytes(),
+        &["`vendors` lists 1005 entries; at most 1000", "at vendors"],
+    );
+    let long = src.replace(
+        "name: Riverbend Family Health, P.C.",
+        &format!("name: \"{}\"", "R".repeat(1001)),
+    );
+    assert_profile_refused(
+        &d,
+        "long-name.yaml",
+        long.as_bytes(),
+        &["`organization.name` is 1001 characters long; a value holds at most 1000"],
+    );
+    let people: String = (0..200)
+        .map(|i| format!("  staff_{i}: {{ name: P{i}, title: T, email: p{i}@x.example }}\n"))
+        .collect();
+    let crowd = src.replace("people:\n", &format!("people:\n{people}"));
+    assert_profile_refused(&d, "many-people.yaml", crowd.as_bytes(), &["at most 200"]);
+}
+
 #[test]
 fn missing_or_folder_profile_is_refused() {
     let d = scratch("not-a-file");

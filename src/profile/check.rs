@@ -271,6 +271,28 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
+        // Every value is printed, often in every document and on every page:
+        // a megabyte name made a gigabyte of memory and 500 MB of pack.
+        let max = schema
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .unwrap_or(MAX_VALUE_CHARS as u64) as usize;
+        let chars = value.chars().count();
+        if chars > max {
+            let d = self
+                .diag(
+                    node.pos,
+                    path,
+                    format!("`{path}` is {chars} characters long; a value holds at most {max}"),
+                )
+                .with_expected_found(
+                    format!("text of at most {max} characters"),
+                    format!("{chars} characters"),
+                )
+                .with_hint("shorten it: profile values are names, titles and short facts, printed in every document");
+            self.diags.push(d);
+            return Value::String(value.chars().take(max).collect());
+        }
         if let Some((i, c)) = value.char_indices().find(|(_, c)| unshowable(*c)) {
             let (what, hint) = if is_bidi_control(c) {
                 (
@@ -366,6 +388,25 @@ impl<'a> Checker<'a> {
             self.wrong_type(node, schema, path);
             return Value::Null;
         };
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+            && items.len() as u64 > max
+        {
+            let d = self
+                .diag(
+                    node.pos,
+                    path,
+                    format!("`{path}` lists {} entries; at most {max}", items.len()),
+                )
+                .with_expected_found(
+                    format!("a list of at most {max} entries"),
+                    format!("{} entries", items.len()),
+                )
+                .with_hint(
+                    "every entry is set in several documents; list the ones the policies are about",
+                );
+            self.diags.push(d);
+            return Value::Null;
+        }
         let item_schema = schema.get("items");
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -383,6 +424,22 @@ impl<'a> Checker<'a> {
             self.wrong_type(node, schema, path);
             return Value::Null;
         };
+        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64)
+            && entries.len() as u64 > max
+        {
+            let d = self
+                .diag(
+                    at,
+                    path,
+                    format!("`{path}` has {} entries; at most {max}", entries.len()),
+                )
+                .with_expected_found(
+                    format!("at most {max} entries"),
+                    format!("{} entries", entries.len()),
+                );
+            self.diags.push(d);
+            return Value::Null;
+        }
         static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
         let props = schema
             .get("properties")
@@ -481,6 +538,10 @@ impl<'a> Checker<'a> {
 
 /// Untyped conversion (for places the schema leaves open): plain scalars that
 /// look like numbers or booleans become numbers or booleans.
+/// The longest text value a profile may hold, where the schema sets no
+/// other limit.
+pub const MAX_VALUE_CHARS: usize = 1000;
+
 /// Unicode's explicit embedding, override and isolate controls: in an
 /// HTML page they reverse or reorder the text that follows the value.
 fn is_bidi_control(c: char) -> bool {

@@ -209,8 +209,9 @@ pub fn json_schema() -> serde_json::Value {
 /// editor needs. A profile with `extends` may leave out what its parent
 /// gives, so such a profile is checked against a copy of the schema with no
 /// `required` keys anywhere (`PartialProfile`, its definitions suffixed
-/// `Partial`); and dates carry a pattern for the years hicp accepts
-/// (1900–2999), since editors do not check `format`.
+/// `Partial`); dates carry a pattern for the years hicp accepts
+/// (1900–2999), since editors do not check `format`; and text carries the
+/// length limit the checker applies ([`check::MAX_VALUE_CHARS`]).
 pub fn published_schema() -> serde_json::Value {
     use serde_json::{Map, Value};
     const DATE: &str = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
@@ -219,6 +220,14 @@ pub fn published_schema() -> serde_json::Value {
             Value::Object(m) => {
                 if m.get("format").and_then(Value::as_str) == Some("date") {
                     m.insert("pattern".into(), Value::String(DATE.into()));
+                }
+                let is_text = match m.get("type") {
+                    Some(Value::String(t)) => t == "string",
+                    Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                    _ => false,
+                };
+                if is_text && !m.contains_key("maxLength") {
+                    m.insert("maxLength".into(), Value::from(check::MAX_VALUE_CHARS));
                 }
                 m.values_mut().for_each(dates);
             }

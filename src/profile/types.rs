@@ -30,7 +30,11 @@ pub struct Profile {
     pub documents: Documents,
     #[serde(default)]
     pub technology: Technology,
+    /// At most 1,000: the register lists the vendors the policies are about
+    /// (those with PHI access first); a profile is not a vendor database,
+    /// and every vendor is set in several documents.
     #[serde(default)]
+    #[schemars(length(max = 1000))]
     pub vendors: Vec<Vendor>,
     #[serde(default)]
     pub incident_response: IncidentResponse,
@@ -150,6 +154,7 @@ pub struct Person {
 /// meanings; more keys may be added (e.g. `hr_manager`) and referenced from
 /// `approved_by` or a practice `owner`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("maxProperties" = 200))]
 pub struct People {
     pub security_officer: Person,
     pub privacy_officer: Person,
@@ -200,9 +205,11 @@ pub struct Documents {
     pub paper: Paper,
     /// Document ids to add even if not selected.
     #[serde(default)]
+    #[schemars(length(max = 200))]
     pub include: Vec<String>,
     /// Document ids to leave out.
     #[serde(default)]
+    #[schemars(length(max = 200))]
     pub exclude: Vec<String>,
     /// Folder of templates that override or add (relative to the profile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,6 +242,7 @@ pub struct Technology {
     #[serde(default)]
     pub medical_devices: Option<MedicalDevices>,
     #[serde(default)]
+    #[schemars(length(max = 200))]
     pub cloud_services: Vec<String>,
 }
 
@@ -342,6 +350,7 @@ pub struct Telehealth {
 pub struct MedicalDevices {
     pub present: bool,
     #[serde(default)]
+    #[schemars(length(max = 50))]
     pub examples: Vec<String>,
     #[serde(default)]
     pub managed_by: Option<String>,
@@ -366,6 +375,7 @@ pub struct IncidentResponse {
     #[serde(default)]
     pub report_to: Option<ReportTo>,
     #[serde(default)]
+    #[schemars(length(max = 200))]
     pub external_contacts: Vec<ExternalContact>,
     /// Information sharing and analysis centre the organization belongs to.
     #[serde(default)]
