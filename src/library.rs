@@ -206,6 +206,43 @@ impl Library {
         Ok(())
     }
 
+    /// A Tera message with each template name in its locations (`--> name:l:c`,
+    /// `called from name:l:c`) followed by the file it came from when that
+    /// is an override: a broken partial of `--templates` is otherwise shown
+    /// under the built-in name it replaces.
+    pub fn name_files(&self, message: &str) -> String {
+        let overrides: Vec<(&str, String)> = self
+            .sources()
+            .filter_map(|s| match &s.origin {
+                Origin::Override(p) => Some((s.name.as_str(), p.display().to_string())),
+                Origin::Builtin(_) => None,
+            })
+            .collect();
+        if overrides.is_empty() {
+            return message.to_string();
+        }
+        message
+            .lines()
+            .map(|line| {
+                let at = line
+                    .find("--> ")
+                    .map(|i| i + 4)
+                    .or_else(|| line.find("called from ").map(|i| i + 12));
+                let Some(at) = at else {
+                    return line.to_string();
+                };
+                match overrides
+                    .iter()
+                    .find(|(n, _)| line[at..].starts_with(&format!("{n}:")))
+                {
+                    Some((_, file)) => format!("{line}  (the override {file})"),
+                    None => line.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// A digest input of every template source, by name, for the manifest.
     pub fn sources(&self) -> impl Iterator<Item = &TemplateSource> {
         self.partials

@@ -636,3 +636,34 @@ fn a_template_naming_an_unknown_owner_fails_on_the_first_document_every_time() {
     assert!(messages.windows(2).all(|w| w[0] == w[1]), "{messages:?}");
     assert!(!out.join("riverbend").exists(), "nothing is written");
 }
+
+/// A broken override of a built-in partial is named by its own file: Tera
+/// only knows the name it replaces (`partials/doc_footer.md.tera`), which
+/// pointed the user at the built-in template instead of theirs.
+#[test]
+fn a_broken_override_partial_is_named_by_its_file() {
+    let dir = tempdir("override-partial");
+    let tpl = dir.join("mine");
+    std::fs::create_dir_all(tpl.join("partials")).unwrap();
+    std::fs::write(
+        tpl.join("partials/doc_footer.md.tera"),
+        "Footer.\n{{ people.nobody.name }}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md", "--templates"])
+        .arg(&tpl)
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(dir.join("out")));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--> partials/doc_footer.md.tera:2:")
+            && err.contains(&format!(
+                "(the override {})",
+                tpl.join("partials/doc_footer.md.tera").display()
+            )),
+        "{err}"
+    );
+    assert!(!dir.join("out").exists());
+}

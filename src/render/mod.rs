@@ -166,7 +166,7 @@ fn tera_with(library: &Library, keep: impl Fn(&str) -> bool) -> Result<tera::Ter
             .unwrap_or_else(|| "library".to_string());
         RenderError::Template {
             origin,
-            message: tera_message(&e),
+            message: library.name_files(&tera_message(&e)),
         }
     })?;
     Ok(tera)
@@ -698,7 +698,7 @@ pub fn render_pack_reusing(
                         (Err(e), None) => {
                             return Err(RenderError::Template {
                                 origin: t.source.origin.to_string(),
-                                message: tera_message(&e),
+                                message: library.name_files(&tera_message(&e)),
                             });
                         }
                         (Ok(()), None) => String::from_utf8_lossy(&budget.bytes).into_owned(),
