@@ -249,6 +249,19 @@ fn red(s: &str) -> String {
     }
 }
 
+/// A profile's problems for `--json`: one object each, with its place.
+fn problems_json(d: &profile::Diagnostics) -> serde_json::Value {
+    d.items
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "file": i.file, "line": i.line, "column": i.column, "path": i.yaml_path,
+                "message": i.message, "expected": i.expected, "found": i.found, "hint": i.hint,
+            })
+        })
+        .collect()
+}
+
 /// Whether two profile names given on the command line are one file.
 fn same_file(a: &str, b: &str) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
@@ -540,7 +553,12 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                     }
                 }
                 worst = worst.max(e.exit_code());
-                reports.push(serde_json::json!({"ok": false, "profile": shown, "error": e.to_string(), "exit_code": e.exit_code()}));
+                let mut entry = serde_json::json!({"ok": false, "profile": shown, "error": e.to_string(), "exit_code": e.exit_code()});
+                // A profile's problems, one object each, as `validate --json` gives them.
+                if let pack::BuildError::Profile(d) = &e {
+                    entry["problems"] = problems_json(d);
+                }
+                reports.push(entry);
             }
         }
     }
@@ -595,11 +613,10 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
                     eprintln!("{d}");
                     eprintln!("{}: {} problem(s)", p.display(), d.items.len());
                 }
-                out.push(serde_json::json!({"profile": p.display().to_string(), "valid": false,
-                    "problems": d.items.iter().map(|i| serde_json::json!({
-                        "file": i.file, "line": i.line, "column": i.column, "path": i.yaml_path,
-                        "message": i.message, "expected": i.expected, "found": i.found, "hint": i.hint,
-                    })).collect::<Vec<_>>()}));
+                out.push(
+                    serde_json::json!({"profile": p.display().to_string(), "valid": false,
+                    "problems": problems_json(&d)}),
+                );
             }
             Err(e) => {
                 code = 1;

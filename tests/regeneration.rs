@@ -343,6 +343,14 @@ fn a_batch_builds_every_good_profile_and_reports_the_bad_one() {
             .unwrap()
             .contains("organization.name")
     );
+    // The problems one by one, as `validate --json` gives them.
+    let problems = entries[1]["problems"].as_array().expect("problems");
+    assert!(
+        problems.iter().any(|p| p["path"] == "organization.name"
+            && p["line"] == 3
+            && p["column"].as_u64() > Some(0)),
+        "{problems:?}"
+    );
     assert_eq!(entries[0]["report"]["files_written"], 37);
     assert_eq!(entries[0]["report"]["files_removed"], 0);
     assert!(
