@@ -18,7 +18,7 @@ pub const EXAMPLE_PROFILE_NAME: &str = "profiles/riverbend-clinic.yaml";
 #[command(
     name = "hicp",
     version,
-    about = "Turn a YAML profile of a health care organization into its HHS 405(d) HICP cybersecurity policy pack (Markdown, HTML, PDF)."
+    about = "Turn a YAML profile of a health care organization into its HHS 405(d) HICP cybersecurity policy pack (Markdown, HTML, PDF, Word)."
 )]
 pub struct Cli {
     #[command(subcommand)]

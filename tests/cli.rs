@@ -667,3 +667,104 @@ fn a_broken_override_partial_is_named_by_its_file() {
     );
     assert!(!dir.join("out").exists());
 }
+
+/// docs/templates.md: Tera 2 has no macros; a component reuses text, and a
+/// Tera 1 `{% macro %}` is answered with that hint.
+#[test]
+fn components_work_and_a_tera_1_macro_gets_a_hint() {
+    let dir = tempdir("components");
+    let doc = |body: &str| {
+        format!(
+            "---\nid: local-visitor-policy\ntitle: Local Visitor Policy\nkind: policy\naudience: all workforce members\ndescription: How visitors are received.\n---\n{body}\n{{% include \"partials/doc_header.md.tera\" %}}\n\n## Purpose {{#purpose}}\n\nVisitors sign in with {{{{ <contact person={{people.security_officer}} /> }}}}.\n\n{{% include \"partials/doc_footer.md.tera\" %}}\n"
+        )
+    };
+    let good = dir.join("good/documents");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::write(
+        good.join("local-visitor-policy.md.tera"),
+        doc("{% component contact(person) %}{{ person.name }}, {{ person.title }}{% endcomponent contact %}"),
+    )
+    .unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-q", "-f", "md", "--templates"])
+        .arg(dir.join("good"))
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(dir.join("out")));
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("out/riverbend/md/local-visitor-policy.md")).unwrap();
+    assert!(
+        md.contains("Visitors sign in with Dana Ortiz, Practice Administrator."),
+        "{md}"
+    );
+    let old = dir.join("old/documents");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(
+        old.join("local-visitor-policy.md.tera"),
+        doc("{% macro contact(person) %}{{ person.name }}{% endmacro contact %}"),
+    )
+    .unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-q", "-f", "md", "--templates"])
+        .arg(dir.join("old"))
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(dir.join("out2")));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("hint: Tera 2 has no `macro` or `import`"),
+        "{err}"
+    );
+}
+
+/// docs/templates.md lists `cpgs` and `subpractices` on each of `practices`;
+/// a template reading them failed ("undefined").
+#[test]
+fn practices_carry_their_subpractices_and_cpgs() {
+    let dir = tempdir("practices-context");
+    let docs = dir.join("tpl/documents");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(
+        docs.join("zz-probe.md.tera"),
+        "---\nid: zz-probe\ntitle: Probe\nkind: policy\naudience: all\ndescription: probe\n---\n{% include \"partials/doc_header.md.tera\" %}\n\n## Purpose {#purpose}\n\n{% for p in practices %}P{{ p.number }}: {{ p.subpractices | join(sep=\", \") }} / {{ p.cpgs | join(sep=\", \") }}\n{% endfor %}\nRole: {{ org.hipaa_role }} ({{ org.hipaa_role_label }})\n\n{% include \"partials/doc_footer.md.tera\" %}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-q", "-f", "md", "--templates"])
+        .arg(dir.join("tpl"))
+        .arg(repo("profiles/riverbend-clinic.yaml"))
+        .arg("-o")
+        .arg(dir.join("out")));
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("out/riverbend/md/zz-probe.md")).unwrap();
+    // Practice 1 of a small organization: its three sub-practices.
+    assert!(md.contains("P1: 1.S.A, 1.S.B, 1.S.C / E"), "{md}");
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with('P')).count(),
+        10,
+        "{md}"
+    );
+    assert!(md.contains("Role: covered-entity (covered entity)"), "{md}");
+    // A business associate that does not say its HIPAA role is one.
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let ba = dir.join("ba.yaml");
+    let src: String = src
+        .replace("type: primary-care", "type: business-associate")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("hipaa_role:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&ba, src).unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-q", "-f", "md", "--templates"])
+        .arg(dir.join("tpl"))
+        .arg(&ba)
+        .arg("-o")
+        .arg(dir.join("out-ba")));
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.join("out-ba/riverbend/md/zz-probe.md")).unwrap();
+    assert!(
+        md.contains("Role: business-associate (business associate)"),
+        "{md}"
+    );
+}

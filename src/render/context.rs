@@ -303,6 +303,15 @@ pub fn pack_context(
     let metrics = org.metrics.clone().unwrap_or_default();
     let it_staff = metrics.it_staff.unwrap_or(0);
 
+    // Not given: a business associate (by type) is one, anyone else a
+    // covered entity.
+    let hipaa_role =
+        org.hipaa_role
+            .unwrap_or(if matches!(org.org_type, OrgType::BusinessAssociate) {
+                HipaaRole::BusinessAssociate
+            } else {
+                HipaaRole::CoveredEntity
+            });
     let org_json = json!({
         "name": org.name,
         "short_name": org.short_name.clone().unwrap_or_else(|| org.name.clone()),
@@ -317,8 +326,8 @@ pub fn pack_context(
         "address": org.address.as_ref().and_then(address_line),
         "phone": org.phone,
         "website": org.website,
-        "hipaa_role": org.hipaa_role.map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).unwrap_or(json!("covered-entity")),
-        "hipaa_role_label": match org.hipaa_role {
+        "hipaa_role": serde_json::to_value(hipaa_role).unwrap_or(Value::Null),
+        "hipaa_role_label": match Some(hipaa_role) {
             Some(HipaaRole::BusinessAssociate) => "business associate",
             Some(HipaaRole::HybridEntity) => "hybrid entity",
             _ => "covered entity",
@@ -461,10 +470,37 @@ pub fn pack_context(
         "threats".into(),
         serde_json::to_value(&catalog.threats).unwrap_or(Value::Null),
     );
-    value.insert(
-        "practices".into(),
-        serde_json::to_value(&catalog.practices).unwrap_or(Value::Null),
-    );
+    // Each practice with the IDs of its sub-practices of this size and the
+    // HPH CPGs they support (docs/templates.md promises both).
+    let practices: Vec<Value> = catalog
+        .practices
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+            let mine: Vec<&crate::catalog::SubPractice> = catalog
+                .subpractices
+                .iter()
+                .filter(|sp| {
+                    sp.practice == p.number && crate::catalog::applies(sp.size, loaded.size)
+                })
+                .collect();
+            let mut cpgs: Vec<&str> = mine
+                .iter()
+                .flat_map(|sp| sp.cpgs.iter().map(String::as_str))
+                .collect();
+            cpgs.sort_unstable();
+            cpgs.dedup();
+            if let Value::Object(m) = &mut v {
+                m.insert(
+                    "subpractices".into(),
+                    json!(mine.iter().map(|sp| &sp.id).collect::<Vec<_>>()),
+                );
+                m.insert("cpgs".into(), json!(cpgs));
+            }
+            v
+        })
+        .collect();
+    value.insert("practices".into(), Value::Array(practices));
     value.insert(
         "cpgs".into(),
         serde_json::to_value(&catalog.cpgs).unwrap_or(Value::Null),

@@ -236,6 +236,12 @@ fn tera_message(e: &tera::Error) -> String {
         msg.push_str(&format!("\ncaused by: {s}"));
         src = s.source();
     }
+    // Templates written for Tera 1 meet tags Tera 2 dropped.
+    if msg.contains("Unknown tag") && (msg.contains("{% macro") || msg.contains("{% import")) {
+        msg.push_str(
+            "\nhint: Tera 2 has no `macro` or `import`: use a partial (`{% include %}`) or a component (`{% component name(arg) %}…{% endcomponent name %}`, called as `{{ <name arg={value} /> }}`); see docs/templates.md",
+        );
+    }
     msg
 }
 
