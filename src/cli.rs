@@ -626,7 +626,8 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
                 }
                 out.push(
                     serde_json::json!({"profile": p.display().to_string(), "valid": false,
-                    "problems": [{"file": p.display().to_string(), "message": e.to_string()}]}),
+                    "problems": [{"file": p.display().to_string(), "line": 0, "column": 0, "path": "",
+                        "message": e.to_string(), "expected": null, "found": null, "hint": null}]}),
                 );
             }
         }

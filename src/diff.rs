@@ -89,10 +89,11 @@ pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
             if a.is_empty() {
                 out.insert(prefix.to_string(), "[]".to_string());
             }
-            // Entries are named by their `name` (vendors, contacts) or their
-            // text (a list of services) when those are unique, so removing
-            // one entry reads as that entry removed, not as every later
-            // entry edited; else by position.
+            // Each entry is named by its `name` (vendors, contacts) or its
+            // text (a list of services) when that is unique in the list, so
+            // removing one entry reads as that entry removed, not as every
+            // later entry edited; an entry without a usable name is keyed by
+            // its position (`#2`), without changing how the others are keyed.
             let names: Vec<Option<&str>> = a
                 .iter()
                 .map(|x| match x {
@@ -102,16 +103,12 @@ pub fn flatten(v: &Value, prefix: &str, out: &mut BTreeMap<String, String>) {
                 })
                 .map(|n| n.filter(|n| !n.is_empty() && !n.contains(['[', ']'])))
                 .collect();
-            let unique = names.iter().all(Option::is_some)
-                && names
-                    .iter()
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len()
-                    == names.len();
             for (i, x) in a.iter().enumerate() {
                 let key = match names[i] {
-                    Some(n) if unique => n.to_string(),
-                    _ => i.to_string(),
+                    Some(n) if names.iter().filter(|m| **m == Some(n)).count() == 1 => {
+                        n.to_string()
+                    }
+                    _ => format!("#{i}"),
                 };
                 flatten(x, &format!("{prefix}[{key}]"), out);
             }
@@ -185,7 +182,7 @@ pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> 
 /// Compare two sides.
 /// The list entry a flattened path belongs to (`vendors[ShredRight]` of
 /// `vendors[ShredRight].baa`), if any.
-fn entry_of(path: &str) -> Option<&str> {
+pub fn entry_of(path: &str) -> Option<&str> {
     path.find(']').map(|i| &path[..=i])
 }
 
@@ -195,10 +192,12 @@ fn lone_entries<'a>(
     here: &'a BTreeMap<String, String>,
     there: &BTreeMap<String, String>,
 ) -> BTreeMap<&'a str, String> {
+    let theirs: std::collections::BTreeSet<&str> =
+        there.keys().filter_map(|t| entry_of(t)).collect();
     let mut out = BTreeMap::new();
     for (k, v) in here {
         let Some(entry) = entry_of(k) else { continue };
-        if there.keys().any(|t| entry_of(t) == Some(entry)) {
+        if theirs.contains(entry) {
             continue;
         }
         let shown = out.entry(entry).or_insert_with(|| "an entry".to_string());
@@ -450,8 +449,20 @@ mod tests {
             "",
             &mut m,
         );
-        assert_eq!(m.get("a.b[0]").map(String::as_str), Some("1"));
-        assert_eq!(m.get("a.b[1].c").map(String::as_str), Some("x"));
+        assert_eq!(m.get("a.b[#0]").map(String::as_str), Some("1"));
+        assert_eq!(m.get("a.b[#1].c").map(String::as_str), Some("x"));
+        // A duplicate name is keyed by position; the other entries keep theirs.
+        let mut m = BTreeMap::new();
+        flatten(
+            &serde_json::json!({"v": [{"name": "A"}, {"name": "B"}, {"name": "B"}, {"name": "C [EU]"}]}),
+            "",
+            &mut m,
+        );
+        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["v[#1].name", "v[#2].name", "v[#3].name", "v[A].name"]
+        );
         // Entries with unique names are keyed by them.
         let mut m = BTreeMap::new();
         flatten(

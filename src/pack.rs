@@ -1087,7 +1087,8 @@ pub fn verify_files(pack_dir: &Path, manifest: &Manifest) -> Vec<(String, String
                 "is not a path inside the pack (the manifest was changed by hand)".to_string()
             } else {
                 match std::fs::read(pack_dir.join(rel)) {
-                    Err(_) => "is missing".to_string(),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing".to_string(),
+                    Err(e) => format!("cannot be read ({e})"),
                     Ok(b) if sha256_hex(&b) != *sha => {
                         "differs from the manifest (changed by hand since it was built?)"
                             .to_string()
@@ -1526,11 +1527,23 @@ pub fn prepare_with(
         let (mut before_values, mut after_values) = (BTreeMap::new(), BTreeMap::new());
         crate::diff::flatten(&prev.profile.values, "", &mut before_values);
         crate::diff::flatten(&loaded.merged, "", &mut after_values);
+        let entries_before: BTreeSet<&str> = before_values
+            .keys()
+            .filter_map(|k| crate::diff::entry_of(k))
+            .collect();
         let changed_values: Vec<(&String, &String)> = after_values
             .iter()
             // Version, dates and approval are the issue's own facts, shown
             // in the document-control table and the row itself.
             .filter(|(k, v)| !k.starts_with("documents.") && before_values.get(*k) != Some(*v))
+            // A list entry new in this version (added or renamed) is named by
+            // its name alone, not by every field it has.
+            .filter(|(k, _)| match crate::diff::entry_of(k) {
+                Some(entry) => {
+                    k.len() == entry.len() || k.ends_with(".name") || entries_before.contains(entry)
+                }
+                None => true,
+            })
             .collect();
         let mut rows = BTreeMap::new();
         // Documents whose text changed while the version stayed the same:
@@ -1578,7 +1591,9 @@ pub fn prepare_with(
             };
             rendered = render_with(&rows, &from_first)?;
         }
-        if !reissued.is_empty() {
+        // Approval and dates (`documents.*`) are the issue's own facts and
+        // may change under the same version; the warning is for the rest.
+        if !reissued.is_empty() && !changed_values.is_empty() {
             let n = reissued.len();
             let shown: Vec<&str> = reissued.iter().take(3).map(String::as_str).collect();
             rendered.warnings.push(format!(

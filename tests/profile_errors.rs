@@ -939,3 +939,14 @@ fn people_keys_must_be_words() {
     assert!(!d.contains("hr-manager"), "{d}");
     assert_eq!(d.matches("error:").count(), 2, "{d}");
 }
+
+/// A merge key directly under `people` is said once (not also as a bad key).
+#[test]
+fn merge_key_under_people_is_one_error() {
+    let src = "hicp: 1\norganization: { name: X, type: dental, size: small }\nshared: &p { hr: { name: H, title: T, email: h@x.example } }\npeople:\n  <<: *p\n  security_officer: { name: A, title: B, email: a@x.example }\n  privacy_officer: { name: C, title: D, email: c@x.example }\ndocuments: { version: \"1\", effective_date: 2026-02-01 }\n";
+    let d = match profile::load_str("merge2.yaml", src) {
+        Ok(_) => panic!("a merge key must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert_eq!(d.matches("`<<`").count(), 1, "{d}");
+}

@@ -310,6 +310,17 @@ fn text_changed_under_the_same_version_is_a_warning_once() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("unchanged, nothing written"), "{err}");
     assert!(!err.contains("documents.version stayed"), "{err}");
+    // Approving the same version changes the overview's text, but approval
+    // and dates are the issue's own facts: no warning.
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("athenaOne", "eClinicalWorks").replace(
+            "effective_date: 2026-02-01",
+            "effective_date: 2026-02-01\n  approved_by: executive_sponsor",
+        )
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("documents.version stayed"), "{err}");
 }
 
 #[test]

@@ -164,6 +164,9 @@ pub fn check(
         .and_then(Node::as_map)
         .unwrap_or_default()
     {
+        if e.key == "<<" {
+            continue; // a merge key: the schema walk says what it is
+        }
         let ok = e
             .key
             .chars()
@@ -184,7 +187,7 @@ pub fn check(
                     },
                 )
                 .with_expected_found(
-                    "a key of letters, digits, `_` or `-`, starting with a letter (e.g. `hr_manager`)",
+                    "a key of ASCII letters, digits, `_` or `-`, starting with a letter (e.g. `hr_manager`)",
                     format!("`{}`", e.key),
                 )
                 .with_hint("the key names the person's role: `hr_manager` is printed as \"Hr Manager\"");

@@ -154,7 +154,7 @@ pub struct Person {
 /// meanings; more keys may be added (e.g. `hr_manager`) and referenced from
 /// `approved_by` or a practice `owner`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(extend("maxProperties" = 200))]
+#[schemars(extend("maxProperties" = 200, "propertyNames" = { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$" }))]
 pub struct People {
     pub security_officer: Person,
     pub privacy_officer: Person,

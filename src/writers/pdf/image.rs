@@ -78,7 +78,12 @@ pub const MAX_SIDE: u32 = 10_000;
 /// refused for the whole pack, not only left out of the PDFs. Returns its
 /// size in pixels.
 pub fn check_intact(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
-    let (width, height) = size(mime, bytes)?;
+    let (width, height) = match mime {
+        // Any JPEG the format allows (CMYK, 12-bit): only the PDF writer is
+        // pickier, and it leaves such a logo out with a warning.
+        "image/jpeg" => jpeg_frame(bytes)?,
+        _ => size(mime, bytes)?,
+    };
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(format!(
             "{} of {width}×{height} pixels (up to {MAX_SIDE}×{MAX_SIDE})",
@@ -112,12 +117,75 @@ pub fn check_intact(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
         if !end {
             return Err("damaged PNG (cut short: no end chunk)".into());
         }
-    } else if !bytes.windows(2).any(|w| w == [0xFF, 0xD9]) {
-        // 0xFF 0xD9 appears nowhere but as the end marker: entropy-coded
-        // data stuffs every 0xFF with a zero.
-        return Err("damaged JPEG (cut short: no end marker)".into());
+    } else {
+        // The end marker must follow the main image's scan: entropy-coded
+        // data stuffs every 0xFF with a zero, so 0xFF 0xD9 there is the end;
+        // an EXIF thumbnail's own end marker comes before the scan.
+        let scan = jpeg_scan_start(bytes).ok_or("damaged JPEG (no image data)")?;
+        if !bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9]) {
+            return Err("damaged JPEG (cut short: no end marker)".into());
+        }
     }
     Ok((width, height))
+}
+
+/// Walk a JPEG's marker segments from the start: `visit(marker, body)` for
+/// each until it returns `Some`, or the start of scan (0xDA) is reached
+/// (`Err(position of the SOS marker)`).
+fn jpeg_segments<T>(
+    bytes: &[u8],
+    mut visit: impl FnMut(u8, &[u8]) -> Option<T>,
+) -> Result<Option<T>, usize> {
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return Ok(None);
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xDA {
+            return Err(i);
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let Some(body) = bytes.get(i + 4..i + 2 + len) else {
+            return Ok(None);
+        };
+        if let Some(found) = visit(marker, body) {
+            return Ok(Some(found));
+        }
+        i += 2 + len;
+    }
+    Ok(None)
+}
+
+/// A JPEG's size from its frame header (any SOF marker: baseline,
+/// progressive, lossless, 8 or 12 bits, any number of components).
+fn jpeg_frame(bytes: &[u8]) -> Result<(u32, u32), String> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err("not a JPEG file (no SOI marker)".into());
+    }
+    let sof = |m: u8| matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC);
+    let found = jpeg_segments(bytes, |marker, body| {
+        (sof(marker) && body.len() >= 5).then(|| {
+            (
+                u32::from(u16::from_be_bytes([body[3], body[4]])),
+                u32::from(u16::from_be_bytes([body[1], body[2]])),
+            )
+        })
+    });
+    match found {
+        Ok(Some((w, h))) if w > 0 && h > 0 => Ok((w, h)),
+        _ => Err("damaged JPEG (no frame header before the image data)".into()),
+    }
+}
+
+/// Where the main image's scan starts (its SOS marker), if the segments
+/// before it are whole.
+fn jpeg_scan_start(bytes: &[u8]) -> Option<usize> {
+    jpeg_segments(bytes, |_, _| None::<()>).err()
 }
 
 fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
@@ -396,5 +464,62 @@ mod tests {
         let mut truncated = png_file(4, 4, 6, &[0; 17 * 4]);
         truncated.truncate(40);
         assert!(prepare("image/png", &truncated).is_err());
+    }
+}
+
+#[cfg(test)]
+mod intact_tests {
+    use super::check_intact;
+
+    /// A JPEG's structure: SOI, an optional APP1 holding `app1`, a frame
+    /// header with `components`, a scan, and (when `end`) the end marker.
+    fn jpeg(components: u8, app1: &[u8], end: bool) -> Vec<u8> {
+        let mut j = vec![0xFF, 0xD8];
+        if !app1.is_empty() {
+            j.extend_from_slice(&[0xFF, 0xE1]);
+            j.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+            j.extend_from_slice(app1);
+        }
+        let sof_len = 8 + 3 * u16::from(components);
+        j.extend_from_slice(&[0xFF, 0xC0]);
+        j.extend_from_slice(&sof_len.to_be_bytes());
+        j.extend_from_slice(&[8, 0, 16, 0, 32, components]);
+        for c in 0..components {
+            j.extend_from_slice(&[c + 1, 0x11, 0]);
+        }
+        let sos_len = 6 + 2 * u16::from(components);
+        j.extend_from_slice(&[0xFF, 0xDA]);
+        j.extend_from_slice(&sos_len.to_be_bytes());
+        j.push(components);
+        for c in 0..components {
+            j.extend_from_slice(&[c + 1, 0]);
+        }
+        j.extend_from_slice(&[0, 0x3F, 0, 0x12, 0x34, 0xFF, 0x00, 0x56]);
+        if end {
+            j.extend_from_slice(&[0xFF, 0xD9]);
+        }
+        j
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_is_whole_the_pdf_writer_only_leaves_it_out() {
+        assert_eq!(
+            check_intact("image/jpeg", &jpeg(4, &[], true)),
+            Ok((32, 16))
+        );
+        assert_eq!(
+            check_intact("image/jpeg", &jpeg(3, &[], true)),
+            Ok((32, 16))
+        );
+        assert!(super::prepare("image/jpeg", &jpeg(4, &[], true)).is_err());
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_is_refused_even_with_a_thumbnail() {
+        assert!(check_intact("image/jpeg", &jpeg(3, &[], false)).is_err());
+        // An EXIF thumbnail carries its own end marker before the scan.
+        let thumb = [b"Exif\0\0".as_slice(), &[0xFF, 0xD8, 0x01, 0xFF, 0xD9]].concat();
+        assert!(check_intact("image/jpeg", &jpeg(3, &thumb, false)).is_err());
+        assert!(check_intact("image/jpeg", &jpeg(3, &thumb, true)).is_ok());
     }
 }
