@@ -787,6 +787,37 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
     0
 }
 
+/// One reason `check` fails, for people (`message`) and for `--json`
+/// (`findings`: which profile and pack, what kind, about which document or file).
+#[derive(serde::Serialize)]
+struct Finding {
+    profile: String,
+    pack: String,
+    /// `not-built`, `stale`, `edited`, `overdue`, `due` or `draft`.
+    kind: &'static str,
+    /// The document id or pack file concerned, when there is one.
+    subject: Option<String>,
+    message: String,
+}
+
+impl Finding {
+    fn new(
+        profile: &str,
+        pack: &Path,
+        kind: &'static str,
+        subject: Option<&str>,
+        message: String,
+    ) -> Finding {
+        Finding {
+            profile: profile.to_string(),
+            pack: pack.display().to_string(),
+            kind,
+            subject: subject.map(str::to_string),
+            message,
+        }
+    }
+}
+
 fn cmd_check(args: CheckArgs) -> u8 {
     let sources = match args.shard {
         Some(shard) => shard
@@ -797,7 +828,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
         None => profile_sources(&args.profiles),
     };
     let today = crate::dates::today();
-    let mut reasons: Vec<String> = Vec::new();
+    let mut found: Vec<Finding> = Vec::new();
     let mut failed_input = false;
     for src in &sources {
         let (loaded, shown) = match load_source(src) {
@@ -846,17 +877,26 @@ fn cmd_check(args: CheckArgs) -> u8 {
             }
         };
         match &old {
-            None => reasons.push(format!(
-                "{}: no pack built yet (no manifest.json)",
-                dir.display()
+            None => found.push(Finding::new(
+                &shown,
+                &dir,
+                "not-built",
+                None,
+                format!("{}: no pack built yet (no manifest.json)", dir.display()),
             )),
             Some(old) => {
                 for d in &files.manifest.documents {
                     match old.documents.iter().find(|o| o.id == d.id) {
-                        None => reasons.push(format!(
-                            "{}: document {} is missing from the pack (stale)",
-                            dir.display(),
-                            d.id
+                        None => found.push(Finding::new(
+                            &shown,
+                            &dir,
+                            "stale",
+                            Some(&d.id),
+                            format!(
+                                "{}: document {} is missing from the pack (stale)",
+                                dir.display(),
+                                d.id
+                            ),
                         )),
                         Some(o) => {
                             let changed: Vec<&str> = d
@@ -866,11 +906,17 @@ fn cmd_check(args: CheckArgs) -> u8 {
                                 .map(|(fmt, _)| fmt.as_str())
                                 .collect();
                             if !changed.is_empty() {
-                                reasons.push(format!(
-                                    "{}: document {} is stale (its inputs changed since the pack was built; a rebuild changes its {})",
-                                    dir.display(),
-                                    d.id,
-                                    changed.join(", ")
+                                found.push(Finding::new(
+                                    &shown,
+                                    &dir,
+                                    "stale",
+                                    Some(&d.id),
+                                    format!(
+                                        "{}: document {} is stale (its inputs changed since the pack was built; a rebuild changes its {})",
+                                        dir.display(),
+                                        d.id,
+                                        changed.join(", ")
+                                    ),
                                 ));
                             }
                         }
@@ -878,29 +924,40 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 }
                 for o in &old.documents {
                     if !files.manifest.documents.iter().any(|d| d.id == o.id) {
-                        reasons.push(format!(
-                            "{}: document {} should no longer be in the pack (stale)",
-                            dir.display(),
-                            o.id
+                        found.push(Finding::new(
+                            &shown,
+                            &dir,
+                            "stale",
+                            Some(&o.id),
+                            format!(
+                                "{}: document {} should no longer be in the pack (stale)",
+                                dir.display(),
+                                o.id
+                            ),
                         ));
                     }
                 }
                 for (name, f) in &files.manifest.files {
                     if old.files.get(name).map(|o| &o.sha256) != Some(&f.sha256) {
-                        reasons.push(format!(
-                            "{}: {} is stale (a rebuild changes it)",
-                            dir.display(),
-                            f.path
+                        found.push(Finding::new(
+                            &shown,
+                            &dir,
+                            "stale",
+                            Some(&f.path),
+                            format!(
+                                "{}: {} is stale (a rebuild changes it)",
+                                dir.display(),
+                                f.path
+                            ),
                         ));
                     }
                 }
                 // The files on disk are the ones the manifest lists: a file
                 // edited by hand or deleted is not the pack that was built.
-                reasons.extend(
-                    pack::verify_files(&dir, old)
-                        .into_iter()
-                        .map(|(path, what)| format!("{}: {path} {what}", dir.display())),
-                );
+                for (path, what) in pack::verify_files(&dir, old) {
+                    let text = format!("{}: {path} {what}", dir.display());
+                    found.push(Finding::new(&shown, &dir, "edited", Some(&path), text));
+                }
             }
         }
         // An overdue review always counts; --due-within also reports one
@@ -910,31 +967,49 @@ fn cmd_check(args: CheckArgs) -> u8 {
             let window = args.due_within.map_or(-1, i64::from);
             for d in &files.manifest.documents {
                 if left < 0 {
-                    reasons.push(format!(
-                        "{}: {} ({}) review overdue since {} ({} days ago)",
-                        shown, d.id, d.title, info.next_review, -left
+                    found.push(Finding::new(
+                        &shown,
+                        &dir,
+                        "overdue",
+                        Some(&d.id),
+                        format!(
+                            "{}: {} ({}) review overdue since {} ({} days ago)",
+                            shown, d.id, d.title, info.next_review, -left
+                        ),
                     ));
                 } else if left <= window {
-                    reasons.push(format!(
-                        "{}: {} ({}) review due on {} (in {} days)",
-                        shown, d.id, d.title, info.next_review, left
+                    found.push(Finding::new(
+                        &shown,
+                        &dir,
+                        "due",
+                        Some(&d.id),
+                        format!(
+                            "{}: {} ({}) review due on {} (in {} days)",
+                            shown, d.id, d.title, info.next_review, left
+                        ),
                     ));
                 }
             }
         }
         if args.require_approved && !info.approved {
-            reasons.push(format!(
-                "{}: the pack is DRAFT (documents.approved_by is not set)",
-                shown
+            found.push(Finding::new(
+                &shown,
+                &dir,
+                "draft",
+                None,
+                format!("{shown}: the pack is DRAFT (documents.approved_by is not set)"),
             ));
         }
     }
+    let reasons: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"ok": reasons.is_empty() && !failed_input, "reasons": reasons})
-            )
+            serde_json::to_string_pretty(&serde_json::json!({
+                "ok": reasons.is_empty() && !failed_input,
+                "reasons": reasons,
+                "findings": found,
+            }))
             .unwrap_or_default()
         );
     } else {

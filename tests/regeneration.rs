@@ -470,6 +470,13 @@ fn check_names_documents_due_and_reports_json() {
             .unwrap()
             .contains("review overdue since 2027-02-01 (28 days ago)")
     }));
+    // The same, structured: which profile, pack, kind and document.
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), reasons.len());
+    assert!(findings.iter().any(|f| f["kind"] == "overdue"
+        && f["subject"] == "incident-response-plan"
+        && f["pack"].as_str().unwrap().ends_with("riverbend")
+        && f["profile"].as_str().unwrap().ends_with("p.yaml")));
     // A value changes: the pack is stale until rebuilt.
     profile_in(&dir, "p.yaml", |t| {
         t.replace("Dana Ortiz", "Dana Ortiz-Brennan")
