@@ -593,7 +593,7 @@ fn id_scanner_finds_whole_ids_only() {
     );
 }
 
-const BAA_FLAG: &str = "PHI access without a BAA: obtain a BAA or stop PHI access within 30 days";
+const BAA_FLAG: &str = "PHI access without a BAA: no PHI sent until a BAA is signed; BAA or end of service within 30 days";
 
 #[test]
 fn vendor_without_a_baa_is_flagged() {
