@@ -270,9 +270,11 @@ pub fn compare(old: &Side, new: &Side) -> DiffReport {
         let unified = diff
             .unified_diff()
             .context_radius(2)
+            // Git-style paths for tools (`patch -p1`), each side's label
+            // after a tab, where unified diffs put a file's date.
             .header(
-                &format!("{}/md/{id}.md", old.label),
-                &format!("{}/md/{id}.md", new.label),
+                &format!("a/md/{id}.md\t{}", old.label),
+                &format!("b/md/{id}.md\t{}", new.label),
             )
             .to_string();
         documents.push(DocChange {
@@ -437,6 +439,9 @@ mod tests {
         let text = render_text(&r);
         assert!(text.contains("people.security_officer.name: Dana → Lee"));
         assert!(text.contains("-two\n+three"));
+        // Git-style paths, the side's label after a tab.
+        assert!(text.contains("--- a/md/"), "{text}");
+        assert!(text.contains("+++ b/md/"), "{text}");
         let html = render_html(&r);
         assert!(html.contains("<del>-two</del>"));
     }
