@@ -91,25 +91,18 @@ pub fn check_intact(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
         ));
     }
     if mime == "image/png" {
-        let mut i = 8;
         let (mut data, mut end) = (false, false);
-        while i + 8 <= bytes.len() {
-            let len =
-                u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
-            let next = i
-                .checked_add(12)
-                .and_then(|n| n.checked_add(len))
-                .filter(|n| *n <= bytes.len())
-                .ok_or("damaged PNG (cut short: a chunk runs past the end of the file)")?;
-            match &bytes[i + 4..i + 8] {
-                b"IDAT" => data = true,
-                b"IEND" => {
+        for chunk in png_chunks(bytes) {
+            match chunk
+                .map_err(|_| "damaged PNG (cut short: a chunk runs past the end of the file)")?
+            {
+                (b"IDAT", _) => data = true,
+                (b"IEND", _) => {
                     end = true;
                     break;
                 }
                 _ => {}
             }
-            i = next;
         }
         if !data {
             return Err("damaged PNG (no image data)".into());
@@ -121,7 +114,9 @@ pub fn check_intact(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
         // The end marker must follow the main image's scan: entropy-coded
         // data stuffs every 0xFF with a zero, so 0xFF 0xD9 there is the end;
         // an EXIF thumbnail's own end marker comes before the scan.
-        let scan = jpeg_scan_start(bytes).ok_or("damaged JPEG (no image data)")?;
+        let scan = jpeg_layout(bytes)?
+            .scan
+            .ok_or("damaged JPEG (no image data)")?;
         if !bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9]) {
             return Err("damaged JPEG (cut short: no end marker)".into());
         }
@@ -129,69 +124,23 @@ pub fn check_intact(mime: &str, bytes: &[u8]) -> Result<(u32, u32), String> {
     Ok((width, height))
 }
 
-/// Walk a JPEG's marker segments from the start: `visit(marker, body)` for
-/// each until it returns `Some`, or the start of scan (0xDA) is reached
-/// (`Err(position of the SOS marker)`).
-fn jpeg_segments<T>(
-    bytes: &[u8],
-    mut visit: impl FnMut(u8, &[u8]) -> Option<T>,
-) -> Result<Option<T>, usize> {
-    let mut i = 2;
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            return Ok(None);
-        }
-        let marker = bytes[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0xDA {
-            return Err(i);
-        }
-        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        let Some(body) = bytes.get(i + 4..i + 2 + len) else {
-            return Ok(None);
-        };
-        if let Some(found) = visit(marker, body) {
-            return Ok(Some(found));
-        }
-        i += 2 + len;
-    }
-    Ok(None)
+/// What the marker segments before a JPEG's image data say: the body of its
+/// frame header (the first SOF segment) and where its scan starts (the SOS
+/// marker). One walk serves the PDF writer ([`jpeg`]) and the whole-file
+/// check ([`check_intact`]).
+struct JpegLayout<'a> {
+    frame: Option<&'a [u8]>,
+    scan: Option<usize>,
 }
 
-/// A JPEG's size from its frame header (any SOF marker: baseline,
-/// progressive, lossless, 8 or 12 bits, any number of components).
-fn jpeg_frame(bytes: &[u8]) -> Result<(u32, u32), String> {
+fn jpeg_layout(bytes: &[u8]) -> Result<JpegLayout<'_>, String> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return Err("not a JPEG file (no SOI marker)".into());
     }
-    let sof = |m: u8| matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC);
-    let found = jpeg_segments(bytes, |marker, body| {
-        (sof(marker) && body.len() >= 5).then(|| {
-            (
-                u32::from(u16::from_be_bytes([body[3], body[4]])),
-                u32::from(u16::from_be_bytes([body[1], body[2]])),
-            )
-        })
-    });
-    match found {
-        Ok(Some((w, h))) if w > 0 && h > 0 => Ok((w, h)),
-        _ => Err("damaged JPEG (no frame header before the image data)".into()),
-    }
-}
-
-/// Where the main image's scan starts (its SOS marker), if the segments
-/// before it are whole.
-fn jpeg_scan_start(bytes: &[u8]) -> Option<usize> {
-    jpeg_segments(bytes, |_, _| None::<()>).err()
-}
-
-fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
-    if !bytes.starts_with(&[0xFF, 0xD8]) {
-        return Err("not a JPEG file (no SOI marker)".into());
-    }
+    let mut layout = JpegLayout {
+        frame: None,
+        scan: None,
+    };
     let mut i = 2;
     while i + 4 <= bytes.len() {
         if bytes[i] != 0xFF {
@@ -202,53 +151,115 @@ fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
             i += 1;
             continue;
         }
+        // Markers without a length: SOI, the restart markers, TEM.
         if marker == 0xD8 || (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
             i += 2;
             continue;
         }
+        if marker == 0xDA {
+            layout.scan = Some(i);
+            break;
+        }
+        if marker == 0xD9 {
+            break;
+        }
         let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
         let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_frame {
-            let seg = bytes
-                .get(i + 4..i + 2 + len)
-                .ok_or("damaged JPEG (frame header cut short)")?;
-            if seg.len() < 6 {
-                return Err("damaged JPEG (frame header too short)".into());
-            }
-            let bits = seg[0];
-            let height = u16::from_be_bytes([seg[1], seg[2]]) as u32;
-            let width = u16::from_be_bytes([seg[3], seg[4]]) as u32;
-            let color_space = match seg[5] {
-                1 => ColorSpace::Gray,
-                3 => ColorSpace::Rgb,
-                n => {
-                    return Err(format!(
-                        "JPEG with {n} colour components (only gray and RGB)"
-                    ));
-                }
-            };
-            if bits != 8 || width == 0 || height == 0 {
-                return Err(format!(
-                    "JPEG of {width}×{height} at {bits} bits (need 8 bits)"
-                ));
-            }
-            return Ok(PdfImage {
-                width,
-                height,
-                color_space,
-                bits: 8,
-                filter: "DCTDecode",
-                predictor: None,
-                data: bytes.to_vec(),
-                soft_mask: None,
-            });
-        }
-        if marker == 0xDA || marker == 0xD9 {
-            break;
+        if is_frame && layout.frame.is_none() {
+            layout.frame = Some(
+                bytes
+                    .get(i + 4..i + 2 + len)
+                    .ok_or("damaged JPEG (frame header cut short)")?,
+            );
         }
         i += 2 + len;
     }
-    Err("damaged JPEG (no frame header before the image data)".into())
+    Ok(layout)
+}
+
+/// A JPEG's size from its frame header (any SOF marker: baseline,
+/// progressive, lossless, 8 or 12 bits, any number of components).
+fn jpeg_frame(bytes: &[u8]) -> Result<(u32, u32), String> {
+    match jpeg_layout(bytes)?.frame {
+        Some(seg) if seg.len() >= 5 => {
+            let height = u32::from(u16::from_be_bytes([seg[1], seg[2]]));
+            let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
+            if width == 0 || height == 0 {
+                return Err(format!("JPEG of {width}×{height} pixels"));
+            }
+            Ok((width, height))
+        }
+        Some(_) => Err("damaged JPEG (frame header too short)".into()),
+        None => Err("damaged JPEG (no frame header before the image data)".into()),
+    }
+}
+
+fn jpeg(bytes: &[u8]) -> Result<PdfImage, String> {
+    let seg = jpeg_layout(bytes)?
+        .frame
+        .ok_or("damaged JPEG (no frame header before the image data)")?;
+    if seg.len() < 6 {
+        return Err("damaged JPEG (frame header too short)".into());
+    }
+    let bits = seg[0];
+    let height = u16::from_be_bytes([seg[1], seg[2]]) as u32;
+    let width = u16::from_be_bytes([seg[3], seg[4]]) as u32;
+    let color_space = match seg[5] {
+        1 => ColorSpace::Gray,
+        3 => ColorSpace::Rgb,
+        n => {
+            return Err(format!(
+                "JPEG with {n} colour components (only gray and RGB)"
+            ));
+        }
+    };
+    if bits != 8 || width == 0 || height == 0 {
+        return Err(format!(
+            "JPEG of {width}×{height} at {bits} bits (need 8 bits)"
+        ));
+    }
+    Ok(PdfImage {
+        width,
+        height,
+        color_space,
+        bits: 8,
+        filter: "DCTDecode",
+        predictor: None,
+        data: bytes.to_vec(),
+        soft_mask: None,
+    })
+}
+
+/// A PNG's chunks after the signature, as (type, body), in file order; an
+/// error for a chunk that runs past the end of the file (and then no more).
+/// One walk for the PDF writer ([`png`]) and the whole-file check.
+fn png_chunks(bytes: &[u8]) -> impl Iterator<Item = Result<(&[u8; 4], &[u8]), String>> {
+    let mut i = Some(8usize);
+    std::iter::from_fn(move || {
+        let at = i?;
+        if at + 8 > bytes.len() {
+            return None;
+        }
+        let len =
+            u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
+        let kind: &[u8; 4] = bytes[at + 4..at + 8].try_into().ok()?;
+        let body = at
+            .checked_add(8)
+            .and_then(|start| Some((start, start.checked_add(len)?)))
+            .and_then(|(start, end)| bytes.get(start..end));
+        match body {
+            Some(body) => {
+                i = Some(at + 12 + len);
+                Some(Ok((kind, body)))
+            }
+            None => {
+                i = None;
+                Some(Err(
+                    "damaged PNG (a chunk runs past the end of the file)".to_string()
+                ))
+            }
+        }
+    })
 }
 
 fn png(bytes: &[u8]) -> Result<PdfImage, String> {
@@ -256,24 +267,17 @@ fn png(bytes: &[u8]) -> Result<PdfImage, String> {
     if !bytes.starts_with(SIG) {
         return Err("not a PNG file (no signature)".into());
     }
-    let mut i = SIG.len();
     let mut header = None;
     let mut palette = Vec::new();
     let mut idat = Vec::new();
-    while i + 8 <= bytes.len() {
-        let len = u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
-        let kind = &bytes[i + 4..i + 8];
-        let body = bytes
-            .get(i + 8..i + 8 + len)
-            .ok_or("damaged PNG (a chunk runs past the end of the file)")?;
-        match kind {
-            b"IHDR" if body.len() >= 13 => header = Some(body.to_vec()),
-            b"PLTE" => palette = body.to_vec(),
-            b"IDAT" => idat.extend_from_slice(body),
-            b"IEND" => break,
+    for chunk in png_chunks(bytes) {
+        match chunk? {
+            (b"IHDR", body) if body.len() >= 13 => header = Some(body.to_vec()),
+            (b"PLTE", body) => palette = body.to_vec(),
+            (b"IDAT", body) => idat.extend_from_slice(body),
+            (b"IEND", _) => break,
             _ => {}
         }
-        i += 12 + len;
     }
     let h = header.ok_or("damaged PNG (no IHDR header)")?;
     let width = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
