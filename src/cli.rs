@@ -626,8 +626,8 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
                 }
                 out.push(
                     serde_json::json!({"profile": p.display().to_string(), "valid": false,
-                    "problems": [{"file": p.display().to_string(), "line": 0, "column": 0, "path": "",
-                        "message": e.to_string(), "expected": null, "found": null, "hint": null}]}),
+                    "problems": problems_json(&profile::Diagnostics::one(
+                        profile::Diagnostic::file_level(p.display().to_string(), e.to_string())))}),
                 );
             }
         }
@@ -847,6 +847,9 @@ fn cmd_check(args: CheckArgs) -> u8 {
         let slug = pack::pack_slug(&loaded);
         let dir = args.out.join(&slug);
         let old = pack::read_manifest(&dir);
+        let mut note = |kind, subject: Option<&str>, message: String| {
+            found.push(Finding::new(&shown, &dir, kind, subject, message))
+        };
         let formats: Vec<Format> = match &old {
             Some(m) => {
                 let mut f: Vec<Format> = m
@@ -877,19 +880,15 @@ fn cmd_check(args: CheckArgs) -> u8 {
             }
         };
         match &old {
-            None => found.push(Finding::new(
-                &shown,
-                &dir,
+            None => note(
                 "not-built",
                 None,
                 format!("{}: no pack built yet (no manifest.json)", dir.display()),
-            )),
+            ),
             Some(old) => {
                 for d in &files.manifest.documents {
                     match old.documents.iter().find(|o| o.id == d.id) {
-                        None => found.push(Finding::new(
-                            &shown,
-                            &dir,
+                        None => note(
                             "stale",
                             Some(&d.id),
                             format!(
@@ -897,7 +896,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
                                 dir.display(),
                                 d.id
                             ),
-                        )),
+                        ),
                         Some(o) => {
                             let changed: Vec<&str> = d
                                 .sha256
@@ -906,9 +905,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
                                 .map(|(fmt, _)| fmt.as_str())
                                 .collect();
                             if !changed.is_empty() {
-                                found.push(Finding::new(
-                                    &shown,
-                                    &dir,
+                                note(
                                     "stale",
                                     Some(&d.id),
                                     format!(
@@ -917,16 +914,14 @@ fn cmd_check(args: CheckArgs) -> u8 {
                                         d.id,
                                         changed.join(", ")
                                     ),
-                                ));
+                                );
                             }
                         }
                     }
                 }
                 for o in &old.documents {
                     if !files.manifest.documents.iter().any(|d| d.id == o.id) {
-                        found.push(Finding::new(
-                            &shown,
-                            &dir,
+                        note(
                             "stale",
                             Some(&o.id),
                             format!(
@@ -934,14 +929,12 @@ fn cmd_check(args: CheckArgs) -> u8 {
                                 dir.display(),
                                 o.id
                             ),
-                        ));
+                        );
                     }
                 }
                 for (name, f) in &files.manifest.files {
                     if old.files.get(name).map(|o| &o.sha256) != Some(&f.sha256) {
-                        found.push(Finding::new(
-                            &shown,
-                            &dir,
+                        note(
                             "stale",
                             Some(&f.path),
                             format!(
@@ -949,14 +942,14 @@ fn cmd_check(args: CheckArgs) -> u8 {
                                 dir.display(),
                                 f.path
                             ),
-                        ));
+                        );
                     }
                 }
                 // The files on disk are the ones the manifest lists: a file
                 // edited by hand or deleted is not the pack that was built.
                 for (path, what) in pack::verify_files(&dir, old) {
                     let text = format!("{}: {path} {what}", dir.display());
-                    found.push(Finding::new(&shown, &dir, "edited", Some(&path), text));
+                    note("edited", Some(&path), text);
                 }
             }
         }
@@ -967,38 +960,32 @@ fn cmd_check(args: CheckArgs) -> u8 {
             let window = args.due_within.map_or(-1, i64::from);
             for d in &files.manifest.documents {
                 if left < 0 {
-                    found.push(Finding::new(
-                        &shown,
-                        &dir,
+                    note(
                         "overdue",
                         Some(&d.id),
                         format!(
                             "{}: {} ({}) review overdue since {} ({} days ago)",
                             shown, d.id, d.title, info.next_review, -left
                         ),
-                    ));
+                    );
                 } else if left <= window {
-                    found.push(Finding::new(
-                        &shown,
-                        &dir,
+                    note(
                         "due",
                         Some(&d.id),
                         format!(
                             "{}: {} ({}) review due on {} (in {} days)",
                             shown, d.id, d.title, info.next_review, left
                         ),
-                    ));
+                    );
                 }
             }
         }
         if args.require_approved && !info.approved {
-            found.push(Finding::new(
-                &shown,
-                &dir,
+            note(
                 "draft",
                 None,
                 format!("{shown}: the pack is DRAFT (documents.approved_by is not set)"),
-            ));
+            );
         }
     }
     let reasons: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();

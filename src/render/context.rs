@@ -327,10 +327,10 @@ pub fn pack_context(
         "phone": org.phone,
         "website": org.website,
         "hipaa_role": serde_json::to_value(hipaa_role).unwrap_or(Value::Null),
-        "hipaa_role_label": match Some(hipaa_role) {
-            Some(HipaaRole::BusinessAssociate) => "business associate",
-            Some(HipaaRole::HybridEntity) => "hybrid entity",
-            _ => "covered entity",
+        "hipaa_role_label": match hipaa_role {
+            HipaaRole::BusinessAssociate => "business associate",
+            HipaaRole::HybridEntity => "hybrid entity",
+            HipaaRole::CoveredEntity => "covered entity",
         },
     });
 
