@@ -602,16 +602,7 @@ fn fifos_never_hang_a_build() {
         b"hicp: 1\nextends: pipe.yaml\n",
         &["extends-pipe.yaml:2:10"],
     );
-    let src: String = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml"))
-        .unwrap()
-        .lines()
-        .filter(|l| {
-            !l.starts_with("branding:")
-                && !l.trim_start().starts_with("logo:")
-                && !l.trim_start().starts_with("accent_color:")
-        })
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let src = riverbend_without_branding();
     let text = format!("{src}branding:\n  logo: pipe.yaml\n");
     assert_profile_refused(&d, "logo-pipe.yaml", text.as_bytes(), &["branding.logo"]);
     // A template symlink that stays inside the folder but names a FIFO.
@@ -625,11 +616,10 @@ fn fifos_never_hang_a_build() {
     assert_templates_refused(&t, &["pipe.md.tera"]);
 }
 
-/// A logo that is not an image is refused (and not embedded anywhere).
-#[test]
-fn logo_that_is_not_an_image_is_refused() {
-    let d = scratch("logo");
-    let src: String = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml"))
+/// The small example without its `branding` section, for tests that give
+/// it a logo of their own.
+fn riverbend_without_branding() -> String {
+    std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml"))
         .unwrap()
         .lines()
         .filter(|l| {
@@ -638,7 +628,14 @@ fn logo_that_is_not_an_image_is_refused() {
                 && !l.trim_start().starts_with("accent_color:")
         })
         .map(|l| format!("{l}\n"))
-        .collect();
+        .collect()
+}
+
+/// A logo that is not an image is refused (and not embedded anywhere).
+#[test]
+fn logo_that_is_not_an_image_is_refused() {
+    let d = scratch("logo");
+    let src = riverbend_without_branding();
     for (i, logo) in ["/etc/passwd", "../outside.png", "/dev/zero"]
         .into_iter()
         .enumerate()
@@ -658,12 +655,7 @@ fn logo_that_is_not_an_image_is_refused() {
 #[test]
 fn logo_cut_short_or_oversized_is_refused() {
     let d = scratch("logo-damaged");
-    let src: String = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("branding:") && !l.trim_start().starts_with("accent_color:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let src = riverbend_without_branding();
     // A whole 2×2 PNG: signature, IHDR, IDAT, IEND (CRCs are not checked).
     let chunk = |kind: &[u8], body: &[u8]| {
         let mut c = (body.len() as u32).to_be_bytes().to_vec();

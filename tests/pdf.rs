@@ -133,6 +133,17 @@ fn write_tmp(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// A number attribute (`xMin`, …) of a `<word>` line of `pdftotext -bbox`.
+fn bbox_attr(line: &str, name: &str) -> f32 {
+    let key = format!("{name}=\"");
+    let at = line.find(&key).map(|i| i + key.len()).unwrap_or(0);
+    line[at..]
+        .split('"')
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f32::NAN)
+}
+
 fn run(cmd: &str, args: &[&str], path: &Path) -> String {
     let out = Command::new(cmd)
         .args(args)
@@ -206,23 +217,14 @@ fn document_text_fonts_and_structure() {
         // Every word box inside the text block, furniture inside the page's margin band.
         run("pdftotext", &["-bbox", "-enc", "UTF-8"], &path);
         let html = std::fs::read_to_string(path.with_extension("html")).expect("bbox html");
-        let attr = |line: &str, name: &str| -> f32 {
-            let key = format!("{name}=\"");
-            let at = line.find(&key).map(|i| i + key.len()).unwrap_or(0);
-            line[at..]
-                .split('"')
-                .next()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(f32::NAN)
-        };
         let mut words = 0;
         for line in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
             words += 1;
             let (x0, x1, y0, y1) = (
-                attr(line, "xMin"),
-                attr(line, "xMax"),
-                attr(line, "yMin"),
-                attr(line, "yMax"),
+                bbox_attr(line, "xMin"),
+                bbox_attr(line, "xMax"),
+                bbox_attr(line, "yMin"),
+                bbox_attr(line, "yMax"),
             );
             assert!(
                 x0 >= 72.0 - 0.5 && x1 <= 612.0 - 72.0 + 0.5,
@@ -525,15 +527,6 @@ fn long_names_and_version_stay_inside_the_margins() {
     }
     run("pdftotext", &["-bbox", "-enc", "UTF-8"], &path);
     let html = std::fs::read_to_string(path.with_extension("html")).expect("bbox html");
-    let attr = |line: &str, name: &str| -> f32 {
-        let key = format!("{name}=\"");
-        let at = line.find(&key).map(|i| i + key.len()).unwrap_or(0);
-        line[at..]
-            .split('"')
-            .next()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(f32::NAN)
-    };
     let (mut page, mut saw_oregon, mut footer) = (0, false, Vec::new());
     for line in html.lines() {
         if line.trim_start().starts_with("<page") {
@@ -542,7 +535,11 @@ fn long_names_and_version_stay_inside_the_margins() {
         if !line.trim_start().starts_with("<word") {
             continue;
         }
-        let (x0, x1, y0) = (attr(line, "xMin"), attr(line, "xMax"), attr(line, "yMin"));
+        let (x0, x1, y0) = (
+            bbox_attr(line, "xMin"),
+            bbox_attr(line, "xMax"),
+            bbox_attr(line, "yMin"),
+        );
         assert!(
             x0 >= 72.0 - 0.5 && x1 <= 612.0 - 72.0 + 0.5,
             "word outside the side margins: {line}"

@@ -36,6 +36,14 @@ fn assert_err(name: &str, expected: &str) {
     assert_text(&load_err(name).to_string(), expected);
 }
 
+/// The rendered problems of a profile given as text that must not load.
+fn load_str_err(name: &str, src: &str, why: &str) -> String {
+    match profile::load_str(name, src) {
+        Ok(_) => panic!("{why}"),
+        Err(d) => d.to_string(),
+    }
+}
+
 /// A minimal valid profile with `extra` appended to `organization`.
 fn minimal(org_extra: &str) -> String {
     format!(
@@ -844,10 +852,11 @@ documents: { version: 1.0, effective_date: 2026-02-01 }
 fn characters_no_document_can_hold_are_refused_at_their_value() {
     let src = minimal("  size: small\n  short_name: \"Test\\0Clinic\"\n  website: \"x\\uFFFEy\"\n")
         .replace("name: A,", "name: \"A\\u202Eevil\",");
-    let d = match profile::load_str("chars.yaml", &src) {
-        Ok(_) => panic!("a profile with control characters must not load"),
-        Err(d) => d.to_string(),
-    };
+    let d = load_str_err(
+        "chars.yaml",
+        &src,
+        "a profile with control characters must not load",
+    );
     assert!(
         d.contains("`organization.short_name` contains U+0000 at character 5, a control character")
             && d.contains("--> chars.yaml:6:15"),
@@ -879,10 +888,7 @@ fn review_period_and_years_out_of_range_are_refused() {
         "effective_date: 2026-02-01 }",
         "effective_date: 9999-12-31, review_every_months: 0 }",
     );
-    let d = match profile::load_str("range.yaml", &src) {
-        Ok(_) => panic!("out-of-range values must not load"),
-        Err(d) => d.to_string(),
-    };
+    let d = load_str_err("range.yaml", &src, "out-of-range values must not load");
     assert!(
         d.contains("invalid date `9999-12-31`: year 9999 is outside 1900–2999"),
         "{d}"
@@ -906,10 +912,7 @@ fn review_period_and_years_out_of_range_are_refused() {
 #[test]
 fn merge_key_is_named_and_not_followed_by_missing_keys() {
     let src = "hicp: 1\norganization: { name: X, type: dental, size: small }\npeople:\n  security_officer: &so { name: A, title: B, email: a@x.example }\n  privacy_officer:\n    <<: *so\n    name: C\ndocuments: { version: \"1\", effective_date: 2026-02-01 }\n";
-    let d = match profile::load_str("merge.yaml", src) {
-        Ok(_) => panic!("a merge key must not load"),
-        Err(d) => d.to_string(),
-    };
+    let d = load_str_err("merge.yaml", src, "a merge key must not load");
     assert_text(
         &d,
         "error: YAML merge keys (`<<`) are not supported
@@ -927,10 +930,7 @@ fn people_keys_must_be_words() {
         "documents:",
         "  \"\": { name: E, title: F, email: e@x.example }\n  \"9 lives\": { name: G, title: H, email: g@x.example }\n  hr-manager: { name: I, title: J, email: i@x.example }\ndocuments:",
     );
-    let d = match profile::load_str("keys.yaml", &src) {
-        Ok(_) => panic!("bad people keys must not load"),
-        Err(d) => d.to_string(),
-    };
+    let d = load_str_err("keys.yaml", &src, "bad people keys must not load");
     assert!(d.contains("error: an empty key in `people`"), "{d}");
     assert!(
         d.contains("error: `9 lives` cannot be a key of `people`"),
@@ -944,9 +944,6 @@ fn people_keys_must_be_words() {
 #[test]
 fn merge_key_under_people_is_one_error() {
     let src = "hicp: 1\norganization: { name: X, type: dental, size: small }\nshared: &p { hr: { name: H, title: T, email: h@x.example } }\npeople:\n  <<: *p\n  security_officer: { name: A, title: B, email: a@x.example }\n  privacy_officer: { name: C, title: D, email: c@x.example }\ndocuments: { version: \"1\", effective_date: 2026-02-01 }\n";
-    let d = match profile::load_str("merge2.yaml", src) {
-        Ok(_) => panic!("a merge key must not load"),
-        Err(d) => d.to_string(),
-    };
+    let d = load_str_err("merge2.yaml", src, "a merge key must not load");
     assert_eq!(d.matches("`<<`").count(), 1, "{d}");
 }
