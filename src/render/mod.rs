@@ -8,6 +8,7 @@
 pub mod context;
 pub mod deps;
 pub mod escape;
+pub mod syntax_hint;
 
 use crate::catalog::{self, Catalog};
 use crate::library::{DocTemplate, Library};
@@ -164,10 +165,11 @@ fn tera_with(library: &Library, keep: impl Fn(&str) -> bool) -> Result<tera::Ter
             .find(|s| e.to_string().contains(&s.name))
             .map(|s| s.origin.to_string())
             .unwrap_or_else(|| "library".to_string());
-        RenderError::Template {
-            origin,
-            message: library.name_files(&tera_message(&e)),
+        let mut message = library.name_files(&tera_message(&e));
+        if let Some(h) = parse_error_hint(library, &message) {
+            message.push_str(&format!("\nhint: {h}"));
         }
+        RenderError::Template { origin, message }
     })?;
     Ok(tera)
 }
@@ -243,6 +245,21 @@ fn tera_message(e: &tera::Error) -> String {
         );
     }
     msg
+}
+
+/// [`syntax_hint::hint`] for a parse error message, which names the
+/// template and position on its `--> name:line:column` line.
+fn parse_error_hint(library: &Library, message: &str) -> Option<String> {
+    let at = message
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let at = at.split_whitespace().next()?;
+    let mut parts = at.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let source = library.sources().find(|s| s.name == name)?;
+    syntax_hint::hint(&source.text, line, column, message)
 }
 
 fn register_functions(tera: &mut tera::Tera) {
