@@ -1006,6 +1006,7 @@ pub fn produce_incremental(
         );
     }
     warnings.extend(starter_placeholders(loaded));
+    warnings.extend(near_builtin_roles(loaded));
     warnings.sort();
     warnings.dedup();
     let manifest = Manifest {
@@ -1129,6 +1130,31 @@ fn starter_placeholders(loaded: &Loaded) -> Vec<String> {
         .collect()
 }
 
+/// Roles of the profile's own whose key is a near-miss of a built-in role
+/// the profile leaves out (`it_contcat`, `IT_contact`): allowed, since a
+/// profile may name any role, but the documents then use the built-in
+/// role's default where it was meant.
+fn near_builtin_roles(loaded: &Loaded) -> Vec<String> {
+    let p = &loaded.profile.people;
+    let absent: Vec<&str> = [
+        ("executive_sponsor", p.executive_sponsor.is_none()),
+        ("it_contact", p.it_contact.is_none()),
+        ("incident_commander", p.incident_commander.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(k, absent)| absent.then_some(k))
+    .collect();
+    p.others
+        .keys()
+        .filter_map(|k| {
+            let builtin = crate::suggest::did_you_mean(k, absent.iter().copied())?;
+            Some(format!(
+                "people.{k} is a role of this profile's own, and the built-in `{builtin}` is not set, so the documents use its default; if `{k}` was meant as `{builtin}`, rename it"
+            ))
+        })
+        .collect()
+}
+
 /// Read a pack's manifest, if it has one that parses.
 pub fn read_manifest(pack_dir: &Path) -> Option<Manifest> {
     let bytes = std::fs::read(pack_dir.join("manifest.json")).ok()?;
@@ -1186,6 +1212,7 @@ pub fn write_pack(
     let _lock = lock_pack(out_dir, slug)?;
     recover(out_dir, slug);
     let target = out_dir.join(slug);
+    refuse_foreign(&target)?;
     let manifest_bytes = manifest_json(&pack.manifest);
     // The pack as it is now, under the lock (read once for every use below).
     let old_manifest_bytes = std::fs::read(target.join("manifest.json")).ok();
@@ -1358,6 +1385,30 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 }
 
 /// Move the finished temporary folder to `target`.
+/// The pack is swapped in whole, so whatever stands at its path is
+/// replaced: refuse unless that is a pack (it has a manifest) or an empty
+/// folder. `-o ~` would otherwise replace a folder of the user's that
+/// happens to bear the pack's name, files and all.
+fn refuse_foreign(target: &Path) -> Result<(), BuildError> {
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
+        return Ok(()); // nothing there
+    };
+    let is_pack_or_empty = || {
+        target.join("manifest.json").is_file()
+            || std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none())
+    };
+    let why = if !meta.is_dir() {
+        "it exists and is not a folder"
+    } else if is_pack_or_empty() {
+        return Ok(());
+    } else {
+        "it is a folder hicp did not write (it has no manifest.json)"
+    };
+    Err(write_err(target)(std::io::Error::other(format!(
+        "{why}, and building would replace it; move it away, or write the pack elsewhere with -o"
+    ))))
+}
+
 fn swap_into_place(tmp: &Path, target: &Path) -> Result<(), BuildError> {
     if !target.exists() {
         return std::fs::rename(tmp, target).map_err(|e| {

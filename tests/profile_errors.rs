@@ -2,6 +2,8 @@
 //! once, each at file:line:column with its YAML path, and the exact wording is
 //! part of the contract (these tests assert the rendered text).
 
+mod common;
+
 use hicp::profile::{self, Diagnostics, Loaded, types::Size};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -946,4 +948,86 @@ fn merge_key_under_people_is_one_error() {
     let src = "hicp: 1\norganization: { name: X, type: dental, size: small }\nshared: &p { hr: { name: H, title: T, email: h@x.example } }\npeople:\n  <<: *p\n  security_officer: { name: A, title: B, email: a@x.example }\n  privacy_officer: { name: C, title: D, email: c@x.example }\ndocuments: { version: \"1\", effective_date: 2026-02-01 }\n";
     let d = load_str_err("merge2.yaml", src, "a merge key must not load");
     assert_eq!(d.matches("`<<`").count(), 1, "{d}");
+}
+
+#[test]
+fn empty_or_blank_text_is_refused_where_it_is_written() {
+    let src = minimal("  size: small\n")
+        .replace("name: Test Clinic", "name: \"   \"")
+        .replace("version: \"1.0\"", "version: \"\"");
+    let text = load_str_err("blank.yaml", &src, "blank name and version must not load");
+    assert_text(
+        &text,
+        "error: `organization.name` is empty
+  --> blank.yaml:3:9
+   | at organization.name
+   = expected: text
+   = found: 3 blank character(s)
+   = help: give the value; an optional key can be left out instead (documents then use their default wording)
+
+error: `documents.version` is empty
+  --> blank.yaml:9:23
+   | at documents.version
+   = expected: text
+   = found: \"\"
+   = help: give the value; an optional key can be left out instead (documents then use their default wording)",
+    );
+}
+
+#[test]
+fn roles_of_the_profiles_own_may_sit_near_built_in_names() {
+    // `ot_contact` and `hr_contact` are one or two letters from the optional
+    // built-in `it_contact`: roles in their own right, not typos.
+    let src = minimal("  size: small\n").replace(
+        "people:\n",
+        "people:\n  ot_contact: { name: O, title: OT lead, email: o@x.example }\n  hr_contact: { name: H, title: HR, email: h@x.example }\n",
+    );
+    let loaded = profile::load_str("roles.yaml", &src)
+        .unwrap_or_else(|d| panic!("custom roles must load:\n{d}"));
+    let keys: Vec<&str> = loaded
+        .profile
+        .people
+        .others
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["hr_contact", "ot_contact"]);
+}
+
+#[test]
+fn a_misspelt_required_role_is_named_as_the_typo_by_its_references() {
+    let src = minimal("  size: small\n")
+        .replace("security_officer:", "secuirty_officer:")
+        .replace(
+            "documents: {",
+            "documents: { approved_by: security_officer, approved_on: 2026-01-20,",
+        );
+    let text = load_str_err("typo.yaml", &src, "a misspelt required role must not load");
+    assert!(
+        text.contains("help: `people.secuirty_officer` looks like a misspelling of `security_officer`: rename it"),
+        "{text}"
+    );
+    assert!(!text.contains("did you mean `secuirty_officer`"), "{text}");
+}
+
+#[test]
+fn a_parent_of_another_format_version_is_refused_in_the_parent() {
+    let dir = common::tempdir("profile_errors", "parent-version");
+    std::fs::write(
+        dir.join("parent.yaml"),
+        "hicp: 2\norganization:\n  type: dental\n",
+    )
+    .unwrap();
+    let child = minimal("  size: small\n").replace("hicp: 1\n", "hicp: 1\nextends: parent.yaml\n");
+    let path = dir.join("child.yaml");
+    std::fs::write(&path, child).unwrap();
+    let text = match profile::load(&path) {
+        Ok(_) => panic!("a parent of format version 2 must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert!(
+        text.contains("error: `hicp:` in the parent profile is the number `2`; this hicp reads format version 1")
+            && text.contains("parent.yaml:1:7"),
+        "{text}"
+    );
 }

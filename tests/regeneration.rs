@@ -910,3 +910,46 @@ fn a_rebuild_lists_the_files_it_wrote_and_removed() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_folder_or_file_hicp_did_not_write_is_never_replaced() {
+    let dir = tempdir("foreign");
+    let out = dir.join("out");
+    let profile = profile_in(&dir, "p.yaml", |t| t);
+    // A folder of the user's that bears the pack's name, with a file at a
+    // path the pack writes.
+    std::fs::create_dir_all(out.join("riverbend/md")).unwrap();
+    std::fs::write(out.join("riverbend/md/access-control.md"), "our own text").unwrap();
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("it is a folder hicp did not write (it has no manifest.json), and building would replace it"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("riverbend/md/access-control.md")).unwrap(),
+        "our own text"
+    );
+    // A file there is refused the same way, and left as it was.
+    std::fs::remove_dir_all(out.join("riverbend")).unwrap();
+    std::fs::write(out.join("riverbend"), "a file").unwrap();
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("it exists and is not a folder"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("riverbend")).unwrap(),
+        "a file"
+    );
+    let stray: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+    // An empty folder is taken.
+    std::fs::remove_file(out.join("riverbend")).unwrap();
+    std::fs::create_dir(out.join("riverbend")).unwrap();
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("riverbend/manifest.json").is_file());
+}

@@ -278,6 +278,21 @@ impl<'a> Checker<'a> {
             .and_then(Value::as_u64)
             .unwrap_or(MAX_VALUE_CHARS as u64) as usize;
         let chars = value.chars().count();
+        if value.trim().is_empty() {
+            let d = self
+                .diag(node.pos, path, format!("`{path}` is empty"))
+                .with_expected_found(
+                    "text",
+                    if value.is_empty() {
+                        "\"\"".to_string()
+                    } else {
+                        format!("{chars} blank character(s)")
+                    },
+                )
+                .with_hint("give the value; an optional key can be left out instead (documents then use their default wording)");
+            self.diags.push(d);
+            return Value::String(value.clone());
+        }
         if chars > max {
             let d = self
                 .diag(
@@ -491,7 +506,12 @@ impl<'a> Checker<'a> {
                     self.diags.push(d);
                 }
                 Some(extra) if extra.is_object() => {
-                    if let Some(typo) = did_you_mean(&e.key, absent.iter().copied())
+                    // Only a required key is taken for misspelt: a near-miss
+                    // of an optional one may be a role of its own
+                    // (`ot_contact` beside `it_contact`); the build warns
+                    // about those instead (`pack::near_builtin_roles`).
+                    let required_absent = absent.iter().copied().filter(|k| required.contains(k));
+                    if let Some(typo) = did_you_mean(&e.key, required_absent)
                         && !claimed.contains(&typo)
                     {
                         let d = self

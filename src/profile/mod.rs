@@ -211,7 +211,8 @@ pub fn json_schema() -> serde_json::Value {
 /// `required` keys anywhere (`PartialProfile`, its definitions suffixed
 /// `Partial`); dates carry a pattern for the years hicp accepts
 /// (1900–2999), since editors do not check `format`; and text carries the
-/// length limit the checker applies ([`check::MAX_VALUE_CHARS`]).
+/// length limit the checker applies ([`check::MAX_VALUE_CHARS`]) and a
+/// pattern refusing blank text, as the checker does.
 pub fn published_schema() -> serde_json::Value {
     use serde_json::{Map, Value};
     const DATE: &str = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
@@ -228,6 +229,11 @@ pub fn published_schema() -> serde_json::Value {
                 };
                 if is_text && !m.contains_key("maxLength") {
                     m.insert("maxLength".into(), Value::from(check::MAX_VALUE_CHARS));
+                }
+                // Blank text is refused (check_string); dates and colours
+                // carry patterns of their own that already exclude it.
+                if is_text && !m.contains_key("pattern") {
+                    m.insert("pattern".into(), Value::String(r"\S".into()));
                 }
                 m.values_mut().for_each(dates);
             }
@@ -517,6 +523,33 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
             bytes,
             root,
         });
+    }
+
+    // A parent's own `hicp:` is overridden by its child's in the merge, so
+    // it is checked here: a parent written for another format version is
+    // not read as this one.
+    for parent in chain.iter().skip(1) {
+        let Some(e) = parent.root.entry("hicp") else {
+            continue; // refused above as "not a hicp profile"
+        };
+        if e.value.as_u64() != Some(semantic::FORMAT_VERSION) {
+            problems.push(
+                Diagnostic::new(
+                    &parent.display,
+                    e.value.pos.line,
+                    e.value.pos.column,
+                    "hicp",
+                    format!(
+                        "`hicp:` in the parent profile is {}; this hicp reads format version {}",
+                        e.value.describe(),
+                        semantic::FORMAT_VERSION
+                    ),
+                )
+                .with_hint(
+                    "write `hicp: 1` in the parent, or use the hicp release that reads its version",
+                ),
+            );
+        }
     }
 
     // Merge: the root-most parent first, each child over it.

@@ -17,6 +17,16 @@ pub const FORMAT_VERSION: u64 = 1;
 /// to the security officer (DESIGN §3).
 const DEFAULTED_PEOPLE: [&str; 2] = ["executive_sponsor", "incident_commander"];
 
+/// The roles `people` defines (DESIGN §3); any other key is a role of the
+/// profile's own.
+pub const BUILTIN_PEOPLE: [&str; 5] = [
+    "security_officer",
+    "privacy_officer",
+    "executive_sponsor",
+    "it_contact",
+    "incident_commander",
+];
+
 /// Size limits from HICP's size guidance (DESIGN §3).
 pub const SMALL_MAX_PROVIDERS: u64 = 10;
 pub const SMALL_MAX_BEDS: u64 = 50;
@@ -283,8 +293,17 @@ fn person_ref(cx: &mut Ctx<'_>, node: &Node, path: &str, people: &[&str]) {
     if people.contains(&value.as_str()) || DEFAULTED_PEOPLE.contains(&value.as_str()) {
         return;
     }
-    let hint = did_you_mean_hint(value, people.iter().copied())
-        .unwrap_or_else(|| format!("`people` defines: {}", people.join(", ")));
+    // A built-in role that is missing while a near-miss key is present: the
+    // key is the typo, not the reference.
+    let misspelt_key = BUILTIN_PEOPLE
+        .contains(&value.as_str())
+        .then(|| did_you_mean(value, people.iter().copied()))
+        .flatten();
+    let hint = match misspelt_key {
+        Some(key) => format!("`people.{key}` looks like a misspelling of `{value}`: rename it"),
+        None => did_you_mean_hint(value, people.iter().copied())
+            .unwrap_or_else(|| format!("`people` defines: {}", people.join(", "))),
+    };
     let d = cx
         .diag(
             node.pos,
