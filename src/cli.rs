@@ -689,7 +689,12 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
             0
         }
         Err(e) => {
-            eprintln!("{} cannot write {}: {e}", red("error:"), path.display());
+            eprintln!(
+                "{} cannot write {}: {}",
+                red("error:"),
+                path.display(),
+                crate::io_reason::io_reason(&e)
+            );
             4
         }
     }
@@ -1046,7 +1051,12 @@ fn cmd_diff(
     if let Some(path) = html
         && let Err(e) = std::fs::write(path, crate::diff::render_html(&report))
     {
-        eprintln!("{} cannot write {}: {e}", red("error:"), path.display());
+        eprintln!(
+            "{} cannot write {}: {}",
+            red("error:"),
+            path.display(),
+            crate::io_reason::io_reason(&e)
+        );
         return 4;
     }
     if exit_code && !report.is_empty() {

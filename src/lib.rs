@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod dates;
 pub mod diff;
+pub mod io_reason;
 pub mod library;
 pub mod model;
 pub mod pack;

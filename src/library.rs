@@ -280,7 +280,7 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
     };
     let root = dir
         .canonicalize()
-        .map_err(|e| folder_err(format!("cannot open: {e}")))?;
+        .map_err(|e| folder_err(format!("cannot open: {}", crate::io_reason::io_reason(&e))))?;
     if !root.is_dir() {
         return Err(folder_err("is not a folder".into()));
     }
@@ -298,9 +298,13 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
             let path = entry.path();
             let shown = dir.join(path.strip_prefix(&root).unwrap_or(path));
             if entry.path_is_symlink() {
-                let target = path
-                    .canonicalize()
-                    .map_err(|e| folder_err(format!("{}: broken symlink: {e}", shown.display())))?;
+                let target = path.canonicalize().map_err(|e| {
+                    folder_err(format!(
+                        "{}: broken symlink: {}",
+                        shown.display(),
+                        crate::io_reason::io_reason(&e)
+                    ))
+                })?;
                 if !target.starts_with(&root) {
                     return Err(folder_err(format!(
                         "{} is a symlink to {}, outside the template folder; refusing to read it",
@@ -332,16 +336,26 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
                     shown.display()
                 )));
             }
-            let meta = std::fs::metadata(path)
-                .map_err(|e| folder_err(format!("{}: {e}", shown.display())))?;
+            let meta = std::fs::metadata(path).map_err(|e| {
+                folder_err(format!(
+                    "{}: {}",
+                    shown.display(),
+                    crate::io_reason::io_reason(&e)
+                ))
+            })?;
             if meta.len() > MAX_TEMPLATE_BYTES {
                 return Err(folder_err(format!(
                     "{} is larger than the 1 MiB limit for a template",
                     shown.display()
                 )));
             }
-            let bytes =
-                std::fs::read(path).map_err(|e| folder_err(format!("{}: {e}", shown.display())))?;
+            let bytes = std::fs::read(path).map_err(|e| {
+                folder_err(format!(
+                    "{}: {}",
+                    shown.display(),
+                    crate::io_reason::io_reason(&e)
+                ))
+            })?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 folder_err(format!(
                     "{}: not valid UTF-8 (byte {})",

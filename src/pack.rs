@@ -61,7 +61,7 @@ pub enum BuildError {
         /// Both names are the same file (`a.yaml ./a.yaml`).
         same_file: bool,
     },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {}", crate::io_reason::io_reason(source))]
     Write {
         path: String,
         #[source]
@@ -314,12 +314,23 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     };
     let path = loaded.base_dir.join(rel);
     let shown = path.display().to_string();
-    let err = |message: String| BuildError::Input {
-        file: shown.clone(),
-        message,
+    // Reported at the `branding.logo` line, like any other profile problem,
+    // naming the file it resolved to.
+    let err = |message: String| {
+        BuildError::Profile(profile::Diagnostics::one(
+            loaded
+                .diagnostic_at(&["branding", "logo"], None, message)
+                .with_hint(format!(
+                    "the path is relative to the profile's folder; it names {shown}"
+                )),
+        ))
     };
-    let meta =
-        std::fs::metadata(&path).map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        err(format!(
+            "branding.logo cannot be read: {}",
+            crate::io_reason::io_reason(&e)
+        ))
+    })?;
     // A pipe would block the build and a device would never end.
     if !meta.is_file() {
         return Err(err(
@@ -337,7 +348,12 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
             use std::io::Read;
             f.take(MAX_LOGO_BYTES + 1).read_to_end(&mut bytes)
         })
-        .map_err(|e| err(format!("branding.logo cannot be read: {e}")))?;
+        .map_err(|e| {
+            err(format!(
+                "branding.logo cannot be read: {}",
+                crate::io_reason::io_reason(&e)
+            ))
+        })?;
     if bytes.len() as u64 > MAX_LOGO_BYTES {
         return Err(err("branding.logo is larger than the 2 MiB limit".into()));
     }
@@ -1089,7 +1105,7 @@ pub fn verify_files(pack_dir: &Path, manifest: &Manifest) -> Vec<(String, String
             } else {
                 match std::fs::read(pack_dir.join(rel)) {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing".to_string(),
-                    Err(e) => format!("cannot be read ({e})"),
+                    Err(e) => format!("cannot be read ({})", crate::io_reason::io_reason(&e)),
                     Ok(b) if sha256_hex(&b) != *sha => {
                         "differs from the manifest (changed by hand since it was built?)"
                             .to_string()

@@ -342,7 +342,7 @@ fn validate_refuses_what_build_refuses() {
     ];
     for (name, text, expect) in cases {
         let p = dir.join(name);
-        std::fs::write(&p, text).unwrap();
+        std::fs::write(&p, &text).unwrap();
         let (code, _, err) = run(bin().arg("validate").arg(&p));
         assert_eq!(code, 1, "{name}: {err}");
         assert!(err.contains(expect), "{name}: {err}");
@@ -350,6 +350,19 @@ fn validate_refuses_what_build_refuses() {
             // Said where it is written, like any other problem of a profile.
             assert!(err.contains("exclude.yaml:23:13"), "{err}");
             assert!(err.contains("at documents.exclude[0]"), "{err}");
+        } else {
+            // At the `branding.logo` line, in words (no "os error 2").
+            let line = text
+                .lines()
+                .position(|l| l.contains("logo: missing.png"))
+                .unwrap()
+                + 1;
+            assert!(err.contains(&format!("logo.yaml:{line}:9")), "{err}");
+            assert!(err.contains("at branding.logo"), "{err}");
+            assert!(
+                err.contains("cannot be read: no such file or directory\n"),
+                "{err}"
+            );
         }
         let (code, out, _) = run(bin().args(["validate", "--json"]).arg(&p));
         assert_eq!(code, 1);

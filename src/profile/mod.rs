@@ -100,7 +100,7 @@ impl Loaded {
 enum ReadError {
     #[error("file not found")]
     NotFound,
-    #[error("cannot read the file: {0}")]
+    #[error("cannot read the file: {}", crate::io_reason::io_reason(.0))]
     Io(std::io::Error),
     #[error("the file is {size} bytes; profiles are limited to 4 MiB ({MAX_PROFILE_BYTES} bytes)")]
     TooLarge { size: u64 },
