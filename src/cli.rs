@@ -835,11 +835,28 @@ fn cmd_check(args: CheckArgs) -> u8 {
     let today = crate::dates::today();
     let mut found: Vec<Finding> = Vec::new();
     let mut failed_input = false;
+    // Profiles that could not be checked, one object per problem (as
+    // `validate --json` gives them) with the profile it belongs to: a CI job
+    // reading the JSON learns why, not only that `ok` is false.
+    let mut problems: Vec<serde_json::Value> = Vec::new();
+    let mut add_problems = |profile: &str, d: &profile::Diagnostics| {
+        if let serde_json::Value::Array(items) = problems_json(d) {
+            for mut item in items {
+                item["profile"] = serde_json::Value::from(profile);
+                problems.push(item);
+            }
+        }
+    };
     for src in &sources {
         let (loaded, shown) = match load_source(src) {
             Ok(x) => x,
             Err(d) => {
                 eprintln!("{d}");
+                let name = match src {
+                    ProfileSource::File(p) => p.display().to_string(),
+                    ProfileSource::Example => "the bundled example profile".to_string(),
+                };
+                add_problems(&name, &d);
                 failed_input = true;
                 continue;
             }
@@ -880,6 +897,16 @@ fn cmd_check(args: CheckArgs) -> u8 {
             Ok(x) => x,
             Err(e) => {
                 eprintln!("{}", render_error(&e));
+                match &e {
+                    pack::BuildError::Profile(d) => add_problems(&shown, d),
+                    other => add_problems(
+                        &shown,
+                        &profile::Diagnostics::one(profile::Diagnostic::file_level(
+                            shown.clone(),
+                            render_error(other),
+                        )),
+                    ),
+                }
                 failed_input = true;
                 continue;
             }
@@ -1001,6 +1028,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 "ok": reasons.is_empty() && !failed_input,
                 "reasons": reasons,
                 "findings": found,
+                "problems": problems,
             }))
             .unwrap_or_default()
         );

@@ -781,3 +781,35 @@ fn practices_carry_their_subpractices_and_cpgs() {
         "{md}"
     );
 }
+
+/// `check --json` on a profile that does not load said `ok: false` with
+/// empty `reasons` and `findings`: the why went to stderr only.
+#[test]
+fn check_json_carries_the_problems_of_a_profile_it_cannot_check() {
+    let dir = tempdir("check-json-problems");
+    let p = dir.join("bad.yaml");
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    std::fs::write(
+        &p,
+        src.replace("  size: small\n", "  size: tiny\n")
+            .replace("metrics:", "metrics_x:"),
+    )
+    .unwrap();
+    let (code, out, _) = run(bin()
+        .args(["check", "--json", "-o"])
+        .arg(dir.join("out"))
+        .arg(&p));
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], false);
+    let problems = v["problems"].as_array().unwrap();
+    assert!(!problems.is_empty(), "{out}");
+    for problem in problems {
+        assert_eq!(problem["profile"], p.display().to_string(), "{out}");
+        assert!(problem["line"].as_u64().unwrap() > 0, "{out}");
+        assert!(
+            problem["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{out}"
+        );
+    }
+}
