@@ -1031,3 +1031,20 @@ fn a_parent_of_another_format_version_is_refused_in_the_parent() {
         "{text}"
     );
 }
+
+#[test]
+fn an_unquoted_colour_is_not_silently_dropped() {
+    let src = minimal("  size: small\n") + "branding:\n  accent_color: #0b5394   # brand blue\n";
+    let text = load_str_err("colour.yaml", &src, "an unquoted colour must not load");
+    assert_text(
+        &text,
+        "error: `branding.accent_color` is empty: the unquoted `#0b5394` is read as a YAML comment
+  --> colour.yaml:11:3
+   | at branding.accent_color
+   = help: quote the colour: accent_color: \"#0b5394\"",
+    );
+    // A key with only a comment after it elsewhere is an ordinary null.
+    let ok =
+        minimal("  size: small\n") + "branding:   # our colours\n  accent_color: \"#0b5394\"\n";
+    profile::load_str("ok.yaml", &ok).unwrap_or_else(|d| panic!("{d}"));
+}

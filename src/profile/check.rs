@@ -351,7 +351,7 @@ impl<'a> Checker<'a> {
                         format!("`{value}` is not a colour of the form #rrggbb"),
                     )
                     .with_expected_found("#rrggbb, e.g. \"#0b5394\"", format!("`{value}`"))
-                    .with_hint("quote the value: a bare # starts a YAML comment");
+                    .with_hint("write # and six hexadecimal digits, in quotes (a bare # starts a YAML comment)");
                 self.diags.push(d);
             }
         }

@@ -525,6 +525,41 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
         });
     }
 
+    // `accent_color: #0b5394` unquoted is a key with a YAML comment after
+    // it: the colour is silently null. Said here, where the line's text is.
+    for file in &chain {
+        let Some(e) = file
+            .root
+            .get("branding")
+            .and_then(|b| b.entry("accent_color"))
+        else {
+            continue;
+        };
+        let line_text = std::str::from_utf8(&file.bytes)
+            .ok()
+            .and_then(|t| t.lines().nth(e.key_pos.line.saturating_sub(1)))
+            .unwrap_or_default();
+        let after_key = line_text
+            .split_once("accent_color")
+            .and_then(|(_, rest)| rest.trim_start().strip_prefix(':'))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_default();
+        if e.value.is_null() && after_key.starts_with('#') && after_key.len() > 1 {
+            problems.push(
+                Diagnostic::new(
+                    &file.display,
+                    e.key_pos.line,
+                    e.key_pos.column,
+                    "branding.accent_color",
+                    format!(
+                        "`branding.accent_color` is empty: the unquoted `{after_key}` is read as a YAML comment"
+                    ),
+                )
+                .with_hint(format!("quote the colour: accent_color: \"{after_key}\"")),
+            );
+        }
+    }
+
     // A parent's own `hicp:` is overridden by its child's in the merge, so
     // it is checked here: a parent written for another format version is
     // not read as this one.
