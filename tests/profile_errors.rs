@@ -441,7 +441,7 @@ error: `blue` is not a colour of the form #rrggbb
    | at branding.accent_color
    = expected: #rrggbb, e.g. \"#0b5394\"
    = found: `blue`
-   = help: quote the value: a bare # starts a YAML comment
+   = help: write # and six hexadecimal digits, in quotes (a bare # starts a YAML comment)
 
 error: unknown key `colour`
   --> tests/fixtures/profiles/many-errors.yaml:18:1
