@@ -1048,3 +1048,23 @@ fn an_unquoted_colour_is_not_silently_dropped() {
         minimal("  size: small\n") + "branding:   # our colours\n  accent_color: \"#0b5394\"\n";
     profile::load_str("ok.yaml", &ok).unwrap_or_else(|d| panic!("{d}"));
 }
+
+#[test]
+fn yaml_tags_are_refused_where_written_except_str() {
+    let src =
+        minimal("  size: small\n").replace("name: Test Clinic", "name: !!binary VGVzdCBDbGluaWM=");
+    let text = load_str_err("tag.yaml", &src, "a !!binary name must not load");
+    assert!(
+        text.contains("error: YAML tags are not supported in a profile (found `!!binary`)")
+            && text.contains("at organization.name"),
+        "{text}"
+    );
+    let custom = minimal("  size: small\n").replace("organization:\n", "organization: !org\n");
+    let text = load_str_err("tag2.yaml", &custom, "a custom tag must not load");
+    assert!(text.contains("(found `!org`)"), "{text}");
+    // `!!str` only says "text": accepted.
+    let str_tag =
+        minimal("  size: small\n").replace("name: Test Clinic", "name: !!str Test Clinic");
+    let loaded = profile::load_str("str.yaml", &str_tag).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(loaded.profile.organization.name, "Test Clinic");
+}

@@ -356,6 +356,32 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// A YAML tag (`!!binary`, `!!int`, `!custom`) changes how a value is
+    /// read, and only some readers honour it: `!!binary` text was decoded in
+    /// the documents and kept encoded in the manifest. A profile is plain
+    /// data, so tags are refused where they are written.
+    fn refuse_tag(&mut self, tag: Option<&serde_saphyr::granit_parser::Tag>, pos: Pos) {
+        let Some(tag) = tag else { return };
+        // `!` alone (the non-specific tag) and `!!str` only say "this is
+        // text", which every value here is read as anyway.
+        let written = format!("{}{}", tag.original_handle(), tag.suffix());
+        if written == "!" || written == "!!str" {
+            return;
+        }
+        self.problems.push(
+            Diagnostic::new(
+                self.file_name,
+                pos.line,
+                pos.column,
+                self.path_string(),
+                format!("YAML tags are not supported in a profile (found `{written}`)"),
+            )
+            .with_hint(
+                "remove the tag and write the value as plain text; quote it if it must stay text",
+            ),
+        );
+    }
+
     fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), Box<Diagnostic>> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
@@ -374,7 +400,8 @@ impl Builder<'_> {
                 }
                 Ok(())
             }
-            Event::Scalar(value, style, anchor, _tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                self.refuse_tag(tag.as_deref(), pos);
                 self.count_nodes(1, pos)?;
                 self.scalar_bytes = self.scalar_bytes.saturating_add(value.len());
                 if self.scalar_bytes > self.limits.max_scalar_bytes {
@@ -424,7 +451,8 @@ impl Builder<'_> {
                 self.push_node(node);
                 Ok(())
             }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
+                self.refuse_tag(tag.as_deref(), pos);
                 self.count_nodes(1, pos)?;
                 if self.stack.len() >= self.limits.max_depth {
                     return Err(self.budget(
