@@ -565,3 +565,40 @@ fn long_names_and_version_stay_inside_the_margins() {
         "page number in the footer"
     );
 }
+
+/// Text the way some editors write it: accents as separate combining marks
+/// (macOS, copy-paste), a soft hyphen, a direction mark, a zero-width joiner
+/// and a variation selector. The PDF sets each character as a glyph, so the
+/// marks landed on the wrong letter and the invisible ones showed as a
+/// hyphen, an arrow or a bar. And a line of code spans: the space before
+/// each was set in the mono font's wider space, past the right margin.
+#[test]
+fn combining_marks_compose_invisible_characters_vanish_and_code_stays_inside() {
+    let mut d = doc();
+    let mut md = String::from(
+        "# Title\n\nOwner: Zoe\u{308} Nun\u{303}ez Ame\u{301}lie of Shred\u{ad}Right\u{200e} Co\u{200d}op\u{fe0f}.\n\n",
+    );
+    for _ in 0..12 {
+        md.push_str("and the approval is recorded in the profile (`documents.approved_by` and `documents.approved_on`) and ");
+    }
+    md.push('\n');
+    d.markdown = md;
+    let out = render_document(&d, &pack(PaperSize::Letter)).expect("render");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let path = write_tmp("combining.pdf", &out.bytes);
+    if !tool("pdftotext") {
+        return;
+    }
+    run("pdftotext", &["-enc", "UTF-8"], &path);
+    let text = std::fs::read_to_string(path.with_extension("txt")).expect("text");
+    assert!(text.contains("Zoë Nuñez Amélie"), "{text}");
+    assert!(text.contains("ShredRight Coop."), "{text}");
+    run("pdftotext", &["-bbox", "-enc", "UTF-8"], &path);
+    let html = std::fs::read_to_string(path.with_extension("html")).expect("bbox html");
+    for line in html.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        assert!(
+            bbox_attr(line, "xMax") <= 612.0 - 72.0 + 0.5,
+            "word past the right margin: {line}"
+        );
+    }
+}

@@ -105,6 +105,9 @@ struct Word {
     width: f32,
     /// Width of the space after the word, 0 when none.
     space: f32,
+    /// The style that space was measured in (that of the text it was
+    /// written in), so it is set in the same font.
+    space_style: Option<Style>,
     hard_break: bool,
 }
 
@@ -114,6 +117,7 @@ impl Word {
             pieces: Vec::new(),
             width: 0.0,
             space: 0.0,
+            space_style: None,
             hard_break: false,
         }
     }
@@ -270,7 +274,7 @@ impl<'f> Layouter<'f> {
 
     /// Record characters of furniture text that the fonts lack.
     pub fn check_glyphs(&mut self, doc: &str, text: &str, face: Face) {
-        for ch in text.chars() {
+        for ch in printable(text).chars() {
             if !ch.is_whitespace() && !ch.is_control() && !self.fonts.get(face).has(ch) {
                 self.missing.entry(doc.to_string()).or_default().insert(ch);
             }
@@ -724,6 +728,9 @@ impl<'f> Layouter<'f> {
         let cap = w * 0.3;
         let mut natural = vec![0.0f32; ncols];
         let mut minimum = vec![0.0f32; ncols];
+        // The widest ordinary word (at most 24 characters): what a column
+        // keeps even when long tokens elsewhere do not fit.
+        let mut word_floor = vec![0.0f32; ncols];
         for row in std::iter::once(&head_words).chain(row_words.iter()) {
             for (c, words) in row.iter().enumerate() {
                 let mut line = 0.0f32;
@@ -733,7 +740,12 @@ impl<'f> Layouter<'f> {
                     if i + 1 < words.len() {
                         line += wd.space;
                     }
-                    widest = widest.max(wd.width);
+                    let unbreakable = self.unbreakable_width(wd);
+                    widest = widest.max(unbreakable);
+                    let chars: usize = wd.pieces.iter().map(|p| p.text.chars().count()).sum();
+                    if chars <= 24 {
+                        word_floor[c] = word_floor[c].max(unbreakable.min(cap));
+                    }
                     if wd.hard_break {
                         natural[c] = natural[c].max(line);
                         line = 0.0;
@@ -746,7 +758,8 @@ impl<'f> Layouter<'f> {
         let pad2 = 2.0 * CELL_PAD_X + SAFETY;
         let nat: Vec<f32> = natural.iter().map(|v| v + pad2).collect();
         let min: Vec<f32> = minimum.iter().map(|v| (v + pad2).max(24.0)).collect();
-        let widths = column_widths(&nat, &min, w);
+        let floor: Vec<f32> = word_floor.iter().map(|v| (v + pad2).max(24.0)).collect();
+        let widths = column_widths(&nat, &min, &floor, w);
 
         let lay_row = |me: &Self, words: &[Vec<Word>]| -> Vec<Vec<Line>> {
             words
@@ -969,6 +982,8 @@ impl<'f> Layouter<'f> {
         let mut cur = Word::empty();
         for (text, st) in spans {
             let font = fonts.get(st.face);
+            let text = printable(text);
+            let text = text.as_ref();
             // Start of the run of word characters not yet appended.
             let mut run: Option<usize> = None;
             for (at, ch) in text.char_indices() {
@@ -996,11 +1011,13 @@ impl<'f> Layouter<'f> {
                     let space = font.width(" ", st.size);
                     if !cur.pieces.is_empty() {
                         cur.space = space;
+                        cur.space_style = Some(*st);
                         words.push(std::mem::replace(&mut cur, Word::empty()));
                     } else if let Some(last) = words.last_mut()
                         && !last.hard_break
                     {
                         last.space = space;
+                        last.space_style = Some(*st);
                     }
                 }
                 // Any other control character is dropped.
@@ -1094,6 +1111,31 @@ impl<'f> Layouter<'f> {
         lines
     }
 
+    /// The widest part of `word` that [`Layouter::split_word`] cannot break:
+    /// a whole ordinary word, but only the longest segment between break
+    /// points of a URL, e-mail or hyphenated name. A table column's minimum
+    /// is this, so a 40-character hyphenated vendor name does not claim its
+    /// whole length and squeeze the "Finding" column into "Findin/g".
+    fn unbreakable_width(&self, word: &Word) -> f32 {
+        let (mut widest, mut segment) = (0.0f32, 0.0f32);
+        for p in &word.pieces {
+            let f = self.fonts.get(p.style.face);
+            for c in p.text.chars() {
+                if c == '@' {
+                    widest = widest.max(segment);
+                    segment = 0.0;
+                }
+                let mut buf = [0u8; 4];
+                segment += f.width(c.encode_utf8(&mut buf), p.style.size);
+                if BREAK_AFTER.contains(c) {
+                    widest = widest.max(segment);
+                    segment = 0.0;
+                }
+            }
+        }
+        widest.max(segment)
+    }
+
     /// Split a word so that its head fits `max_w`: after a `/ . - _ ? & = # , ;`
     /// or before an `@` where possible, else (when `anywhere`) between characters.
     fn split_word(&self, word: &Word, max_w: f32, anywhere: bool) -> Option<(Word, Word)> {
@@ -1123,7 +1165,7 @@ impl<'f> Layouter<'f> {
         for j in (1..=fit).rev() {
             let before = chars[j - 1].2;
             let after = chars[j].2;
-            if "/.-_?&=#,;:".contains(before) || after == '@' {
+            if BREAK_AFTER.contains(before) || after == '@' {
                 cut = Some(j);
                 break;
             }
@@ -1156,23 +1198,35 @@ impl<'f> Layouter<'f> {
         // remembering where links and struck-through text sit inside them.
         let mut runs: Vec<(String, Style)> = Vec::new();
         let mut marks: Vec<(usize, usize, usize, Option<usize>, bool)> = Vec::new();
-        // A space between words is set in the style of the word after it
-        // (where it was measured), never in a code span's wider mono space.
-        let mut pending_space = false;
+        // A space between words is set in the style of the text it was
+        // written in, where `words_from_spans` measured it: in the run after
+        // it or the run before it, whichever has that style. Always set in
+        // the next run, a space before a code span took the mono font's
+        // wider space, and each code span pushed the line 2.5 pt past the
+        // margin.
+        let mut pending_space: Option<Style> = None;
         let mut prev_link: Option<usize> = None;
         for (wi, word) in line.words.iter().enumerate() {
             for p in &word.pieces {
+                if let Some(space_style) = pending_space
+                    && space_style != p.style
+                {
+                    match runs.last_mut() {
+                        Some(last) if last.1 == space_style => last.0.push(' '),
+                        _ => runs.push((" ".to_string(), space_style)),
+                    }
+                    pending_space = None;
+                }
                 if runs.last().map(|r| r.1) != Some(p.style) {
                     runs.push((String::new(), p.style));
                 }
                 let ri = runs.len() - 1;
                 let mut start = runs[ri].0.len();
-                if pending_space {
+                if pending_space.take().is_some() {
                     runs[ri].0.push(' ');
                     if p.style.link.is_none() || p.style.link != prev_link {
                         start += 1;
                     }
-                    pending_space = false;
                 }
                 runs[ri].0.push_str(&p.text);
                 if p.style.link.is_some() || p.style.strike {
@@ -1181,7 +1235,9 @@ impl<'f> Layouter<'f> {
                 prev_link = p.style.link;
             }
             if wi + 1 < line.words.len() && word.space > 0.0 {
-                pending_space = true;
+                pending_space = word
+                    .space_style
+                    .or_else(|| word.pieces.last().map(|p| p.style));
             }
         }
         let mut pen = x + dx;
@@ -1250,6 +1306,39 @@ impl<'f> Layouter<'f> {
     }
 }
 
+/// Characters a long token (URL, e-mail, path, hyphenated name) may break
+/// after when it does not fit.
+const BREAK_AFTER: &str = "/.-_?&=#,;:";
+
+/// `text` as the PDF sets it. Accents typed as separate combining marks (as
+/// macOS and some copy-paste write them) are composed: the PDF sets each
+/// character as its own glyph, so a combining mark set after its letter
+/// lands beside it, or on the next one. Invisible characters are left out.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes && !text.chars().any(invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.nfc().filter(|c| !invisible(*c)).collect())
+}
+
+/// Characters that have no appearance of their own: the soft hyphen (shown
+/// only where a line breaks, which our breaker does not do there), zero-width
+/// spaces and joiners, direction marks, the byte-order mark and variation
+/// selectors. The fonts map some of them to visible glyphs (a hyphen, a bar,
+/// an arrow), so they are left out of the PDF's text.
+fn invisible(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{feff}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{e0100}'..='\u{e01ef}'
+    )
+}
+
 fn push_span(spans: &mut Vec<(usize, f32, f32, f32)>, link: usize, x0: f32, x1: f32, size: f32) {
     if let Some(last) = spans.last_mut()
         && last.0 == link
@@ -1266,6 +1355,7 @@ fn split_at_char(word: &Word, chars: &[(usize, usize, char, f32)], cut: usize) -
     let mut head = Word::empty();
     let mut tail = Word {
         space: word.space,
+        space_style: word.space_style,
         hard_break: word.hard_break,
         ..Word::empty()
     };
@@ -1308,7 +1398,12 @@ fn heading_metrics(level: u8) -> (f32, f32, f32, f32) {
 /// "Version" column is never wrapped to make room for a long e-mail column);
 /// the others share what is left, each getting its minimum plus a part of the
 /// rest in proportion to how much wrapping would otherwise cost it.
-pub(crate) fn column_widths(nat: &[f32], min: &[f32], w: f32) -> Vec<f32> {
+/// `floor` (at most `min`) is the width each column
+/// keeps when the minimums do not fit: its longest ordinary word. Columns
+/// get their floor first and the space left is shared in proportion to what
+/// they want above it, so long tokens (which break anywhere) give up width
+/// before "Finding" becomes "Findin/g".
+pub(crate) fn column_widths(nat: &[f32], min: &[f32], floor: &[f32], w: f32) -> Vec<f32> {
     let n = nat.len();
     let sum_nat: f32 = nat.iter().sum();
     if sum_nat <= w {
@@ -1336,12 +1431,22 @@ pub(crate) fn column_widths(nat: &[f32], min: &[f32], w: f32) -> Vec<f32> {
     let sum_min: f32 = free.iter().map(|&i| min[i]).sum();
     let mut out: Vec<f32> = nat.to_vec();
     if sum_min >= rest {
-        // Not even the minimums fit: scale everything to the page.
-        let total_min: f32 = (0..n).map(|i| if fixed[i] { nat[i] } else { min[i] }).sum();
-        for i in 0..n {
-            out[i] = if fixed[i] { nat[i] } else { min[i] } * w / total_min.max(0.001);
+        // Not even the minimums fit. Every column gets its floor (its
+        // longest ordinary word; the natural width of a narrow column), and
+        // what is left goes to the columns in proportion to their want
+        // above it; if even the floors do not fit, they are scaled.
+        let want = |i: usize| if fixed[i] { nat[i] } else { min[i] };
+        let base = |i: usize| want(i).min(floor[i].max(if fixed[i] { nat[i] } else { 0.0 }));
+        let total_base: f32 = (0..n).map(base).sum();
+        if total_base >= w {
+            return (0..n)
+                .map(|i| base(i) * w / total_base.max(0.001))
+                .collect();
         }
-        return out;
+        let above: f32 = (0..n).map(|i| want(i) - base(i)).sum();
+        return (0..n)
+            .map(|i| base(i) + (w - total_base) * (want(i) - base(i)) / above.max(0.001))
+            .collect();
     }
     let spread: f32 = free.iter().map(|&i| nat[i] - min[i]).sum();
     for &i in &free {

@@ -712,6 +712,8 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
 
 /// Shorten `text` with an ellipsis until it fits `max` points.
 fn fit_text(lay: &Layouter<'_>, text: &str, face: Face, size: f32, max: f32) -> String {
+    let text = layout::printable(text);
+    let text = text.as_ref();
     if lay.width_of(text, face, size) <= max {
         return text.to_string();
     }

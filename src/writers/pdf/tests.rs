@@ -237,10 +237,25 @@ fn links_resolve_to_targets() {
 
 #[test]
 fn narrow_columns_keep_their_natural_width() {
-    let w = column_widths(&[40.0, 400.0, 50.0], &[30.0, 120.0, 40.0], 400.0);
+    let min = [30.0, 120.0, 40.0];
+    let w = column_widths(&[40.0, 400.0, 50.0], &min, &min, 400.0);
     assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.1);
     assert_eq!(w[0], 40.0);
     assert_eq!(w[2], 50.0);
+}
+
+/// Two columns of long unbroken tokens (minimums 180 each, of a 400 page)
+/// and a "Finding" column whose longest word needs 60: the tokens give up
+/// width, the word column keeps its word.
+#[test]
+fn long_tokens_give_up_width_before_ordinary_words() {
+    let nat = [600.0, 600.0, 200.0];
+    let min = [180.0, 180.0, 60.0];
+    let floor = [50.0, 50.0, 60.0];
+    let w = column_widths(&nat, &min, &floor, 400.0);
+    assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.1, "{w:?}");
+    assert!(w[2] >= 60.0, "{w:?}");
+    assert!(w[0] >= 50.0 && w[1] >= 50.0, "{w:?}");
 }
 
 /// Speed is measured by `scripts/bench.sh`, not asserted here (issue 7).
