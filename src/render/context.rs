@@ -76,6 +76,13 @@ fn contact_role_label(r: ContactRole) -> &'static str {
     }
 }
 
+/// Words of a people key that are acronyms and keep their capitals in a
+/// role label: `ciso_deputy` is the "CISO Deputy", not the "Ciso Deputy".
+const ROLE_ACRONYMS: &[&str] = &[
+    "ceo", "cfo", "cio", "ciso", "cmio", "cmo", "cno", "coo", "cpo", "cso", "cto", "ehr", "hipaa",
+    "him", "hr", "it", "msp", "pacs", "phi", "soc", "svp", "evp", "vp",
+];
+
 fn role_label(key: &str) -> String {
     match key {
         "security_officer" => "Security Officer".into(),
@@ -84,9 +91,12 @@ fn role_label(key: &str) -> String {
         "it_contact" => "IT Contact".into(),
         "incident_commander" => "Incident Commander".into(),
         other => other
-            .split('_')
+            .split(['_', '-'])
             .filter(|w| !w.is_empty())
             .map(|w| {
+                if ROLE_ACRONYMS.contains(&w.to_ascii_lowercase().as_str()) {
+                    return w.to_ascii_uppercase();
+                }
                 let mut c = w.chars();
                 match c.next() {
                     Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -96,6 +106,73 @@ fn role_label(key: &str) -> String {
             .collect::<Vec<_>>()
             .join(" "),
     }
+}
+
+/// "every month", "every 6 months": how often something recurs, for a
+/// number of months that may be 1.
+pub fn every_months(n: u32) -> String {
+    if n == 1 {
+        "every month".into()
+    } else {
+        format!("every {n} months")
+    }
+}
+
+/// What the pack's wording needs to know about the kind of organization,
+/// derived from `organization.type` (docs/templates.md, `care`): whether it
+/// delivers care at all, whether people come to its sites, whether it is a
+/// hospital (diversion, house supervisor, census), what it calls the people
+/// it serves, and what its main clinical system is called. A profile names
+/// that system (`technology.ehr`) but not its kind, so the kind follows the
+/// type: a pharmacy's system is not an electronic health record.
+pub fn care_json(t: OrgType) -> Value {
+    use OrgType::*;
+    let provider = !matches!(t, BusinessAssociate);
+    let in_person = !matches!(t, BusinessAssociate | HomeHealth);
+    let hospital = matches!(t, Hospital | CriticalAccessHospital | HealthSystem);
+    let (people, person) = match t {
+        BusinessAssociate => (Value::Null, Value::Null),
+        LongTermCare => (json!("residents"), json!("resident")),
+        BehavioralHealth => (json!("clients"), json!("client")),
+        _ => (json!("patients"), json!("patient")),
+    };
+    let (system, kind, short) = match t {
+        Pharmacy => (
+            "the pharmacy management system",
+            "pharmacy management system",
+            "pharmacy system",
+        ),
+        Laboratory => (
+            "the laboratory information system (LIS)",
+            "laboratory information system",
+            "LIS",
+        ),
+        Imaging => (
+            "the radiology information system and image archive (RIS/PACS)",
+            "radiology information system and PACS",
+            "RIS/PACS",
+        ),
+        BusinessAssociate => (
+            "the systems that hold clients' PHI",
+            "system holding clients' PHI",
+            "client data systems",
+        ),
+        _ => (
+            "the electronic health record (EHR)",
+            "electronic health record",
+            "EHR",
+        ),
+    };
+    json!({
+        "provider": provider,
+        "in_person": in_person,
+        "hospital": hospital,
+        "people": people,
+        "person": person,
+        "system": system,
+        "system_kind": kind,
+        "system_short": short,
+    })
 }
 
 fn person_json(key: &str, p: &Person) -> Value {
@@ -349,6 +426,8 @@ pub fn pack_context(
         "next_review_long": dates.next_review.long(),
         "retain_until": dates.retain_until.to_string(),
         "review_every_months": p.documents.review_every_months,
+        "review_every": every_months(p.documents.review_every_months),
+        "review_annual": p.documents.review_every_months == 12,
         "status": if approved { "Approved" } else { "DRAFT" },
         "status_line": status_line,
         "approved": approved,
@@ -448,6 +527,7 @@ pub fn pack_context(
     let mut value = Map::new();
     value.insert("size".into(), json!(size));
     value.insert("org".into(), org_json);
+    value.insert("care".into(), care_json(org.org_type));
     let it = people
         .get("it_contact")
         .filter(|v| !v.is_null())

@@ -1,0 +1,184 @@
+//! Packs for organization types the example profiles do not cover, read as
+//! their users read them. Each fixture in `tests/fixtures/org_types/` is a
+//! profile of one type (billing business associate, critical access
+//! hospital, dental practice with a 24-month review, home health, imaging
+//! centre, laboratory, long-term care, pharmacy, behavioral health, health
+//! system); the pack is built with the real binary from the templates on
+//! disk and its Markdown is checked for wording that would be wrong for that
+//! organization.
+
+mod common;
+
+use common::{bin, repo, run, tempdir};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The Markdown of each document of a fixture's pack, by id.
+struct Pack {
+    name: &'static str,
+    docs: BTreeMap<String, String>,
+}
+
+impl Pack {
+    fn doc(&self, id: &str) -> &str {
+        self.docs
+            .get(id)
+            .unwrap_or_else(|| panic!("{}: document `{id}` is not in the pack", self.name))
+    }
+
+    /// Every (document, line) whose text contains `needle`.
+    fn lines_with(&self, needle: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (id, text) in &self.docs {
+            for line in text.lines() {
+                if line.contains(needle) {
+                    out.push(format!("{}/{id}: {line}", self.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn assert_absent(&self, needle: &str) {
+        let hits = self.lines_with(needle);
+        assert!(hits.is_empty(), "`{needle}` should not appear:\n{}", hits.join("\n"));
+    }
+}
+
+const FIXTURES: &[&str] = &[
+    "behavioral-small",
+    "billing-ba-medium",
+    "cah-medium",
+    "dental-small",
+    "healthsystem-large",
+    "homehealth-medium",
+    "imaging-small",
+    "lab-medium",
+    "ltc-medium",
+    "pharmacy-small",
+];
+
+fn build(name: &'static str) -> Pack {
+    let out = tempdir("org-types", name);
+    let profile = repo(&format!("tests/fixtures/org_types/{name}.yaml"));
+    let (code, _, err) = run(bin()
+        .arg("build")
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .args(["-f", "md", "-q", "--templates"])
+        .arg(repo("templates")));
+    assert_eq!(code, 0, "{name}: build failed: {err}");
+    let pack = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && p.join("md").is_dir())
+        .unwrap_or_else(|| panic!("{name}: no pack folder"));
+    let mut docs = BTreeMap::new();
+    for e in std::fs::read_dir(pack.join("md")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+            docs.insert(id, std::fs::read_to_string(&p).unwrap());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    Pack { name, docs }
+}
+
+/// All fixture packs, built once for the whole file.
+fn packs() -> &'static Vec<Pack> {
+    static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
+    PACKS.get_or_init(|| {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = FIXTURES
+                .iter()
+                .map(|n| s.spawn(move || build(n)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    })
+}
+
+fn pack(name: &str) -> &'static Pack {
+    packs()
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
+}
+
+#[test]
+fn no_broken_grammar_in_any_pack() {
+    for p in packs() {
+        for bad in [
+            "every 1 months",
+            "the the ",
+            " 1 people",
+            "(1 staff)",
+            "team of 1 ",
+            "1 IT staff)",
+            "sub-practices are fully in place",
+            "all 2 locations",
+            "of the 2 locations",
+            "its 2 locations",
+            "Ciso",
+            ", which acts on it",
+        ] {
+            if bad == "sub-practices are fully in place" {
+                // Plural verb only when the count is not 1.
+                for l in p.lines_with(bad) {
+                    assert!(!l.contains(": 1 of "), "singular count with plural verb: {l}");
+                }
+                continue;
+            }
+            p.assert_absent(bad);
+        }
+    }
+}
+
+#[test]
+fn acronyms_in_role_labels_keep_their_capitals() {
+    let irp = pack("healthsystem-large").doc("incident-response-plan");
+    assert!(irp.contains("| CISO Deputy |"), "role label of ciso_deputy");
+}
+
+#[test]
+fn small_pack_without_tiers_does_not_name_tier_1_systems() {
+    let bdr = pack("pharmacy-small").doc("backup-disaster-recovery");
+    assert!(!bdr.contains("Tier 1 systems"), "{bdr}");
+}
+
+#[test]
+fn review_wording_follows_the_review_period() {
+    let p = pack("dental-small");
+    for id in ["security-roles-governance", "form-policy-acknowledgement"] {
+        let d = p.doc(id);
+        assert!(
+            !d.to_lowercase().contains("annual revision")
+                && !d.to_lowercase().contains("annual policy review")
+                && !d.contains("annual review"),
+            "{id} speaks of an annual review for a 24-month cycle"
+        );
+    }
+    assert!(p.doc("security-roles-governance").contains("every 24 months"));
+    // A 12-month cycle keeps "annual".
+    assert!(
+        pack("pharmacy-small")
+            .doc("security-roles-governance")
+            .contains("its annual revision")
+    );
+}
+
+#[test]
+fn law_enforcement_contact_is_not_called_the_fbi() {
+    let step = pack("pharmacy-small")
+        .doc("playbook-ransomware")
+        .lines()
+        .find(|l| l.starts_with("| 12 |"))
+        .unwrap()
+        .to_string();
+    assert!(!step.contains("FBI (Hannibal"), "{step}");
+    assert!(step.contains("Hannibal Police Department"), "{step}");
+    assert!(step.contains("FBI through IC3"), "{step}");
+}
