@@ -41,7 +41,11 @@ impl Pack {
 
     fn assert_absent(&self, needle: &str) {
         let hits = self.lines_with(needle);
-        assert!(hits.is_empty(), "`{needle}` should not appear:\n{}", hits.join("\n"));
+        assert!(
+            hits.is_empty(),
+            "`{needle}` should not appear:\n{}",
+            hits.join("\n")
+        );
     }
 }
 
@@ -92,10 +96,7 @@ fn packs() -> &'static Vec<Pack> {
     static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
     PACKS.get_or_init(|| {
         std::thread::scope(|s| {
-            let handles: Vec<_> = FIXTURES
-                .iter()
-                .map(|n| s.spawn(move || build(n)))
-                .collect();
+            let handles: Vec<_> = FIXTURES.iter().map(|n| s.spawn(move || build(n))).collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         })
     })
@@ -128,7 +129,10 @@ fn no_broken_grammar_in_any_pack() {
             if bad == "sub-practices are fully in place" {
                 // Plural verb only when the count is not 1.
                 for l in p.lines_with(bad) {
-                    assert!(!l.contains(": 1 of "), "singular count with plural verb: {l}");
+                    assert!(
+                        !l.contains(": 1 of "),
+                        "singular count with plural verb: {l}"
+                    );
                 }
                 continue;
             }
@@ -161,7 +165,10 @@ fn review_wording_follows_the_review_period() {
             "{id} speaks of an annual review for a 24-month cycle"
         );
     }
-    assert!(p.doc("security-roles-governance").contains("every 24 months"));
+    assert!(
+        p.doc("security-roles-governance")
+            .contains("every 24 months")
+    );
     // A 12-month cycle keeps "annual".
     assert!(
         pack("pharmacy-small")
@@ -181,4 +188,43 @@ fn law_enforcement_contact_is_not_called_the_fbi() {
     assert!(!step.contains("FBI (Hannibal"), "{step}");
     assert!(step.contains("Hannibal Police Department"), "{step}");
     assert!(step.contains("FBI through IC3"), "{step}");
+}
+
+/// The text of a document from a `## ` heading containing `title` to the next.
+fn section<'a>(doc: &'a str, title: &str) -> &'a str {
+    let start = doc
+        .find(&format!("## {title}"))
+        .unwrap_or_else(|| panic!("no section {title}"));
+    let rest = &doc[start + 3..];
+    let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[test]
+fn business_associate_notifies_the_covered_entity() {
+    let p = pack("billing-ba-medium");
+    let breach = section(p.doc("incident-response-plan"), "HIPAA breach notification");
+    assert!(
+        breach.contains("| Each covered entity whose PHI is involved | Without unreasonable delay, and no later than 60 calendar days after discovery; sooner when the BAA"),
+        "{breach}"
+    );
+    // Individual, HHS and media notices are not the BA's own duties.
+    assert!(!breach.contains("| Each affected individual |"), "{breach}");
+    assert!(!breach.contains("| HHS, breach affecting"), "{breach}");
+    assert!(
+        breach.contains("Only when a BAA delegates these notices"),
+        "{breach}"
+    );
+    let reporting = p.doc("incident-reporting");
+    assert!(
+        !reporting.contains("(individuals without unreasonable delay"),
+        "incident-reporting tracks a covered entity's clocks"
+    );
+    assert!(reporting.contains("the covered entity whose PHI is involved"));
+    // A covered entity keeps its own notices.
+    let cah = section(
+        pack("cah-medium").doc("incident-response-plan"),
+        "HIPAA breach notification",
+    );
+    assert!(cah.contains("| Each affected individual |"), "{cah}");
 }
