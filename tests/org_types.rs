@@ -228,3 +228,102 @@ fn business_associate_notifies_the_covered_entity() {
     );
     assert!(cah.contains("| Each affected individual |"), "{cah}");
 }
+
+#[test]
+fn business_associate_pack_is_not_written_as_a_care_provider() {
+    let p = pack("billing-ba-medium");
+    for bad in [
+        "house supervisor",
+        "medical assistant",
+        "| 1: patient care |",
+        "patient care",
+        "closing or rescheduling clinics",
+        "closing clinics",
+        "ambulance diversion",
+        "Patients still arrive",
+        "keeps patients cared for",
+        "recorded in the chart",
+        "mass-casualty",
+        "progress notes",
+        "electronic health record",
+        "EHR downtime",
+        "physicians and other",
+        "one clinical leader",
+    ] {
+        p.assert_absent(bad);
+    }
+    let bdr = p.doc("backup-disaster-recovery");
+    assert!(bdr.contains("| 1: client services |"), "tier 1 of a BA");
+}
+
+#[test]
+fn hospital_wording_follows_type_not_size() {
+    // A medium critical access hospital decides on diversion; its emergency
+    // accounts are held by the house supervisor.
+    let cah = pack("cah-medium");
+    assert!(
+        cah.doc("backup-disaster-recovery")
+            .contains("Decides on ambulance diversion")
+    );
+    assert!(
+        cah.doc("access-control")
+            .contains("by the house supervisor")
+    );
+    assert!(
+        cah.doc("incident-response-plan")
+            .contains("tells partner hospitals")
+    );
+    // Medium non-hospitals of every kind do not.
+    for name in [
+        "billing-ba-medium",
+        "lab-medium",
+        "ltc-medium",
+        "homehealth-medium",
+    ] {
+        let p = pack(name);
+        for bad in [
+            "house supervisor",
+            "diversion",
+            "census",
+            "partner hospitals",
+        ] {
+            p.assert_absent(bad);
+        }
+    }
+}
+
+#[test]
+fn clinical_system_is_named_for_the_type() {
+    let form = |n: &str| pack(n).doc("form-access-request").to_string();
+    assert!(form("pharmacy-small").contains("| PioneerRx (pharmacy management system) |"));
+    assert!(form("lab-medium").contains("(laboratory information system) |"));
+    assert!(form("imaging-small").contains("(radiology information system and PACS) |"));
+    assert!(form("dental-small").contains("| Dentrix G7 (electronic health record) |"));
+    for n in ["pharmacy-small", "lab-medium", "imaging-small"] {
+        let p = pack(n);
+        p.assert_absent("electronic health record");
+        p.assert_absent("EHR database");
+        p.assert_absent("progress notes");
+    }
+    let bdr = pack("pharmacy-small").doc("backup-disaster-recovery");
+    assert!(
+        bdr.contains("**BDR-10. Pharmacy system downtime.**"),
+        "{bdr}"
+    );
+    assert!(!bdr.contains("next working day's schedule"), "{bdr}");
+}
+
+#[test]
+fn long_term_care_serves_residents() {
+    let p = pack("ltc-medium");
+    assert!(
+        p.doc("backup-disaster-recovery")
+            .contains("| 1: resident care |")
+    );
+    assert!(
+        p.doc("incident-response-plan")
+            .contains("**Residents and the public**")
+    );
+    p.assert_absent("patient care");
+    p.assert_absent("medical assistant");
+}
