@@ -327,3 +327,60 @@ fn long_term_care_serves_residents() {
     p.assert_absent("patient care");
     p.assert_absent("medical assistant");
 }
+
+/// Build `fixture` with `from` replaced by `to` in its text (one change).
+fn build_variant(fixture: &str, from: &str, to: &str) -> BTreeMap<String, String> {
+    let dir = tempdir("org-types-variant", &format!("{fixture}-{}", to.len()));
+    let text =
+        std::fs::read_to_string(repo(&format!("tests/fixtures/org_types/{fixture}.yaml"))).unwrap();
+    assert!(text.contains(from), "{fixture} has no `{from}`");
+    let profile = dir.join("profile.yaml");
+    std::fs::write(&profile, text.replacen(from, to, 1)).unwrap();
+    let out = dir.join("out");
+    let (code, _, err) = run(bin()
+        .arg("build")
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .args(["-f", "md", "-q", "--templates"])
+        .arg(repo("templates")));
+    assert_eq!(code, 0, "{fixture} variant: build failed: {err}");
+    let pack = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.join("md").is_dir())
+        .unwrap();
+    let mut docs = BTreeMap::new();
+    for e in std::fs::read_dir(pack.join("md")).unwrap() {
+        let p = e.unwrap().path();
+        let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+        docs.insert(id, std::fs::read_to_string(&p).unwrap());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    docs
+}
+
+#[test]
+fn weekly_backups_do_not_promise_a_4_hour_rpo() {
+    // ltc-medium backs up weekly and states no RPO.
+    let p = pack("ltc-medium");
+    let bdr = p.doc("backup-disaster-recovery");
+    assert!(!bdr.contains("At most 4 hours of data lost"), "{bdr}");
+    assert!(bdr.contains("At most 7 days of data lost"), "{bdr}");
+    assert!(!bdr.contains("Daily copies"), "nothing runs daily: {bdr}");
+    for id in ["playbook-ransomware", "procedure-backup-restore-testing"] {
+        assert!(!p.doc(id).contains("4 hours of data lost"), "{id}");
+    }
+    // An RPO the profile sets below the backup interval is called out.
+    let docs = build_variant(
+        "ltc-medium",
+        "frequency: weekly,",
+        "frequency: weekly, rpo_hours: 4,",
+    );
+    let bdr = &docs["backup-disaster-recovery"];
+    assert!(
+        bdr.contains("At most 4 hours of data lost. Backups taken every week cannot meet this"),
+        "{bdr}"
+    );
+}

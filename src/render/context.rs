@@ -311,6 +311,52 @@ fn is_msp(v: &Vendor) -> bool {
         || s.contains("managed security")
 }
 
+/// "1 hour", "4 hours", "7 days": a number of hours as a reader counts them.
+fn hours_label(h: u32) -> String {
+    match h {
+        1 => "1 hour".into(),
+        h if h > 24 && h % 24 == 0 => format!("{} days", h / 24),
+        h => format!("{h} hours"),
+    }
+}
+
+/// The recovery point objective the pack states (docs/templates.md,
+/// `backup`). The profile's `rpo_hours` when given; otherwise the size's
+/// default (small 24 hours, medium 4, large 1), but never shorter than the
+/// time between two backups: a weekly backup cannot promise 4 hours. When
+/// the profile's own RPO is shorter than the backup interval, `rpo_unmet`
+/// says so, and the documents state the conflict instead of hiding it.
+fn backup_json(b: Option<&Backups>, size: Size) -> Value {
+    let frequency = b
+        .and_then(|b| b.frequency)
+        .unwrap_or(if size == Size::Small {
+            BackupFrequency::Daily
+        } else {
+            BackupFrequency::Hourly
+        });
+    let interval = match frequency {
+        BackupFrequency::Continuous => 0,
+        BackupFrequency::Hourly => 1,
+        BackupFrequency::Daily => 24,
+        BackupFrequency::Weekly => 168,
+    };
+    let size_default = match size {
+        Size::Small => 24,
+        Size::Medium => 4,
+        Size::Large => 1,
+    };
+    let given = b.and_then(|b| b.rpo_hours);
+    let rpo = given.unwrap_or(size_default.max(interval));
+    json!({
+        "interval_hours": interval,
+        "rpo_hours": rpo,
+        "rpo_label": hours_label(rpo),
+        "rpo_from_profile": given.is_some(),
+        "rpo_unmet": rpo < interval,
+        "interval_label": hours_label(interval),
+    })
+}
+
 /// The whole-pack part of the context (everything but `doc`).
 pub struct PackContext {
     pub value: Map<String, Value>,
@@ -540,6 +586,10 @@ pub fn pack_context(
     value.insert("people".into(), Value::Object(people));
     value.insert("pack".into(), pack_json);
     value.insert("tech".into(), tech_json(&p.technology));
+    value.insert(
+        "backup".into(),
+        backup_json(p.technology.backups.as_ref(), loaded.size),
+    );
     value.insert("vendors".into(), Value::Array(vendors));
     value.insert(
         "vendors_missing_baa".into(),
