@@ -384,3 +384,57 @@ fn weekly_backups_do_not_promise_a_4_hour_rpo() {
         "{bdr}"
     );
 }
+
+#[test]
+fn controls_the_profile_says_are_off_are_stated_as_gaps() {
+    // cah-medium: e-mail MFA false, disks unencrypted, guest Wi-Fi not segmented.
+    let cah = pack("cah-medium");
+    let ac = cah.doc("access-control");
+    assert!(
+        !ac.contains("including virtual desktops and webmail, are blocked"),
+        "webmail has no MFA in this profile"
+    );
+    assert!(ac.contains("webmail is still reached without MFA"));
+    let ns = cah.doc("network-security");
+    assert!(ns.contains("The guest network is not yet separated from the internal zones"));
+    assert!(ns.contains("(not yet separated: see NS-5)"));
+    let sa = cah.doc("self-assessment");
+    assert!(sa.contains("## Technology gaps {#technology-gaps}"), "{sa}");
+    assert!(sa.contains("| Multifactor authentication on every mailbox"));
+    assert!(sa.contains("| Guest Wi-Fi separated from every internal network zone"));
+
+    // pharmacy-small: MFA, encryption and local admin removal off; remote access off.
+    let p = pack("pharmacy-small");
+    let ep = p.doc("endpoint-protection");
+    assert!(ep.contains("disks are not yet\nencrypted"), "{ep}");
+    assert!(ep.contains("Everyday accounts still have local administrator rights today"));
+    let au = p.doc("acceptable-use");
+    assert!(!au.contains("named, MFA-protected accounts"));
+    assert!(au.contains("MFA is not yet enforced on Google Workspace"));
+    let ru = p.doc("remote-and-portable-devices");
+    assert!(
+        !ru.contains("the remote access connection"),
+        "remote access is off"
+    );
+    assert!(ru.contains("full-disk encryption (not yet in place"));
+    // RU-5 and the procedure agree on personal devices (BYOD is allowed).
+    assert!(ru.contains("organization devices or personal devices enrolled under"));
+    assert!(
+        !p.doc("personal-devices").contains("PioneerRx mobile app"),
+        "an on-premises system with remote access off has no mobile app"
+    );
+    let sa = p.doc("self-assessment");
+    for row in [
+        "| Full-disk encryption of laptops",
+        "| No local administrator rights",
+        "| A backup copy kept away",
+    ] {
+        assert!(sa.contains(row), "missing {row}");
+    }
+    // A profile with every control on lists no technology gaps.
+    assert!(
+        !pack("lab-medium")
+            .doc("self-assessment")
+            .contains("Technology gaps")
+    );
+}
