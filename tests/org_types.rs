@@ -438,3 +438,50 @@ fn controls_the_profile_says_are_off_are_stated_as_gaps() {
             .contains("Technology gaps")
     );
 }
+
+#[test]
+fn nobody_consults_reports_to_or_calls_themselves() {
+    // pharmacy-small: the Security Officer is also executive sponsor and Incident Commander.
+    let p = pack("pharmacy-small");
+    let irp = p.doc("incident-response-plan");
+    assert!(!irp.contains("first consults Linda Koenig"), "IR-4");
+    assert!(!irp.contains("sends the review to Linda Koenig"));
+    assert!(!irp.contains("reviews held to Linda Koenig"));
+    assert!(
+        !p.doc("security-awareness-training")
+            .contains("every 3 months to Linda Koenig")
+    );
+    assert!(
+        !p.doc("security-roles-governance")
+            .contains("The Security Officer and the executive sponsor meet")
+    );
+    // imaging-small: the reporting line is the Security Officer's own phone,
+    // and he is the Incident Commander and IT contact too.
+    let ir = pack("imaging-small").doc("incident-reporting");
+    for bad in [
+        "call Jason Reeves, the Security Officer",
+        "passed by the Security Officer to Jason Reeves",
+        "call Jason Reeves, the Incident Commander",
+    ] {
+        assert!(!ir.contains(bad), "{bad}");
+    }
+}
+
+#[test]
+fn free_text_values_read_as_part_of_the_sentence() {
+    // managed_by "the equipment vendors": no lower-case sentence start, no "vendors keeps".
+    let md = pack("imaging-small").doc("medical-device-security");
+    assert!(!md.contains("** the equipment vendors"), "{md}");
+    assert!(!md.contains("the equipment vendors keeps"));
+    assert!(!md.contains("asks the equipment vendors for a session"));
+    assert!(md.contains("with the equipment vendors"));
+    // An IT contact named like the provider is not repeated in brackets.
+    let p = pack("dental-small");
+    p.assert_absent("Seacoast Dental IT (Seacoast Dental IT)");
+    p.assert_absent("(contact Seacoast Dental IT)");
+    p.assert_absent("contact Seacoast Dental IT |");
+    // A remote-access method written as a sentence is not an appositive.
+    let ru = pack("behavioral-small").doc("remote-and-portable-devices");
+    assert!(!ru.contains("approved method,\nTherapists"), "{ru}");
+    assert!(ru.contains("(Therapists use the cloud EHR from home with MFA)"));
+}
