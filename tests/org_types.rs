@@ -485,3 +485,35 @@ fn free_text_values_read_as_part_of_the_sentence() {
     assert!(!ru.contains("approved method,\nTherapists"), "{ru}");
     assert!(ru.contains("(Therapists use the cloud EHR from home with MFA)"));
 }
+
+#[test]
+fn vendor_policy_agrees_with_the_crosswalk_on_cpg_e10() {
+    for name in ["pharmacy-small", "lab-medium", "healthsystem-large"] {
+        let p = pack(name);
+        let e10 = p
+            .doc("crosswalk")
+            .lines()
+            .find(|l| l.starts_with("| E10 |"))
+            .unwrap_or_else(|| panic!("{name}: no E10 row"))
+            .to_string();
+        let vr = p.doc("vendor-risk-management").replace('\n', " ");
+        let purpose = &vr[vr.find("## Purpose").unwrap()..vr.find("## Scope").unwrap()];
+        assert!(purpose.contains("CPG E10"), "{name}: {purpose}");
+        if e10.contains("None at this size") {
+            assert!(
+                purpose.contains("no HICP sub-practice of a"),
+                "{name}: the policy must not tie E10 to a sub-practice: {purpose}"
+            );
+            assert!(
+                !purpose.contains("cybersecurity requirements (HICP 10."),
+                "{purpose}"
+            );
+        } else {
+            assert!(e10.contains("9.L.C"), "{e10}");
+            assert!(
+                purpose.contains("CPG E10 (HICP 9.L.C)"),
+                "{name}: {purpose}"
+            );
+        }
+    }
+}
