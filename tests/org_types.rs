@@ -517,3 +517,28 @@ fn vendor_policy_agrees_with_the_crosswalk_on_cpg_e10() {
         }
     }
 }
+
+#[test]
+fn lesser_findings_read_right() {
+    let p = pack("pharmacy-small");
+    // The IT provider without a BAA is also the pack's IT hands: the register says so.
+    assert!(
+        p.doc("register-vendors")
+            .contains("River City Computer Services is also Cedar Street Pharmacy's IT support")
+    );
+    // Built-in Windows Defender cannot isolate a device.
+    p.assert_absent("Windows Defender isolation");
+    p.assert_absent("isolate the computer through Windows Defender");
+    // A 9-person pharmacy has no departments, newsletter or HR department.
+    p.assert_absent("newsletter");
+    p.assert_absent("Each department head");
+    // Google Workspace has no "[secure]" subject keyword.
+    let au = pack("behavioral-small").doc("acceptable-use");
+    assert!(!au.contains("\"secure\" in square brackets"), "{au}");
+    // A 24x7 MDR vendor runs the health system's SOC with it.
+    assert!(
+        pack("healthsystem-large")
+            .doc("incident-response-plan")
+            .contains("is run with Arctic Wolf")
+    );
+}

@@ -309,6 +309,9 @@ fn is_msp(v: &Vendor) -> bool {
         || s.contains("managed service")
         || s.contains("msp")
         || s.contains("managed security")
+        // A managed detection and response (MDR) service runs the SOC just
+        // as a managed security service does.
+        || s.contains("managed detection")
 }
 
 /// "1 hour", "4 hours", "7 days": a number of hours as a reader counts them.
