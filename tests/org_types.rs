@@ -542,3 +542,15 @@ fn lesser_findings_read_right() {
             .contains("is run with Arctic Wolf")
     );
 }
+
+#[test]
+fn business_associate_system_name_agrees_with_its_verbs() {
+    let p = pack("billing-ba-medium");
+    // The generic name is singular: "the client data system closes a session".
+    p.assert_absent("systems that hold clients' PHI closes");
+    assert!(
+        p.doc("access-control")
+            .contains("the client data system closes a session")
+    );
+    p.assert_absent("clinical applications");
+}

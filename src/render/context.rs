@@ -152,10 +152,12 @@ pub fn care_json(t: OrgType) -> Value {
             "radiology information system and PACS",
             "RIS/PACS",
         ),
+        // One singular name, because templates use it as a subject ("...
+        // closes a session") and before a noun ("... access logs").
         BusinessAssociate => (
-            "the systems that hold clients' PHI",
-            "system holding clients' PHI",
-            "client data systems",
+            "the client data system",
+            "client data system",
+            "client data system",
         ),
         _ => (
             "the electronic health record (EHR)",
