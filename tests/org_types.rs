@@ -554,3 +554,9 @@ fn business_associate_system_name_agrees_with_its_verbs() {
     );
     p.assert_absent("clinical applications");
 }
+
+#[test]
+fn remote_access_off_still_allows_only_vendor_sessions() {
+    let ru = pack("pharmacy-small").doc("remote-and-portable-devices");
+    assert!(ru.contains("the only remote connections are vendor support sessions under RU-7"));
+}
