@@ -76,6 +76,13 @@ fn contact_role_label(r: ContactRole) -> &'static str {
     }
 }
 
+/// Words of a people key that are acronyms and keep their capitals in a
+/// role label: `ciso_deputy` is the "CISO Deputy", not the "Ciso Deputy".
+const ROLE_ACRONYMS: &[&str] = &[
+    "ceo", "cfo", "cio", "ciso", "cmio", "cmo", "cno", "coo", "cpo", "cso", "cto", "ehr", "hipaa",
+    "him", "hr", "it", "msp", "pacs", "phi", "soc", "svp", "evp", "vp",
+];
+
 fn role_label(key: &str) -> String {
     match key {
         "security_officer" => "Security Officer".into(),
@@ -84,9 +91,12 @@ fn role_label(key: &str) -> String {
         "it_contact" => "IT Contact".into(),
         "incident_commander" => "Incident Commander".into(),
         other => other
-            .split('_')
+            .split(['_', '-'])
             .filter(|w| !w.is_empty())
             .map(|w| {
+                if ROLE_ACRONYMS.contains(&w.to_ascii_lowercase().as_str()) {
+                    return w.to_ascii_uppercase();
+                }
                 let mut c = w.chars();
                 match c.next() {
                     Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -96,6 +106,75 @@ fn role_label(key: &str) -> String {
             .collect::<Vec<_>>()
             .join(" "),
     }
+}
+
+/// "every month", "every 6 months": how often something recurs, for a
+/// number of months that may be 1.
+pub fn every_months(n: u32) -> String {
+    if n == 1 {
+        "every month".into()
+    } else {
+        format!("every {n} months")
+    }
+}
+
+/// What the pack's wording needs to know about the kind of organization,
+/// derived from `organization.type` (docs/templates.md, `care`): whether it
+/// delivers care at all, whether people come to its sites, whether it is a
+/// hospital (diversion, house supervisor, census), what it calls the people
+/// it serves, and what its main clinical system is called. A profile names
+/// that system (`technology.ehr`) but not its kind, so the kind follows the
+/// type: a pharmacy's system is not an electronic health record.
+pub fn care_json(t: OrgType) -> Value {
+    use OrgType::*;
+    let provider = !matches!(t, BusinessAssociate);
+    let in_person = !matches!(t, BusinessAssociate | HomeHealth);
+    let hospital = matches!(t, Hospital | CriticalAccessHospital | HealthSystem);
+    let (people, person) = match t {
+        BusinessAssociate => (Value::Null, Value::Null),
+        LongTermCare => (json!("residents"), json!("resident")),
+        BehavioralHealth => (json!("clients"), json!("client")),
+        _ => (json!("patients"), json!("patient")),
+    };
+    let (system, kind, short) = match t {
+        Pharmacy => (
+            "the pharmacy management system",
+            "pharmacy management system",
+            "pharmacy system",
+        ),
+        Laboratory => (
+            "the laboratory information system (LIS)",
+            "laboratory information system",
+            "LIS",
+        ),
+        Imaging => (
+            "the radiology information system and image archive (RIS/PACS)",
+            "radiology information system and PACS",
+            "RIS/PACS",
+        ),
+        // One singular name, because templates use it as a subject ("...
+        // closes a session") and before a noun ("... access logs").
+        BusinessAssociate => (
+            "the client data system",
+            "client data system",
+            "client data system",
+        ),
+        _ => (
+            "the electronic health record (EHR)",
+            "electronic health record",
+            "EHR",
+        ),
+    };
+    json!({
+        "provider": provider,
+        "in_person": in_person,
+        "hospital": hospital,
+        "people": people,
+        "person": person,
+        "system": system,
+        "system_kind": kind,
+        "system_short": short,
+    })
 }
 
 fn person_json(key: &str, p: &Person) -> Value {
@@ -232,6 +311,55 @@ fn is_msp(v: &Vendor) -> bool {
         || s.contains("managed service")
         || s.contains("msp")
         || s.contains("managed security")
+        // A managed detection and response (MDR) service runs the SOC just
+        // as a managed security service does.
+        || s.contains("managed detection")
+}
+
+/// "1 hour", "4 hours", "7 days": a number of hours as a reader counts them.
+fn hours_label(h: u32) -> String {
+    match h {
+        1 => "1 hour".into(),
+        h if h > 24 && h % 24 == 0 => format!("{} days", h / 24),
+        h => format!("{h} hours"),
+    }
+}
+
+/// The recovery point objective the pack states (docs/templates.md,
+/// `backup`). The profile's `rpo_hours` when given; otherwise the size's
+/// default (small 24 hours, medium 4, large 1), but never shorter than the
+/// time between two backups: a weekly backup cannot promise 4 hours. When
+/// the profile's own RPO is shorter than the backup interval, `rpo_unmet`
+/// says so, and the documents state the conflict instead of hiding it.
+fn backup_json(b: Option<&Backups>, size: Size) -> Value {
+    let frequency = b
+        .and_then(|b| b.frequency)
+        .unwrap_or(if size == Size::Small {
+            BackupFrequency::Daily
+        } else {
+            BackupFrequency::Hourly
+        });
+    let interval = match frequency {
+        BackupFrequency::Continuous => 0,
+        BackupFrequency::Hourly => 1,
+        BackupFrequency::Daily => 24,
+        BackupFrequency::Weekly => 168,
+    };
+    let size_default = match size {
+        Size::Small => 24,
+        Size::Medium => 4,
+        Size::Large => 1,
+    };
+    let given = b.and_then(|b| b.rpo_hours);
+    let rpo = given.unwrap_or(size_default.max(interval));
+    json!({
+        "interval_hours": interval,
+        "rpo_hours": rpo,
+        "rpo_label": hours_label(rpo),
+        "rpo_from_profile": given.is_some(),
+        "rpo_unmet": rpo < interval,
+        "interval_label": hours_label(interval),
+    })
 }
 
 /// The whole-pack part of the context (everything but `doc`).
@@ -349,6 +477,8 @@ pub fn pack_context(
         "next_review_long": dates.next_review.long(),
         "retain_until": dates.retain_until.to_string(),
         "review_every_months": p.documents.review_every_months,
+        "review_every": every_months(p.documents.review_every_months),
+        "review_annual": p.documents.review_every_months == 12,
         "status": if approved { "Approved" } else { "DRAFT" },
         "status_line": status_line,
         "approved": approved,
@@ -448,6 +578,7 @@ pub fn pack_context(
     let mut value = Map::new();
     value.insert("size".into(), json!(size));
     value.insert("org".into(), org_json);
+    value.insert("care".into(), care_json(org.org_type));
     let it = people
         .get("it_contact")
         .filter(|v| !v.is_null())
@@ -460,6 +591,10 @@ pub fn pack_context(
     value.insert("people".into(), Value::Object(people));
     value.insert("pack".into(), pack_json);
     value.insert("tech".into(), tech_json(&p.technology));
+    value.insert(
+        "backup".into(),
+        backup_json(p.technology.backups.as_ref(), loaded.size),
+    );
     value.insert("vendors".into(), Value::Array(vendors));
     value.insert(
         "vendors_missing_baa".into(),

@@ -1,0 +1,562 @@
+//! Packs for organization types the example profiles do not cover, read as
+//! their users read them. Each fixture in `tests/fixtures/org_types/` is a
+//! profile of one type (billing business associate, critical access
+//! hospital, dental practice with a 24-month review, home health, imaging
+//! centre, laboratory, long-term care, pharmacy, behavioral health, health
+//! system); the pack is built with the real binary from the templates on
+//! disk and its Markdown is checked for wording that would be wrong for that
+//! organization.
+
+mod common;
+
+use common::{bin, repo, run, tempdir};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The Markdown of each document of a fixture's pack, by id.
+struct Pack {
+    name: &'static str,
+    docs: BTreeMap<String, String>,
+}
+
+impl Pack {
+    fn doc(&self, id: &str) -> &str {
+        self.docs
+            .get(id)
+            .unwrap_or_else(|| panic!("{}: document `{id}` is not in the pack", self.name))
+    }
+
+    /// Every (document, line) whose text contains `needle`.
+    fn lines_with(&self, needle: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (id, text) in &self.docs {
+            for line in text.lines() {
+                if line.contains(needle) {
+                    out.push(format!("{}/{id}: {line}", self.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn assert_absent(&self, needle: &str) {
+        let hits = self.lines_with(needle);
+        assert!(
+            hits.is_empty(),
+            "`{needle}` should not appear:\n{}",
+            hits.join("\n")
+        );
+    }
+}
+
+const FIXTURES: &[&str] = &[
+    "behavioral-small",
+    "billing-ba-medium",
+    "cah-medium",
+    "dental-small",
+    "healthsystem-large",
+    "homehealth-medium",
+    "imaging-small",
+    "lab-medium",
+    "ltc-medium",
+    "pharmacy-small",
+];
+
+fn build(name: &'static str) -> Pack {
+    let out = tempdir("org-types", name);
+    let profile = repo(&format!("tests/fixtures/org_types/{name}.yaml"));
+    let (code, _, err) = run(bin()
+        .arg("build")
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .args(["-f", "md", "-q", "--templates"])
+        .arg(repo("templates")));
+    assert_eq!(code, 0, "{name}: build failed: {err}");
+    let pack = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && p.join("md").is_dir())
+        .unwrap_or_else(|| panic!("{name}: no pack folder"));
+    let mut docs = BTreeMap::new();
+    for e in std::fs::read_dir(pack.join("md")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+            docs.insert(id, std::fs::read_to_string(&p).unwrap());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    Pack { name, docs }
+}
+
+/// All fixture packs, built once for the whole file.
+fn packs() -> &'static Vec<Pack> {
+    static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
+    PACKS.get_or_init(|| {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = FIXTURES.iter().map(|n| s.spawn(move || build(n))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    })
+}
+
+fn pack(name: &str) -> &'static Pack {
+    packs()
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
+}
+
+#[test]
+fn no_broken_grammar_in_any_pack() {
+    for p in packs() {
+        for bad in [
+            "every 1 months",
+            "the the ",
+            " 1 people",
+            "(1 staff)",
+            "team of 1 ",
+            "1 IT staff)",
+            "sub-practices are fully in place",
+            "all 2 locations",
+            "of the 2 locations",
+            "its 2 locations",
+            "Ciso",
+            ", which acts on it",
+        ] {
+            if bad == "sub-practices are fully in place" {
+                // Plural verb only when the count is not 1.
+                for l in p.lines_with(bad) {
+                    assert!(
+                        !l.contains(": 1 of "),
+                        "singular count with plural verb: {l}"
+                    );
+                }
+                continue;
+            }
+            p.assert_absent(bad);
+        }
+    }
+}
+
+#[test]
+fn acronyms_in_role_labels_keep_their_capitals() {
+    let irp = pack("healthsystem-large").doc("incident-response-plan");
+    assert!(irp.contains("| CISO Deputy |"), "role label of ciso_deputy");
+}
+
+#[test]
+fn small_pack_without_tiers_does_not_name_tier_1_systems() {
+    let bdr = pack("pharmacy-small").doc("backup-disaster-recovery");
+    assert!(!bdr.contains("Tier 1 systems"), "{bdr}");
+}
+
+#[test]
+fn review_wording_follows_the_review_period() {
+    let p = pack("dental-small");
+    for id in ["security-roles-governance", "form-policy-acknowledgement"] {
+        let d = p.doc(id);
+        assert!(
+            !d.to_lowercase().contains("annual revision")
+                && !d.to_lowercase().contains("annual policy review")
+                && !d.contains("annual review"),
+            "{id} speaks of an annual review for a 24-month cycle"
+        );
+    }
+    assert!(
+        p.doc("security-roles-governance")
+            .contains("every 24 months")
+    );
+    // A 12-month cycle keeps "annual".
+    assert!(
+        pack("pharmacy-small")
+            .doc("security-roles-governance")
+            .contains("its annual revision")
+    );
+}
+
+#[test]
+fn law_enforcement_contact_is_not_called_the_fbi() {
+    let step = pack("pharmacy-small")
+        .doc("playbook-ransomware")
+        .lines()
+        .find(|l| l.starts_with("| 12 |"))
+        .unwrap()
+        .to_string();
+    assert!(!step.contains("FBI (Hannibal"), "{step}");
+    assert!(step.contains("Hannibal Police Department"), "{step}");
+    assert!(step.contains("FBI through IC3"), "{step}");
+}
+
+/// The text of a document from a `## ` heading containing `title` to the next.
+fn section<'a>(doc: &'a str, title: &str) -> &'a str {
+    let start = doc
+        .find(&format!("## {title}"))
+        .unwrap_or_else(|| panic!("no section {title}"));
+    let rest = &doc[start + 3..];
+    let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[test]
+fn business_associate_notifies_the_covered_entity() {
+    let p = pack("billing-ba-medium");
+    let breach = section(p.doc("incident-response-plan"), "HIPAA breach notification");
+    assert!(
+        breach.contains("| Each covered entity whose PHI is involved | Without unreasonable delay, and no later than 60 calendar days after discovery; sooner when the BAA"),
+        "{breach}"
+    );
+    // Individual, HHS and media notices are not the BA's own duties.
+    assert!(!breach.contains("| Each affected individual |"), "{breach}");
+    assert!(!breach.contains("| HHS, breach affecting"), "{breach}");
+    assert!(
+        breach.contains("Only when a BAA delegates these notices"),
+        "{breach}"
+    );
+    let reporting = p.doc("incident-reporting");
+    assert!(
+        !reporting.contains("(individuals without unreasonable delay"),
+        "incident-reporting tracks a covered entity's clocks"
+    );
+    assert!(reporting.contains("the covered entity whose PHI is involved"));
+    // A covered entity keeps its own notices.
+    let cah = section(
+        pack("cah-medium").doc("incident-response-plan"),
+        "HIPAA breach notification",
+    );
+    assert!(cah.contains("| Each affected individual |"), "{cah}");
+}
+
+#[test]
+fn business_associate_pack_is_not_written_as_a_care_provider() {
+    let p = pack("billing-ba-medium");
+    for bad in [
+        "house supervisor",
+        "medical assistant",
+        "| 1: patient care |",
+        "patient care",
+        "closing or rescheduling clinics",
+        "closing clinics",
+        "ambulance diversion",
+        "Patients still arrive",
+        "keeps patients cared for",
+        "recorded in the chart",
+        "mass-casualty",
+        "progress notes",
+        "electronic health record",
+        "EHR downtime",
+        "physicians and other",
+        "one clinical leader",
+    ] {
+        p.assert_absent(bad);
+    }
+    let bdr = p.doc("backup-disaster-recovery");
+    assert!(bdr.contains("| 1: client services |"), "tier 1 of a BA");
+}
+
+#[test]
+fn hospital_wording_follows_type_not_size() {
+    // A medium critical access hospital decides on diversion; its emergency
+    // accounts are held by the house supervisor.
+    let cah = pack("cah-medium");
+    assert!(
+        cah.doc("backup-disaster-recovery")
+            .contains("Decides on ambulance diversion")
+    );
+    assert!(
+        cah.doc("access-control")
+            .contains("by the house supervisor")
+    );
+    assert!(
+        cah.doc("incident-response-plan")
+            .contains("tells partner hospitals")
+    );
+    // Medium non-hospitals of every kind do not.
+    for name in [
+        "billing-ba-medium",
+        "lab-medium",
+        "ltc-medium",
+        "homehealth-medium",
+    ] {
+        let p = pack(name);
+        for bad in [
+            "house supervisor",
+            "diversion",
+            "census",
+            "partner hospitals",
+        ] {
+            p.assert_absent(bad);
+        }
+    }
+}
+
+#[test]
+fn clinical_system_is_named_for_the_type() {
+    let form = |n: &str| pack(n).doc("form-access-request").to_string();
+    assert!(form("pharmacy-small").contains("| PioneerRx (pharmacy management system) |"));
+    assert!(form("lab-medium").contains("(laboratory information system) |"));
+    assert!(form("imaging-small").contains("(radiology information system and PACS) |"));
+    assert!(form("dental-small").contains("| Dentrix G7 (electronic health record) |"));
+    for n in ["pharmacy-small", "lab-medium", "imaging-small"] {
+        let p = pack(n);
+        p.assert_absent("electronic health record");
+        p.assert_absent("EHR database");
+        p.assert_absent("progress notes");
+    }
+    let bdr = pack("pharmacy-small").doc("backup-disaster-recovery");
+    assert!(
+        bdr.contains("**BDR-10. Pharmacy system downtime.**"),
+        "{bdr}"
+    );
+    assert!(!bdr.contains("next working day's schedule"), "{bdr}");
+}
+
+#[test]
+fn long_term_care_serves_residents() {
+    let p = pack("ltc-medium");
+    assert!(
+        p.doc("backup-disaster-recovery")
+            .contains("| 1: resident care |")
+    );
+    assert!(
+        p.doc("incident-response-plan")
+            .contains("**Residents and the public**")
+    );
+    p.assert_absent("patient care");
+    p.assert_absent("medical assistant");
+}
+
+/// Build `fixture` with `from` replaced by `to` in its text (one change).
+fn build_variant(fixture: &str, from: &str, to: &str) -> BTreeMap<String, String> {
+    let dir = tempdir("org-types-variant", &format!("{fixture}-{}", to.len()));
+    let text =
+        std::fs::read_to_string(repo(&format!("tests/fixtures/org_types/{fixture}.yaml"))).unwrap();
+    assert!(text.contains(from), "{fixture} has no `{from}`");
+    let profile = dir.join("profile.yaml");
+    std::fs::write(&profile, text.replacen(from, to, 1)).unwrap();
+    let out = dir.join("out");
+    let (code, _, err) = run(bin()
+        .arg("build")
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .args(["-f", "md", "-q", "--templates"])
+        .arg(repo("templates")));
+    assert_eq!(code, 0, "{fixture} variant: build failed: {err}");
+    let pack = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.join("md").is_dir())
+        .unwrap();
+    let mut docs = BTreeMap::new();
+    for e in std::fs::read_dir(pack.join("md")).unwrap() {
+        let p = e.unwrap().path();
+        let id = p.file_stem().unwrap().to_string_lossy().into_owned();
+        docs.insert(id, std::fs::read_to_string(&p).unwrap());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    docs
+}
+
+#[test]
+fn weekly_backups_do_not_promise_a_4_hour_rpo() {
+    // ltc-medium backs up weekly and states no RPO.
+    let p = pack("ltc-medium");
+    let bdr = p.doc("backup-disaster-recovery");
+    assert!(!bdr.contains("At most 4 hours of data lost"), "{bdr}");
+    assert!(bdr.contains("At most 7 days of data lost"), "{bdr}");
+    assert!(!bdr.contains("Daily copies"), "nothing runs daily: {bdr}");
+    for id in ["playbook-ransomware", "procedure-backup-restore-testing"] {
+        assert!(!p.doc(id).contains("4 hours of data lost"), "{id}");
+    }
+    // An RPO the profile sets below the backup interval is called out.
+    let docs = build_variant(
+        "ltc-medium",
+        "frequency: weekly,",
+        "frequency: weekly, rpo_hours: 4,",
+    );
+    let bdr = &docs["backup-disaster-recovery"];
+    assert!(
+        bdr.contains("At most 4 hours of data lost. Backups taken every week cannot meet this"),
+        "{bdr}"
+    );
+}
+
+#[test]
+fn controls_the_profile_says_are_off_are_stated_as_gaps() {
+    // cah-medium: e-mail MFA false, disks unencrypted, guest Wi-Fi not segmented.
+    let cah = pack("cah-medium");
+    let ac = cah.doc("access-control");
+    assert!(
+        !ac.contains("including virtual desktops and webmail, are blocked"),
+        "webmail has no MFA in this profile"
+    );
+    assert!(ac.contains("webmail is still reached without MFA"));
+    let ns = cah.doc("network-security");
+    assert!(ns.contains("The guest network is not yet separated from the internal zones"));
+    assert!(ns.contains("(not yet separated: see NS-5)"));
+    let sa = cah.doc("self-assessment");
+    assert!(sa.contains("## Technology gaps {#technology-gaps}"), "{sa}");
+    assert!(sa.contains("| Multifactor authentication on every mailbox"));
+    assert!(sa.contains("| Guest Wi-Fi separated from every internal network zone"));
+
+    // pharmacy-small: MFA, encryption and local admin removal off; remote access off.
+    let p = pack("pharmacy-small");
+    let ep = p.doc("endpoint-protection");
+    assert!(ep.contains("disks are not yet\nencrypted"), "{ep}");
+    assert!(ep.contains("Everyday accounts still have local administrator rights today"));
+    let au = p.doc("acceptable-use");
+    assert!(!au.contains("named, MFA-protected accounts"));
+    assert!(au.contains("MFA is not yet enforced on Google Workspace"));
+    let ru = p.doc("remote-and-portable-devices");
+    assert!(
+        !ru.contains("the remote access connection"),
+        "remote access is off"
+    );
+    assert!(ru.contains("full-disk encryption (not yet in place"));
+    // RU-5 and the procedure agree on personal devices (BYOD is allowed).
+    assert!(ru.contains("organization devices or personal devices enrolled under"));
+    assert!(
+        !p.doc("personal-devices").contains("PioneerRx mobile app"),
+        "an on-premises system with remote access off has no mobile app"
+    );
+    let sa = p.doc("self-assessment");
+    for row in [
+        "| Full-disk encryption of laptops",
+        "| No local administrator rights",
+        "| A backup copy kept away",
+    ] {
+        assert!(sa.contains(row), "missing {row}");
+    }
+    // A profile with every control on lists no technology gaps.
+    assert!(
+        !pack("lab-medium")
+            .doc("self-assessment")
+            .contains("Technology gaps")
+    );
+}
+
+#[test]
+fn nobody_consults_reports_to_or_calls_themselves() {
+    // pharmacy-small: the Security Officer is also executive sponsor and Incident Commander.
+    let p = pack("pharmacy-small");
+    let irp = p.doc("incident-response-plan");
+    assert!(!irp.contains("first consults Linda Koenig"), "IR-4");
+    assert!(!irp.contains("sends the review to Linda Koenig"));
+    assert!(!irp.contains("reviews held to Linda Koenig"));
+    assert!(
+        !p.doc("security-awareness-training")
+            .contains("every 3 months to Linda Koenig")
+    );
+    assert!(
+        !p.doc("security-roles-governance")
+            .contains("The Security Officer and the executive sponsor meet")
+    );
+    // imaging-small: the reporting line is the Security Officer's own phone,
+    // and he is the Incident Commander and IT contact too.
+    let ir = pack("imaging-small").doc("incident-reporting");
+    for bad in [
+        "call Jason Reeves, the Security Officer",
+        "passed by the Security Officer to Jason Reeves",
+        "call Jason Reeves, the Incident Commander",
+    ] {
+        assert!(!ir.contains(bad), "{bad}");
+    }
+}
+
+#[test]
+fn free_text_values_read_as_part_of_the_sentence() {
+    // managed_by "the equipment vendors": no lower-case sentence start, no "vendors keeps".
+    let md = pack("imaging-small").doc("medical-device-security");
+    assert!(!md.contains("** the equipment vendors"), "{md}");
+    assert!(!md.contains("the equipment vendors keeps"));
+    assert!(!md.contains("asks the equipment vendors for a session"));
+    assert!(md.contains("with the equipment vendors"));
+    // An IT contact named like the provider is not repeated in brackets.
+    let p = pack("dental-small");
+    p.assert_absent("Seacoast Dental IT (Seacoast Dental IT)");
+    p.assert_absent("(contact Seacoast Dental IT)");
+    p.assert_absent("contact Seacoast Dental IT |");
+    // A remote-access method written as a sentence is not an appositive.
+    let ru = pack("behavioral-small").doc("remote-and-portable-devices");
+    assert!(!ru.contains("approved method,\nTherapists"), "{ru}");
+    assert!(ru.contains("(Therapists use the cloud EHR from home with MFA)"));
+}
+
+#[test]
+fn vendor_policy_agrees_with_the_crosswalk_on_cpg_e10() {
+    for name in ["pharmacy-small", "lab-medium", "healthsystem-large"] {
+        let p = pack(name);
+        let e10 = p
+            .doc("crosswalk")
+            .lines()
+            .find(|l| l.starts_with("| E10 |"))
+            .unwrap_or_else(|| panic!("{name}: no E10 row"))
+            .to_string();
+        let vr = p.doc("vendor-risk-management").replace('\n', " ");
+        let purpose = &vr[vr.find("## Purpose").unwrap()..vr.find("## Scope").unwrap()];
+        assert!(purpose.contains("CPG E10"), "{name}: {purpose}");
+        if e10.contains("None at this size") {
+            assert!(
+                purpose.contains("no HICP sub-practice of a"),
+                "{name}: the policy must not tie E10 to a sub-practice: {purpose}"
+            );
+            assert!(
+                !purpose.contains("cybersecurity requirements (HICP 10."),
+                "{purpose}"
+            );
+        } else {
+            assert!(e10.contains("9.L.C"), "{e10}");
+            assert!(
+                purpose.contains("CPG E10 (HICP 9.L.C)"),
+                "{name}: {purpose}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lesser_findings_read_right() {
+    let p = pack("pharmacy-small");
+    // The IT provider without a BAA is also the pack's IT hands: the register says so.
+    assert!(
+        p.doc("register-vendors")
+            .contains("River City Computer Services is also Cedar Street Pharmacy's IT support")
+    );
+    // Built-in Windows Defender cannot isolate a device.
+    p.assert_absent("Windows Defender isolation");
+    p.assert_absent("isolate the computer through Windows Defender");
+    // A 9-person pharmacy has no departments, newsletter or HR department.
+    p.assert_absent("newsletter");
+    p.assert_absent("Each department head");
+    // Google Workspace has no "[secure]" subject keyword.
+    let au = pack("behavioral-small").doc("acceptable-use");
+    assert!(!au.contains("\"secure\" in square brackets"), "{au}");
+    // A 24x7 MDR vendor runs the health system's SOC with it.
+    assert!(
+        pack("healthsystem-large")
+            .doc("incident-response-plan")
+            .contains("is run with Arctic Wolf")
+    );
+}
+
+#[test]
+fn business_associate_system_name_agrees_with_its_verbs() {
+    let p = pack("billing-ba-medium");
+    // The generic name is singular: "the client data system closes a session".
+    p.assert_absent("systems that hold clients' PHI closes");
+    assert!(
+        p.doc("access-control")
+            .contains("the client data system closes a session")
+    );
+    p.assert_absent("clinical applications");
+}
+
+#[test]
+fn remote_access_off_still_allows_only_vendor_sessions() {
+    let ru = pack("pharmacy-small").doc("remote-and-portable-devices");
+    assert!(ru.contains("the only remote connections are vendor support sessions under RU-7"));
+}
