@@ -200,7 +200,7 @@ pub fn check(
                     "a key of ASCII letters, digits, `_` or `-`, starting with a letter (e.g. `hr_manager`)",
                     format!("`{}`", e.key),
                 )
-                .with_hint("the key names the person's role: `hr_manager` is printed as \"Hr Manager\"");
+                .with_hint("the key names the person's role: `hr_manager` is printed as \"HR Manager\"");
             cx.diags.push(d);
         }
     }
