@@ -82,7 +82,7 @@ fn wrong_type_expected_and_found() {
         "error: wrong type for `documents.review_every_months`
   --> tests/fixtures/profiles/wrong-type.yaml:9:24
    | at documents.review_every_months
-   = expected: a whole number (0 or more)
+   = expected: a whole number from 1 to 60
    = found: the text `twelve`
 
 error: `yes` is not a boolean here

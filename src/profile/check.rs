@@ -129,7 +129,16 @@ impl<'a> Checker<'a> {
         match types.iter().find(|t| **t != "null").copied() {
             Some("object") => "a mapping (key: value)".to_string(),
             Some("array") => "a list".to_string(),
-            Some("integer") => "a whole number (0 or more)".to_string(),
+            Some("integer") => {
+                if let Some(c) = schema.get("const").and_then(Value::as_i64) {
+                    return format!("the number {c}");
+                }
+                let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+                match schema.get("maximum").and_then(Value::as_i64) {
+                    Some(max) => format!("a whole number from {min} to {max}"),
+                    None => format!("a whole number ({min} or more)"),
+                }
+            }
             Some("boolean") => "true or false".to_string(),
             Some("string") if format == Some("date") => "a date (YYYY-MM-DD)".to_string(),
             Some("string") => "text".to_string(),
