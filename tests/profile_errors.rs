@@ -1068,3 +1068,35 @@ fn yaml_tags_are_refused_where_written_except_str() {
     let loaded = profile::load_str("str.yaml", &str_tag).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(loaded.profile.organization.name, "Test Clinic");
 }
+
+#[test]
+fn utf16_and_terse_yaml_errors_are_explained() {
+    let dir = common::tempdir("profile_errors", "terse");
+    let src = minimal("  size: small\n");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(src.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let path = dir.join("utf16.yaml");
+    std::fs::write(&path, utf16).unwrap();
+    let text = match profile::load(&path) {
+        Ok(_) => panic!("a UTF-16 file must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert!(
+        text.contains("error: the file is UTF-16 (LE), not UTF-8"),
+        "{text}"
+    );
+    assert!(text.contains("save the profile as UTF-8"), "{text}");
+
+    let colon = src.replace("name: Test Clinic", "name: Test: Clinic");
+    let text = load_str_err("colon.yaml", &colon, "an unquoted ': ' must not load");
+    assert!(text.contains("put the value in quotes"), "{text}");
+
+    let open_quote = src.replace("name: Test Clinic", "name: \"Test Clinic");
+    let text = load_str_err("quote.yaml", &open_quote, "an unclosed quote must not load");
+    assert!(
+        text.contains("the double quote opened on line 3 is not closed on that line"),
+        "{text}"
+    );
+}

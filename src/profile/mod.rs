@@ -146,6 +146,20 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
 
 /// Decode UTF-8 (dropping a byte-order mark); on failure, say where.
 fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
+    // Windows editors save "Unicode" as UTF-16, which starts with a
+    // byte-order mark: say so, rather than "byte 0xff at offset 0".
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let order = if bytes[0] == 0xFF { "LE" } else { "BE" };
+        return Err(Diagnostic::new(
+            file,
+            1,
+            1,
+            "",
+            format!("the file is UTF-16 ({order}), not UTF-8"),
+        )
+        .with_hint("save the profile as UTF-8 (in Notepad: Save as → Encoding: UTF-8)")
+        .into());
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| -> Box<Diagnostic> {
         let offset = e.valid_up_to();

@@ -315,14 +315,64 @@ fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Box<Diagnostic> {
         .with_hint("indent with spaces only (YAML forbids tabs in indentation)")
         .into()
     } else {
-        Diagnostic::new(
+        let d = Diagnostic::new(
             file_name,
             line,
             column,
             "",
             format!("YAML syntax error: {info}"),
+        );
+        // A double quote left open swallows the lines after it, and the
+        // parser complains where the string finally ends: name the line
+        // that opened it (the first with an odd number of quotes).
+        if info.contains("double-quoted")
+            && let Some(open) = src.lines().take(line.saturating_sub(1)).position(|l| {
+                l.replace("\\\\", "")
+                    .replace("\\\"", "")
+                    .matches('"')
+                    .count()
+                    % 2
+                    == 1
+            })
+        {
+            return d
+                .with_hint(format!(
+                    "the double quote opened on line {} is not closed on that line: add the closing `\"`",
+                    open + 1
+                ))
+                .into();
+        }
+        match syntax_hint(&info) {
+            Some(h) => d.with_hint(h).into(),
+            None => d.into(),
+        }
+    }
+}
+
+/// What the parser's terse messages usually mean in a hand-written profile.
+fn syntax_hint(info: &str) -> Option<&'static str> {
+    if info.contains("mapping values are not allowed") {
+        Some(
+            "a value holds `: ` (colon and space): put the value in quotes, or check the indentation of the line",
         )
-        .into()
+    } else if info.contains("simple key expected") || info.contains("could not find expected ':'") {
+        Some(
+            "a key is missing its `:`, or a value runs onto the next line: check this line and the one before",
+        )
+    } else if info.contains("did not find expected key") {
+        Some("this line's indentation does not match the keys above it")
+    } else if info.contains("found unknown anchor") || info.contains("unknown anchor") {
+        Some("an alias (`*name`) refers to an anchor (`&name`) that is not defined above it")
+    } else if info.contains("unexpected character") || info.contains("invalid character") {
+        Some(
+            "the line holds a character YAML does not allow here: delete it or put the value in quotes",
+        )
+    } else if info.contains("trailing content after") && info.contains("quoted scalar") {
+        Some(
+            "a quoted value has text after its closing quote, or a quote is missing its partner earlier in the file",
+        )
+    } else {
+        None
     }
 }
 
