@@ -314,7 +314,7 @@ fn invalid_utf8_is_refused_at_the_byte() {
         &d,
         "utf16.yaml",
         &bom,
-        &["not valid UTF-8", "utf16.yaml:1:1"],
+        &["is UTF-16 (LE), not UTF-8", "utf16.yaml:1:1"],
     );
 }
 
