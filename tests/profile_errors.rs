@@ -1100,3 +1100,24 @@ fn utf16_and_terse_yaml_errors_are_explained() {
         "{text}"
     );
 }
+
+#[test]
+fn standard_input_and_urls_are_named_as_such() {
+    let text = match profile::load(Path::new("-")) {
+        Ok(_) => panic!("`-` must not load"),
+        Err(d) => d.to_string(),
+    };
+    assert!(
+        text.contains("a profile cannot be read from standard input"),
+        "{text}"
+    );
+    let src = minimal("  size: small\n").replace(
+        "hicp: 1\n",
+        "hicp: 1\nextends: https://example.com/p.yaml\n",
+    );
+    let text = load_str_err("url.yaml", &src, "a URL parent must not load");
+    assert!(
+        text.contains("`extends` names a file on this machine"),
+        "{text}"
+    );
+}

@@ -384,18 +384,31 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
             None => match read_limited(&read_path) {
                 Ok(b) => b,
                 Err(e) => {
+                    let not_found = matches!(e, ReadError::NotFound);
                     let d = match &extends_at {
+                        // `-` is the usual name for standard input, which a
+                        // profile cannot come from (it is read twice, and
+                        // `extends` needs a folder to resolve against).
+                        None if not_found && read_path == Path::new("-") => Diagnostic::file_level(
+                            "-",
+                            "a profile cannot be read from standard input",
+                        )
+                        .with_hint("save the profile to a file and give its path"),
                         None => Diagnostic::file_level(display(&read_path), e.to_string()),
                         Some((pos, value)) => {
                             let parent = files.get(pos.file).cloned().unwrap_or_default();
-                            Diagnostic::new(
+                            let d = Diagnostic::new(
                                 parent,
                                 pos.line,
                                 pos.column,
                                 "extends",
                                 format!("cannot load `{value}` named by `extends` ({shown}): {e}"),
-                            )
-                            .with_hint(format!("extends chain: {}", chain_text(&shown)))
+                            );
+                            if not_found && value.contains("://") {
+                                d.with_hint("`extends` names a file on this machine, relative to the profile's folder; download a shared parent profile first")
+                            } else {
+                                d.with_hint(format!("extends chain: {}", chain_text(&shown)))
+                            }
                         }
                     };
                     problems.push(d);
