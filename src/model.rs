@@ -147,6 +147,10 @@ pub struct PackInfo {
     pub organization: String,
     pub short_name: String,
     pub slug: String,
+    /// The organization's address, phone and website on one line, as the
+    /// profile gives them (empty when it gives none): the binder cover and
+    /// the HTML index are what a reader meets first.
+    pub contact_line: String,
     pub size: String,
     pub size_rule: String,
     pub version: String,

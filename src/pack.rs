@@ -394,6 +394,7 @@ pub fn pack_info(
     Ok(PackInfo {
         organization: p.organization.name.clone(),
         slug: pack_slug(loaded),
+        contact_line: contact_line(&p.organization),
         short_name: short,
         size: render::context::size_str(loaded.size).to_string(),
         size_rule: loaded.size_rule.clone(),
@@ -411,6 +412,44 @@ pub fn pack_info(
         documents: rendered.documents.iter().map(|d| d.meta.clone()).collect(),
         formats: formats.to_vec(),
     })
+}
+
+/// Address, phone and website on one line: "120 Mill Road, Riverbend, OR
+/// 97000 · +1 541 555 0100 · riverbend.example" (the website without its
+/// scheme, as it is read aloud and printed).
+fn contact_line(org: &crate::profile::types::Organization) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = &org.address {
+        let state_postal = [a.state.as_deref(), a.postal_code.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let address = [
+            a.street.as_deref(),
+            a.city.as_deref(),
+            Some(state_postal.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        if !address.is_empty() {
+            parts.push(address);
+        }
+    }
+    if let Some(phone) = &org.phone {
+        parts.push(phone.clone());
+    }
+    if let Some(web) = &org.website {
+        let bare = web
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        parts.push(bare.to_string());
+    }
+    parts.join(" · ")
 }
 
 /// Template folders for a build: `--templates` folders, then the profile's
@@ -530,6 +569,7 @@ fn furniture_hash(info: &PackInfo) -> Sha256 {
         &info.organization,
         &info.short_name,
         &info.slug,
+        &info.contact_line,
         &info.version,
         &info.effective_date,
         &info.next_review,

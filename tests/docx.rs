@@ -44,6 +44,7 @@ fn pack(paper: PaperSize) -> PackInfo {
         organization: "Clínica Añil Straße — Family Health".into(),
         short_name: "Clínica Añil".into(),
         slug: "clinica-anil".into(),
+        contact_line: String::new(),
         size: "medium".into(),
         size_rule: "Medium: 51–500 workforce members".into(),
         version: "1.0".into(),

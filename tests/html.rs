@@ -43,6 +43,8 @@ fn pack() -> PackInfo {
         organization: format!("Riverbend {EVIL}"),
         short_name: "Riverbend".into(),
         slug: "riverbend".into(),
+        contact_line: "120 Mill Road, Riverbend, OR 97000 · +1 541 555 0100 · riverbend.example"
+            .into(),
         size: "small".into(),
         size_rule: "Size small was derived from metrics: 6 providers (≤ 10).".into(),
         version: "1.0".into(),
@@ -277,6 +279,12 @@ fn index_page_structure() {
     assert!(html.contains("DRAFT — not yet approved"));
     assert!(html.contains("2026-02-01") && html.contains("2027-02-01"));
     assert!(html.contains("Size small was derived from metrics"));
+    // The organization's address, phone and website under its name.
+    let h1 = html.find("</h1>").unwrap();
+    let contact = html
+        .find("<p class=\"contact\">120 Mill Road, Riverbend, OR 97000 · +1 541 555 0100 · riverbend.example</p>")
+        .expect("contact line");
+    assert!(contact > h1);
     // Groups in DocKind::ALL order, plural labels, only non-empty kinds.
     let policies = html.find(">Policies <").expect("policies group");
     let plans = html.find(">Plans <").expect("plans group");

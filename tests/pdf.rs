@@ -34,6 +34,7 @@ fn pack(paper: PaperSize) -> PackInfo {
         organization: "Clínica Añil Straße — Family Health".into(),
         short_name: "Clínica Añil".into(),
         slug: "clinica-anil".into(),
+        contact_line: String::new(),
         size: "medium".into(),
         size_rule: "Medium: 51–500 workforce members".into(),
         version: "1.0".into(),
@@ -304,7 +305,8 @@ fn document_text_fonts_and_structure() {
 
 #[test]
 fn binder_has_cover_contents_and_all_documents() {
-    let p = pack(PaperSize::A4);
+    let mut p = pack(PaperSize::A4);
+    p.contact_line = "Calle Mayor 1, Sevilla 41001 · +34 955 000 000 · anil.example".into();
     let docs = vec![
         doc(),
         RenderedDoc {
@@ -324,6 +326,7 @@ fn binder_has_cover_contents_and_all_documents() {
             "Incident Response Plan",
             "Reporting",
             "Clínica Añil Straße",
+            "Calle Mayor 1, Sevilla 41001 · +34 955 000 000 · anil.example",
         ] {
             assert!(text.contains(needle), "binder text lacks {needle:?}");
         }

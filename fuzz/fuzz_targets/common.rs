@@ -24,6 +24,7 @@ pub fn doc(markdown: &str) -> (RenderedDoc, PackInfo) {
         organization: "Fuzz Clinic".into(),
         short_name: "Fuzz".into(),
         slug: "fuzz".into(),
+        contact_line: "1 Fuzz Way, Testville · +1 555 0100".into(),
         size: "small".into(),
         size_rule: "Size small is set in the profile.".into(),
         version: "1.0".into(),

@@ -133,6 +133,13 @@ pub fn render_index(pack: &PackInfo) -> String {
     page.push_str("<main id=\"hicp-main\" tabindex=\"-1\">\n");
     page.push_str("<p class=\"eyebrow\">Cybersecurity policy pack</p>\n");
     let _ = writeln!(page, "<h1>{}</h1>", escape_html(&pack.organization));
+    if !pack.contact_line.is_empty() {
+        let _ = writeln!(
+            page,
+            "<p class=\"contact\">{}</p>",
+            escape_html(&pack.contact_line)
+        );
+    }
     page.push_str(
         "<p class=\"lede\">Policies, procedures, plans and playbooks after the HHS 405(d) \
          Health Industry Cybersecurity Practices (HICP).</p>\n",

@@ -556,6 +556,7 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
         });
     }
     lay.check_glyphs("the binder cover", &pack.organization, Face::Bold);
+    lay.check_glyphs("the binder cover", &pack.contact_line, Face::Regular);
     lay.check_glyphs("the binder cover", &pack.status_line, Face::Regular);
     lay.push_item(Item::Rect {
         x,
@@ -574,6 +575,18 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
         w,
         16.0,
     );
+    if !pack.contact_line.is_empty() {
+        lay.set_y(lay.y() + 2.0);
+        lay.text_block(
+            &pack.contact_line,
+            Face::Regular,
+            10.0,
+            Rgb::MUTED,
+            x,
+            w,
+            14.0,
+        );
+    }
     lay.set_y(lay.y() + 10.0);
     lay.text_block(
         "Cybersecurity Policy Pack",

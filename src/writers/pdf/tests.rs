@@ -272,6 +272,7 @@ fn small_pack(accent: &str, logo: Option<crate::model::Logo>) -> crate::model::P
         organization: "O".into(),
         short_name: "O".into(),
         slug: "o".into(),
+        contact_line: String::new(),
         size: "small".into(),
         size_rule: String::new(),
         version: "0.1".into(),
