@@ -1121,3 +1121,14 @@ fn standard_input_and_urls_are_named_as_such() {
         "{text}"
     );
 }
+
+#[test]
+fn duplicate_practice_keys_are_at_the_quoted_path() {
+    let src = minimal("  size: small\n")
+        + "practices:\n  \"1.S.A\": { status: implemented }\n  \"1.S.A\": { status: planned }\n";
+    let text = load_str_err("dup.yaml", &src, "a duplicate key must not load");
+    assert!(
+        text.contains("duplicate key `1.S.A`") && text.contains("| at practices.\"1.S.A\"\n"),
+        "{text}"
+    );
+}

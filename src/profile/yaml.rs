@@ -349,6 +349,13 @@ fn scan_error(src: &str, file_name: &str, e: &ScanError) -> Box<Diagnostic> {
     }
 }
 
+/// A YAML path as the other messages write it (`practices."1.S.A"`: keys
+/// holding dots are quoted).
+fn dotted(keys: &[String]) -> String {
+    keys.iter()
+        .fold(String::new(), |path, key| super::check::join(&path, key))
+}
+
 /// What the parser's terse messages usually mean in a hand-written profile.
 fn syntax_hint(info: &str) -> Option<&'static str> {
     if info.contains("mapping values are not allowed") {
@@ -378,7 +385,7 @@ fn syntax_hint(info: &str) -> Option<&'static str> {
 
 impl Builder<'_> {
     fn path_string(&self) -> String {
-        self.path.join(".")
+        dotted(&self.path)
     }
 
     fn budget(&self, pos: Pos, what: String) -> Box<Diagnostic> {
@@ -600,7 +607,7 @@ impl Builder<'_> {
                                 file_name,
                                 node.pos.line,
                                 node.pos.column,
-                                self.path.join("."),
+                                dotted(&self.path),
                                 "a mapping key must be plain text, not a list or mapping",
                             ));
                             String::new()
@@ -623,7 +630,7 @@ impl Builder<'_> {
                                 file_name,
                                 key_pos.line,
                                 key_pos.column,
-                                p.join("."),
+                                dotted(&p),
                                 format!("duplicate key `{key}`"),
                             )
                             .with_hint(format!(
