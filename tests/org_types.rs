@@ -560,3 +560,50 @@ fn remote_access_off_still_allows_only_vendor_sessions() {
     let ru = pack("pharmacy-small").doc("remote-and-portable-devices");
     assert!(ru.contains("the only remote connections are vendor support sessions under RU-7"));
 }
+
+/// Cells of a Markdown table row, ignoring `\|` escapes inside a cell.
+fn table_cells(line: &str) -> usize {
+    let t = line.trim();
+    let inner = t.strip_prefix('|').unwrap_or(t);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut n = 1;
+    let mut prev = ' ';
+    for c in inner.chars() {
+        if c == '|' && prev != '\\' {
+            n += 1;
+        }
+        prev = c;
+    }
+    n
+}
+
+#[test]
+fn every_table_row_has_as_many_cells_as_its_header() {
+    for p in packs() {
+        for (id, text) in &p.docs {
+            let mut header: Option<usize> = None;
+            for line in text.lines() {
+                if !line.trim_start().starts_with('|') {
+                    header = None;
+                    continue;
+                }
+                match header {
+                    None => header = Some(table_cells(line)),
+                    Some(n) => assert_eq!(
+                        table_cells(line),
+                        n,
+                        "{}/{id}: row does not match its {n}-column header: {line}",
+                        p.name
+                    ),
+                }
+            }
+        }
+    }
+    // The vendor findings row names the service in its own column.
+    let v = pack("pharmacy-small").doc("vendor-risk-management");
+    assert!(
+        !v.lines()
+            .any(|l| l.starts_with("| ") && l.contains("| Stop sending PHI") && table_cells(l) < 5),
+        "vendor findings row lacks a cell"
+    );
+}
