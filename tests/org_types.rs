@@ -400,7 +400,9 @@ fn controls_the_profile_says_are_off_are_stated_as_gaps() {
     assert!(ns.contains("(not yet separated: see NS-5)"));
     let sa = cah.doc("self-assessment");
     assert!(sa.contains("## Technology gaps {#technology-gaps}"), "{sa}");
-    assert!(sa.contains("| Multifactor authentication on every mailbox"));
+    assert!(sa.contains(
+        "| Multifactor authentication on every Microsoft Exchange 2019 (on-premises) mailbox"
+    ));
     assert!(sa.contains("| Guest Wi-Fi separated from every internal network zone"));
 
     // pharmacy-small: MFA, encryption and local admin removal off; remote access off.
@@ -605,5 +607,72 @@ fn every_table_row_has_as_many_cells_as_its_header() {
         !v.lines()
             .any(|l| l.starts_with("| ") && l.contains("| Stop sending PHI") && table_cells(l) < 5),
         "vendor findings row lacks a cell"
+    );
+}
+
+#[test]
+fn technology_gaps_follow_the_profile_due_dates_and_read_right() {
+    // 1.S.A is due 2026-07-31 in the pharmacy profile: EM-2 and the
+    // self-assessment give that date, not 90 days from April 1.
+    let ph = pack("pharmacy-small");
+    let em2 = ph
+        .doc("acceptable-use")
+        .lines()
+        .find(|l| l.contains("**EM-2."))
+        .unwrap();
+    assert!(em2.contains("by July 31, 2026"), "{em2}");
+    assert!(!em2.contains("within 90 days"), "{em2}");
+    let sa = ph.doc("self-assessment");
+    assert!(
+        sa.contains("EM-2 | July 31, 2026 (due date of 1.S.A)"),
+        "{sa}"
+    );
+    assert!(
+        ph.doc("backup-disaster-recovery")
+            .contains("in place by June 30, 2026")
+    );
+    let cah = pack("cah-medium");
+    assert!(
+        cah.doc("acceptable-use").contains("by December 31, 2026"),
+        "cah EM-2 ignores 1.M.B's due date"
+    );
+    assert!(!cah.doc("self-assessment").contains("(on-premises))"));
+    let flat = cah.doc("self-assessment").replace('\n', " ");
+    assert!(!flat.contains("Ray Jorgensen, the Security Officer, with Ray Jorgensen"));
+    for p in packs() {
+        let sa = p.doc("self-assessment");
+        let Some(tg) = sa.find("## Technology gaps") else {
+            continue;
+        };
+        // The section follows the remediation plan's closing paragraph.
+        if let Some(rest) = sa.find("**Assessment of the remaining sub-practices.**") {
+            assert!(
+                rest < tg,
+                "{}: technology gaps split the remediation plan",
+                p.name
+            );
+        }
+        let section = &sa[tg..sa[tg..].find("\n## Vendor").map_or(sa.len(), |i| tg + i)];
+        let rows = section
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Control"))
+            .count();
+        let flat = section.replace('\n', " ");
+        if rows == 1 {
+            assert!(!flat.contains("beside each"), "{}: {flat}", p.name);
+        }
+        if sa.contains("No sub-practice is recorded as partially implemented") {
+            assert!(
+                !flat.contains("remediation plan above"),
+                "{}: {flat}",
+                p.name
+            );
+        }
+    }
+    // ltc-medium has no external-sender banner; EM-5 requires one.
+    assert!(
+        pack("ltc-medium")
+            .doc("self-assessment")
+            .contains("A visible warning banner on messages from outside senders")
     );
 }
