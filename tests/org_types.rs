@@ -676,3 +676,60 @@ fn technology_gaps_follow_the_profile_due_dates_and_read_right() {
             .contains("A visible warning banner on messages from outside senders")
     );
 }
+
+#[test]
+fn one_person_in_several_roles_is_not_their_own_reporting_line() {
+    // imaging-small: the equipment vendors manage devices, so the device
+    // owner is IT, which is Jason Reeves, the Security Officer.
+    // behavioral-small: Megan O'Leary is IT, Security Officer and sponsor.
+    for (name, so) in [
+        ("imaging-small", "Jason Reeves"),
+        ("behavioral-small", "Megan O'Leary"),
+    ] {
+        let p = pack(name);
+        for (id, text) in &p.docs {
+            let flat = text.replace('\n', " ");
+            for bad in [
+                format!("{so} reports to the Security Officer"),
+                format!("{so} agrees each change with the Security Officer"),
+                format!("Every month, {so} reports to the Security Officer"),
+                format!("chosen by {so} and approved by the Security Officer"),
+            ] {
+                assert!(!flat.contains(&bad), "{name}/{id}: {bad}");
+            }
+        }
+    }
+    // pharmacy-small: Linda Koenig is Security Officer, executive sponsor
+    // and incident commander.
+    let ph = pack("pharmacy-small");
+    assert!(
+        !ph.doc("security-roles-governance")
+            .contains("reports each such action to the executive sponsor")
+    );
+    assert!(
+        !ph.doc("pack-overview")
+            .replace('\n', " ")
+            .contains("The Security Officer reports progress to the executive sponsor")
+    );
+    assert!(
+        !ph.doc("playbook-ransomware")
+            .contains("Brief the executive sponsor on patient-care impact. | Linda Koenig")
+    );
+    // IRP-3: the fallback is another person with a number, not "their
+    // manager" (who in a small pharmacy is the unreachable Security Officer).
+    for name in [
+        "pharmacy-small",
+        "behavioral-small",
+        "imaging-small",
+        "ltc-medium",
+    ] {
+        let ir = pack(name).doc("incident-reporting");
+        assert!(
+            !ir.contains("cannot be reached within 15 minutes, they tell their manager"),
+            "{name}: {ir}"
+        );
+    }
+    assert!(ph.doc("incident-reporting").contains(
+        "cannot reach the Security Officer within 15 minutes calls Travis Dunn, the IT contact, at \\+1 573 555 0188"
+    ));
+}
