@@ -296,8 +296,9 @@ fn hospital_wording_follows_type_not_size() {
 fn clinical_system_is_named_for_the_type() {
     let form = |n: &str| pack(n).doc("form-access-request").to_string();
     assert!(form("pharmacy-small").contains("| PioneerRx (pharmacy management system) |"));
-    assert!(form("lab-medium").contains("(laboratory information system) |"));
-    assert!(form("imaging-small").contains("(radiology information system and PACS) |"));
+    // A name that already says its kind ("Orchard Harvest LIS") is not glossed again.
+    assert!(form("lab-medium").contains("| Orchard Harvest LIS |"));
+    assert!(form("imaging-small").contains("| Novarad RIS and PACS |"));
     assert!(form("dental-small").contains("| Dentrix G7 (electronic health record) |"));
     for n in ["pharmacy-small", "lab-medium", "imaging-small"] {
         let p = pack(n);
@@ -485,7 +486,7 @@ fn free_text_values_read_as_part_of_the_sentence() {
     // A remote-access method written as a sentence is not an appositive.
     let ru = pack("behavioral-small").doc("remote-and-portable-devices");
     assert!(!ru.contains("approved method,\nTherapists"), "{ru}");
-    assert!(ru.contains("(Therapists use the cloud EHR from home with MFA)"));
+    assert!(ru.contains("Approved method: Therapists use the cloud EHR from home with MFA."));
 }
 
 #[test]
@@ -732,4 +733,35 @@ fn one_person_in_several_roles_is_not_their_own_reporting_line() {
     assert!(ph.doc("incident-reporting").contains(
         "cannot reach the Security Officer within 15 minutes calls Travis Dunn, the IT contact, at \\+1 573 555 0188"
     ));
+}
+
+#[test]
+fn grammar_of_names_and_free_text() {
+    let ph = pack("pharmacy-small");
+    let rw = ph.doc("playbook-ransomware");
+    assert!(!rw.contains("and to Hannibal Police Department"), "{rw}");
+    assert!(rw.contains("the local police (Hannibal Police Department"));
+    // A method written as a sentence is not wrapped in parentheses.
+    for name in ["behavioral-small", "homehealth-medium"] {
+        let ru = pack(name).doc("remote-and-portable-devices");
+        assert!(
+            !ru.contains("(Therapists use") && !ru.contains("(Clinicians"),
+            "{name}"
+        );
+    }
+    assert!(
+        !pack("imaging-small")
+            .doc("form-access-request")
+            .contains("Novarad RIS and PACS (radiology information system and PACS)")
+    );
+    for p in packs() {
+        p.assert_absent("a team report rate above");
+        let bdr = p.doc("backup-disaster-recovery");
+        for l in bdr.lines().filter(|l| l.starts_with("| Executive sponsor")) {
+            // The serial comma only after a list of three.
+            if !l.contains("ambulance diversion") {
+                assert!(!l.contains(", and public statements"), "{}: {l}", p.name);
+            }
+        }
+    }
 }
