@@ -765,3 +765,27 @@ fn grammar_of_names_and_free_text() {
         }
     }
 }
+
+#[test]
+fn a_single_it_staff_member_is_named_not_called_a_team() {
+    // ltc-medium: a medium organization with it_staff 1 (Derrick Owens).
+    let p = pack("ltc-medium");
+    p.assert_absent("Derrick Owens and the IT team");
+    p.assert_absent("the on-call member of the IT team");
+    p.assert_absent("and calls outside them");
+    p.assert_absent("Derrick Owens, IT Specialist, and the IT team");
+    p.assert_absent("the IT team under Derrick Owens");
+    p.assert_absent("The IT team, led by Derrick Owens");
+    let em2 = p
+        .doc("acceptable-use")
+        .lines()
+        .find(|l| l.contains("**EM-2."))
+        .unwrap();
+    assert!(em2.contains("Derrick Owens enforces it"), "{em2}");
+    assert!(
+        p.doc("endpoint-protection")
+            .contains("Derrick Owens encrypts every laptop")
+    );
+    // A medium organization with an IT team keeps the team wording.
+    assert!(!pack("cah-medium").lines_with("and the IT team").is_empty());
+}
