@@ -789,3 +789,27 @@ fn a_single_it_staff_member_is_named_not_called_a_team() {
     // A medium organization with an IT team keeps the team wording.
     assert!(!pack("cah-medium").lines_with("and the IT team").is_empty());
 }
+
+#[test]
+fn an_implemented_sub_practice_with_a_control_off_is_flagged() {
+    // pharmacy-small marks 2.S.A implemented, but disks are not encrypted and
+    // everyday accounts keep administrator rights.
+    let sa = pack("pharmacy-small").doc("self-assessment");
+    let row = sa
+        .lines()
+        .find(|l| l.starts_with("| 2.S.A |"))
+        .expect("2.S.A row");
+    assert!(row.contains("| Implemented |"), "{row}");
+    assert!(
+        row.contains(
+            "full-disk encryption and removal of local administrator rights as not in place"
+        ),
+        "{row}"
+    );
+    // lab-medium has every control on: no such note.
+    assert!(
+        !pack("lab-medium")
+            .doc("self-assessment")
+            .contains("Recorded as implemented, but")
+    );
+}
