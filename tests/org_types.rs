@@ -813,3 +813,12 @@ fn an_implemented_sub_practice_with_a_control_off_is_flagged() {
             .contains("Recorded as implemented, but")
     );
 }
+
+#[test]
+fn people_served_are_named_for_the_type_in_playbooks() {
+    let ltc = pack("ltc-medium");
+    ltc.assert_absent("Viewing a patient record");
+    ltc.assert_absent("whether the patient needs another device");
+    ltc.assert_absent("in the records: patients");
+    pack("behavioral-small").assert_absent("charting, imaging and prescribing");
+}
