@@ -822,3 +822,21 @@ fn people_served_are_named_for_the_type_in_playbooks() {
     ltc.assert_absent("in the records: patients");
     pack("behavioral-small").assert_absent("charting, imaging and prescribing");
 }
+
+#[test]
+fn business_associate_access_control_has_no_clinical_examples() {
+    let ac = pack("billing-ba-medium").doc("access-control");
+    for bad in [
+        "providers,",
+        "\"nurse1\"",
+        "waiting-room kiosk",
+        "shared clinical workstations",
+    ] {
+        assert!(!ac.replace('\n', " ").contains(bad), "{bad}");
+    }
+    assert!(
+        pack("cah-medium")
+            .doc("access-control")
+            .contains("\"nurse1\"")
+    );
+}
