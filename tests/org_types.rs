@@ -296,8 +296,9 @@ fn hospital_wording_follows_type_not_size() {
 fn clinical_system_is_named_for_the_type() {
     let form = |n: &str| pack(n).doc("form-access-request").to_string();
     assert!(form("pharmacy-small").contains("| PioneerRx (pharmacy management system) |"));
-    assert!(form("lab-medium").contains("(laboratory information system) |"));
-    assert!(form("imaging-small").contains("(radiology information system and PACS) |"));
+    // A name that already says its kind ("Orchard Harvest LIS") is not glossed again.
+    assert!(form("lab-medium").contains("| Orchard Harvest LIS |"));
+    assert!(form("imaging-small").contains("| Novarad RIS and PACS |"));
     assert!(form("dental-small").contains("| Dentrix G7 (electronic health record) |"));
     for n in ["pharmacy-small", "lab-medium", "imaging-small"] {
         let p = pack(n);
@@ -400,7 +401,9 @@ fn controls_the_profile_says_are_off_are_stated_as_gaps() {
     assert!(ns.contains("(not yet separated: see NS-5)"));
     let sa = cah.doc("self-assessment");
     assert!(sa.contains("## Technology gaps {#technology-gaps}"), "{sa}");
-    assert!(sa.contains("| Multifactor authentication on every mailbox"));
+    assert!(sa.contains(
+        "| Multifactor authentication on every Microsoft Exchange 2019 (on-premises) mailbox"
+    ));
     assert!(sa.contains("| Guest Wi-Fi separated from every internal network zone"));
 
     // pharmacy-small: MFA, encryption and local admin removal off; remote access off.
@@ -483,7 +486,7 @@ fn free_text_values_read_as_part_of_the_sentence() {
     // A remote-access method written as a sentence is not an appositive.
     let ru = pack("behavioral-small").doc("remote-and-portable-devices");
     assert!(!ru.contains("approved method,\nTherapists"), "{ru}");
-    assert!(ru.contains("(Therapists use the cloud EHR from home with MFA)"));
+    assert!(ru.contains("Approved method: Therapists use the cloud EHR from home with MFA."));
 }
 
 #[test]
@@ -559,4 +562,281 @@ fn business_associate_system_name_agrees_with_its_verbs() {
 fn remote_access_off_still_allows_only_vendor_sessions() {
     let ru = pack("pharmacy-small").doc("remote-and-portable-devices");
     assert!(ru.contains("the only remote connections are vendor support sessions under RU-7"));
+}
+
+/// Cells of a Markdown table row, ignoring `\|` escapes inside a cell.
+fn table_cells(line: &str) -> usize {
+    let t = line.trim();
+    let inner = t.strip_prefix('|').unwrap_or(t);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut n = 1;
+    let mut prev = ' ';
+    for c in inner.chars() {
+        if c == '|' && prev != '\\' {
+            n += 1;
+        }
+        prev = c;
+    }
+    n
+}
+
+#[test]
+fn every_table_row_has_as_many_cells_as_its_header() {
+    for p in packs() {
+        for (id, text) in &p.docs {
+            let mut header: Option<usize> = None;
+            for line in text.lines() {
+                if !line.trim_start().starts_with('|') {
+                    header = None;
+                    continue;
+                }
+                match header {
+                    None => header = Some(table_cells(line)),
+                    Some(n) => assert_eq!(
+                        table_cells(line),
+                        n,
+                        "{}/{id}: row does not match its {n}-column header: {line}",
+                        p.name
+                    ),
+                }
+            }
+        }
+    }
+    // The vendor findings row names the service in its own column.
+    let v = pack("pharmacy-small").doc("vendor-risk-management");
+    assert!(
+        !v.lines()
+            .any(|l| l.starts_with("| ") && l.contains("| Stop sending PHI") && table_cells(l) < 5),
+        "vendor findings row lacks a cell"
+    );
+}
+
+#[test]
+fn technology_gaps_follow_the_profile_due_dates_and_read_right() {
+    // 1.S.A is due 2026-07-31 in the pharmacy profile: EM-2 and the
+    // self-assessment give that date, not 90 days from April 1.
+    let ph = pack("pharmacy-small");
+    let em2 = ph
+        .doc("acceptable-use")
+        .lines()
+        .find(|l| l.contains("**EM-2."))
+        .unwrap();
+    assert!(em2.contains("by July 31, 2026"), "{em2}");
+    assert!(!em2.contains("within 90 days"), "{em2}");
+    let sa = ph.doc("self-assessment");
+    assert!(
+        sa.contains("EM-2 | July 31, 2026 (due date of 1.S.A)"),
+        "{sa}"
+    );
+    assert!(
+        ph.doc("backup-disaster-recovery")
+            .contains("in place by June 30, 2026")
+    );
+    let cah = pack("cah-medium");
+    assert!(
+        cah.doc("acceptable-use").contains("by December 31, 2026"),
+        "cah EM-2 ignores 1.M.B's due date"
+    );
+    assert!(!cah.doc("self-assessment").contains("(on-premises))"));
+    let flat = cah.doc("self-assessment").replace('\n', " ");
+    assert!(!flat.contains("Ray Jorgensen, the Security Officer, with Ray Jorgensen"));
+    for p in packs() {
+        let sa = p.doc("self-assessment");
+        let Some(tg) = sa.find("## Technology gaps") else {
+            continue;
+        };
+        // The section follows the remediation plan's closing paragraph.
+        if let Some(rest) = sa.find("**Assessment of the remaining sub-practices.**") {
+            assert!(
+                rest < tg,
+                "{}: technology gaps split the remediation plan",
+                p.name
+            );
+        }
+        let section = &sa[tg..sa[tg..].find("\n## Vendor").map_or(sa.len(), |i| tg + i)];
+        let rows = section
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Control"))
+            .count();
+        let flat = section.replace('\n', " ");
+        if rows == 1 {
+            assert!(!flat.contains("beside each"), "{}: {flat}", p.name);
+        }
+        if sa.contains("No sub-practice is recorded as partially implemented") {
+            assert!(
+                !flat.contains("remediation plan above"),
+                "{}: {flat}",
+                p.name
+            );
+        }
+    }
+    // ltc-medium has no external-sender banner; EM-5 requires one.
+    assert!(
+        pack("ltc-medium")
+            .doc("self-assessment")
+            .contains("A visible warning banner on messages from outside senders")
+    );
+}
+
+#[test]
+fn one_person_in_several_roles_is_not_their_own_reporting_line() {
+    // imaging-small: the equipment vendors manage devices, so the device
+    // owner is IT, which is Jason Reeves, the Security Officer.
+    // behavioral-small: Megan O'Leary is IT, Security Officer and sponsor.
+    for (name, so) in [
+        ("imaging-small", "Jason Reeves"),
+        ("behavioral-small", "Megan O'Leary"),
+    ] {
+        let p = pack(name);
+        for (id, text) in &p.docs {
+            let flat = text.replace('\n', " ");
+            for bad in [
+                format!("{so} reports to the Security Officer"),
+                format!("{so} agrees each change with the Security Officer"),
+                format!("Every month, {so} reports to the Security Officer"),
+                format!("chosen by {so} and approved by the Security Officer"),
+            ] {
+                assert!(!flat.contains(&bad), "{name}/{id}: {bad}");
+            }
+        }
+    }
+    // pharmacy-small: Linda Koenig is Security Officer, executive sponsor
+    // and incident commander.
+    let ph = pack("pharmacy-small");
+    assert!(
+        !ph.doc("security-roles-governance")
+            .contains("reports each such action to the executive sponsor")
+    );
+    assert!(
+        !ph.doc("pack-overview")
+            .replace('\n', " ")
+            .contains("The Security Officer reports progress to the executive sponsor")
+    );
+    assert!(
+        !ph.doc("playbook-ransomware")
+            .contains("Brief the executive sponsor on patient-care impact. | Linda Koenig")
+    );
+    // IRP-3: the fallback is another person with a number, not "their
+    // manager" (who in a small pharmacy is the unreachable Security Officer).
+    for name in [
+        "pharmacy-small",
+        "behavioral-small",
+        "imaging-small",
+        "ltc-medium",
+    ] {
+        let ir = pack(name).doc("incident-reporting");
+        assert!(
+            !ir.contains("cannot be reached within 15 minutes, they tell their manager"),
+            "{name}: {ir}"
+        );
+    }
+    assert!(ph.doc("incident-reporting").contains(
+        "cannot reach the Security Officer within 15 minutes calls Travis Dunn, the IT contact, at \\+1 573 555 0188"
+    ));
+}
+
+#[test]
+fn grammar_of_names_and_free_text() {
+    let ph = pack("pharmacy-small");
+    let rw = ph.doc("playbook-ransomware");
+    assert!(!rw.contains("and to Hannibal Police Department"), "{rw}");
+    assert!(rw.contains("the local police (Hannibal Police Department"));
+    // A method written as a sentence is not wrapped in parentheses.
+    for name in ["behavioral-small", "homehealth-medium"] {
+        let ru = pack(name).doc("remote-and-portable-devices");
+        assert!(
+            !ru.contains("(Therapists use") && !ru.contains("(Clinicians"),
+            "{name}"
+        );
+    }
+    assert!(
+        !pack("imaging-small")
+            .doc("form-access-request")
+            .contains("Novarad RIS and PACS (radiology information system and PACS)")
+    );
+    for p in packs() {
+        p.assert_absent("a team report rate above");
+        let bdr = p.doc("backup-disaster-recovery");
+        for l in bdr.lines().filter(|l| l.starts_with("| Executive sponsor")) {
+            // The serial comma only after a list of three.
+            if !l.contains("ambulance diversion") {
+                assert!(!l.contains(", and public statements"), "{}: {l}", p.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_single_it_staff_member_is_named_not_called_a_team() {
+    // ltc-medium: a medium organization with it_staff 1 (Derrick Owens).
+    let p = pack("ltc-medium");
+    p.assert_absent("Derrick Owens and the IT team");
+    p.assert_absent("the on-call member of the IT team");
+    p.assert_absent("and calls outside them");
+    p.assert_absent("Derrick Owens, IT Specialist, and the IT team");
+    p.assert_absent("the IT team under Derrick Owens");
+    p.assert_absent("The IT team, led by Derrick Owens");
+    let em2 = p
+        .doc("acceptable-use")
+        .lines()
+        .find(|l| l.contains("**EM-2."))
+        .unwrap();
+    assert!(em2.contains("Derrick Owens enforces it"), "{em2}");
+    assert!(
+        p.doc("endpoint-protection")
+            .contains("Derrick Owens encrypts every laptop")
+    );
+    // A medium organization with an IT team keeps the team wording.
+    assert!(!pack("cah-medium").lines_with("and the IT team").is_empty());
+}
+
+#[test]
+fn an_implemented_sub_practice_with_a_control_off_is_flagged() {
+    // pharmacy-small marks 2.S.A implemented, but disks are not encrypted and
+    // everyday accounts keep administrator rights.
+    let sa = pack("pharmacy-small").doc("self-assessment");
+    let row = sa
+        .lines()
+        .find(|l| l.starts_with("| 2.S.A |"))
+        .expect("2.S.A row");
+    assert!(row.contains("| Implemented |"), "{row}");
+    assert!(
+        row.contains(
+            "full-disk encryption and removal of local administrator rights as not in place"
+        ),
+        "{row}"
+    );
+    // lab-medium has every control on: no such note.
+    assert!(
+        !pack("lab-medium")
+            .doc("self-assessment")
+            .contains("Recorded as implemented, but")
+    );
+}
+
+#[test]
+fn people_served_are_named_for_the_type_in_playbooks() {
+    let ltc = pack("ltc-medium");
+    ltc.assert_absent("Viewing a patient record");
+    ltc.assert_absent("whether the patient needs another device");
+    ltc.assert_absent("in the records: patients");
+    pack("behavioral-small").assert_absent("charting, imaging and prescribing");
+}
+
+#[test]
+fn business_associate_access_control_has_no_clinical_examples() {
+    let ac = pack("billing-ba-medium").doc("access-control");
+    for bad in [
+        "providers,",
+        "\"nurse1\"",
+        "waiting-room kiosk",
+        "shared clinical workstations",
+    ] {
+        assert!(!ac.replace('\n', " ").contains(bad), "{bad}");
+    }
+    assert!(
+        pack("cah-medium")
+            .doc("access-control")
+            .contains("\"nurse1\"")
+    );
 }

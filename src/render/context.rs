@@ -413,6 +413,42 @@ fn subpractice_json(
     })
 }
 
+/// The sub-practices (all sizes) whose remediation closes each technology
+/// gap the policies can state: a due date the profile gives one of them is
+/// the deadline for that gap.
+const GAP_SUBPRACTICES: &[(&str, &[&str])] = &[
+    ("email_mfa", &["1.S.A", "1.M.B"]),
+    ("offsite", &["4.S.B", "4.M.D"]),
+    ("immutable", &["4.S.B", "4.M.D"]),
+    ("disk_encryption", &["2.S.A", "2.M.A"]),
+    ("local_admin", &["2.S.A", "2.M.A"]),
+    ("guest_wifi", &["6.S.B", "6.M.B"]),
+];
+
+/// `gap_due.<control>`: `{ id, date, date_long }` of the earliest valid due
+/// date the profile gives a related sub-practice of this size, or null.
+fn gap_due_json(sp_map: &Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    for (key, ids) in GAP_SUBPRACTICES {
+        let best = ids
+            .iter()
+            .filter_map(|id| {
+                let due = sp_map.get(*id)?.get("due")?.as_str()?;
+                let d = Date::parse(due)?;
+                Some((d, *id))
+            })
+            .min();
+        out.insert(
+            (*key).into(),
+            best.map_or(
+                Value::Null,
+                |(d, id)| json!({ "id": id, "date": d.to_string(), "date_long": d.long() }),
+            ),
+        );
+    }
+    Value::Object(out)
+}
+
 /// Build the pack context. `doc_ids_by_practice` maps a sub-practice ID to
 /// the ids of the pack's documents that carry it; `documents` is the pack's
 /// document list as the context shows it.
@@ -652,6 +688,7 @@ pub fn pack_context(
             "remediation": remediation,
         }),
     );
+    value.insert("gap_due".into(), gap_due_json(&sp_map));
     value.insert("subpractices".into(), Value::Array(subs));
     value.insert("sp".into(), Value::Object(sp_map));
     PackContext { value }
