@@ -963,14 +963,14 @@ fn empty_or_blank_text_is_refused_where_it_is_written() {
    | at organization.name
    = expected: text
    = found: 3 blank character(s)
-   = help: give the value; an optional key can be left out instead (documents then use their default wording)
+   = help: give the value, or leave the key out if it is optional
 
 error: `documents.version` is empty
   --> blank.yaml:9:23
    | at documents.version
    = expected: text
    = found: \"\"
-   = help: give the value; an optional key can be left out instead (documents then use their default wording)",
+   = help: give the value, or leave the key out if it is optional",
     );
 }
 
@@ -1131,4 +1131,18 @@ fn duplicate_practice_keys_are_at_the_quoted_path() {
         text.contains("duplicate key `1.S.A`") && text.contains("| at practices.\"1.S.A\"\n"),
         "{text}"
     );
+}
+
+#[test]
+fn a_bad_extends_value_is_reported_once() {
+    for (value, said) in [
+        ("\"\"", "`extends` is empty"),
+        ("[p.yaml]", "wrong type for `extends`"),
+    ] {
+        let src = minimal("  size: small\n")
+            .replace("hicp: 1\n", &format!("hicp: 1\nextends: {value}\n"));
+        let text = load_str_err("ext.yaml", &src, "a bad extends must not load");
+        assert_eq!(text.matches("error:").count(), 1, "{text}");
+        assert!(text.contains(said), "{text}");
+    }
 }

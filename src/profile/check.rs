@@ -298,7 +298,7 @@ impl<'a> Checker<'a> {
                         format!("{chars} blank character(s)")
                     },
                 )
-                .with_hint("give the value; an optional key can be left out instead (documents then use their default wording)");
+                .with_hint("give the value, or leave the key out if it is optional");
             self.diags.push(d);
             return Value::String(value.clone());
         }

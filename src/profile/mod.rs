@@ -527,6 +527,11 @@ fn load_inner(path: &Path, given: Option<Vec<u8>>) -> Result<Loaded, Diagnostics
                     next = Some((dir.join(value), None));
                     extends_at = Some((e.value.pos, value.clone()));
                 }
+                // Any other value (a list, blank text) in the profile named
+                // on the command line is reported by the schema walk of the
+                // merged profile; a parent's is overridden in the merge by
+                // its child's `extends`, so it is reported here.
+                _ if chain.is_empty() => {}
                 _ => {
                     problems.push(
                         Diagnostic::new(
