@@ -1259,6 +1259,23 @@ pub fn write_pack(
     pack: &PackFiles,
     force: bool,
 ) -> Result<WriteStats, BuildError> {
+    // A build that fails to write leaves nothing behind: not even the
+    // output folder and lock file it created for the pack it could not write.
+    let created_out = !out_dir.exists();
+    let result = write_pack_in(out_dir, slug, pack, force);
+    if result.is_err() && created_out {
+        let _ = std::fs::remove_file(out_dir.join(format!(".{slug}.lock")));
+        let _ = std::fs::remove_dir(out_dir); // only if empty
+    }
+    result
+}
+
+fn write_pack_in(
+    out_dir: &Path,
+    slug: &str,
+    pack: &PackFiles,
+    force: bool,
+) -> Result<WriteStats, BuildError> {
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(write_err(out_dir)(std::io::Error::other(
             "it is a file, not a folder (-o names the folder the pack folders are written into)",
