@@ -384,8 +384,21 @@ fn syntax_hint(info: &str) -> Option<&'static str> {
 }
 
 impl Builder<'_> {
+    /// The YAML path of the node being read, from the open frames: a
+    /// mapping's key being read, a list's index (`vendors[27778].name`).
     fn path_string(&self) -> String {
-        dotted(&self.path)
+        let mut path = String::new();
+        for frame in &self.stack {
+            match frame {
+                Frame::Map {
+                    pending_key: Some((key, _)),
+                    ..
+                } => path = super::check::join(&path, key),
+                Frame::Map { .. } => {}
+                Frame::Seq { items, .. } => path = format!("{path}[{}]", items.len()),
+            }
+        }
+        path
     }
 
     fn budget(&self, pos: Pos, what: String) -> Box<Diagnostic> {
