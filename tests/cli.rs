@@ -813,3 +813,27 @@ fn check_json_carries_the_problems_of_a_profile_it_cannot_check() {
         );
     }
 }
+
+/// A role of the profile's own one letter from an optional built-in role the
+/// profile leaves out builds, with a warning naming the role it may mean.
+#[test]
+fn a_custom_role_near_a_built_in_one_is_a_warning() {
+    let dir = tempdir("near-role");
+    let src = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let p = dir.join("p.yaml");
+    std::fs::write(
+        &p,
+        src.replace("  it_contact:", "  IT_contact:")
+            .replace("owner: it_contact", "owner: IT_contact"),
+    )
+    .unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md", "-o"])
+        .arg(dir.join("out"))
+        .arg(&p));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: people.IT_contact is a role of this profile's own, and the built-in `it_contact` is not set"),
+        "{err}"
+    );
+}
