@@ -841,3 +841,16 @@ fn business_associate_access_control_has_no_clinical_examples() {
             .contains("\"nurse1\"")
     );
 }
+
+/// A remote-access method written as a sentence is not wrapped in
+/// parentheses in the access request form's table ("Remote access
+/// (Therapists use ...)").
+#[test]
+fn access_form_gives_the_remote_method_after_a_colon() {
+    let form = pack("behavioral-small").doc("form-access-request");
+    assert!(
+        form.contains("| Remote access: Therapists use the cloud EHR from home with MFA |"),
+        "{form}"
+    );
+    assert!(!form.contains("Remote access (Therapists"), "{form}");
+}
