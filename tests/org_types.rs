@@ -39,6 +39,17 @@ impl Pack {
         out
     }
 
+    /// Document `id` contains `needle` (the document is shown when not).
+    #[track_caller]
+    fn assert_in(&self, id: &str, needle: &str) {
+        let text = self.doc(id);
+        assert!(
+            text.contains(needle),
+            "{}/{id} lacks {needle:?}:\n{text}",
+            self.name
+        );
+    }
+
     fn assert_absent(&self, needle: &str) {
         let hits = self.lines_with(needle);
         assert!(
@@ -165,10 +176,7 @@ fn review_wording_follows_the_review_period() {
             "{id} speaks of an annual review for a 24-month cycle"
         );
     }
-    assert!(
-        p.doc("security-roles-governance")
-            .contains("every 24 months")
-    );
+    p.assert_in("security-roles-governance", "every 24 months");
     // A 12-month cycle keeps "annual".
     assert!(
         pack("pharmacy-small")
@@ -262,18 +270,9 @@ fn hospital_wording_follows_type_not_size() {
     // A medium critical access hospital decides on diversion; its emergency
     // accounts are held by the house supervisor.
     let cah = pack("cah-medium");
-    assert!(
-        cah.doc("backup-disaster-recovery")
-            .contains("Decides on ambulance diversion")
-    );
-    assert!(
-        cah.doc("access-control")
-            .contains("by the house supervisor")
-    );
-    assert!(
-        cah.doc("incident-response-plan")
-            .contains("tells partner hospitals")
-    );
+    cah.assert_in("backup-disaster-recovery", "Decides on ambulance diversion");
+    cah.assert_in("access-control", "by the house supervisor");
+    cah.assert_in("incident-response-plan", "tells partner hospitals");
     // Medium non-hospitals of every kind do not.
     for name in [
         "billing-ba-medium",
@@ -318,14 +317,8 @@ fn clinical_system_is_named_for_the_type() {
 #[test]
 fn long_term_care_serves_residents() {
     let p = pack("ltc-medium");
-    assert!(
-        p.doc("backup-disaster-recovery")
-            .contains("| 1: resident care |")
-    );
-    assert!(
-        p.doc("incident-response-plan")
-            .contains("**Residents and the public**")
-    );
+    p.assert_in("backup-disaster-recovery", "| 1: resident care |");
+    p.assert_in("incident-response-plan", "**Residents and the public**");
     p.assert_absent("patient care");
     p.assert_absent("medical assistant");
 }
@@ -526,9 +519,9 @@ fn vendor_policy_agrees_with_the_crosswalk_on_cpg_e10() {
 fn lesser_findings_read_right() {
     let p = pack("pharmacy-small");
     // The IT provider without a BAA is also the pack's IT hands: the register says so.
-    assert!(
-        p.doc("register-vendors")
-            .contains("River City Computer Services is also Cedar Street Pharmacy's IT support")
+    p.assert_in(
+        "register-vendors",
+        "River City Computer Services is also Cedar Street Pharmacy's IT support",
     );
     // Built-in Windows Defender cannot isolate a device.
     p.assert_absent("Windows Defender isolation");
@@ -552,10 +545,7 @@ fn business_associate_system_name_agrees_with_its_verbs() {
     let p = pack("billing-ba-medium");
     // The generic name is singular: "the client data system closes a session".
     p.assert_absent("systems that hold clients' PHI closes");
-    assert!(
-        p.doc("access-control")
-            .contains("the client data system closes a session")
-    );
+    p.assert_in("access-control", "the client data system closes a session");
     p.assert_absent("clinical applications");
 }
 
@@ -629,10 +619,7 @@ fn technology_gaps_follow_the_profile_due_dates_and_read_right() {
         sa.contains("EM-2 | July 31, 2026 (due date of 1.S.A)"),
         "{sa}"
     );
-    assert!(
-        ph.doc("backup-disaster-recovery")
-            .contains("in place by June 30, 2026")
-    );
+    ph.assert_in("backup-disaster-recovery", "in place by June 30, 2026");
     let cah = pack("cah-medium");
     assert!(
         cah.doc("acceptable-use").contains("by December 31, 2026"),
@@ -783,10 +770,7 @@ fn a_single_it_staff_member_is_named_not_called_a_team() {
         .find(|l| l.contains("**EM-2."))
         .unwrap();
     assert!(em2.contains("Derrick Owens enforces it"), "{em2}");
-    assert!(
-        p.doc("endpoint-protection")
-            .contains("Derrick Owens encrypts every laptop")
-    );
+    p.assert_in("endpoint-protection", "Derrick Owens encrypts every laptop");
     // A medium organization with an IT team keeps the team wording.
     assert!(!pack("cah-medium").lines_with("and the IT team").is_empty());
 }

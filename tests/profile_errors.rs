@@ -46,6 +46,14 @@ fn load_str_err(name: &str, src: &str, why: &str) -> String {
     }
 }
 
+/// The rendered problems of a profile file that must not load.
+fn load_path_err(path: &Path, why: &str) -> String {
+    match profile::load(path) {
+        Ok(_) => panic!("{why}"),
+        Err(d) => d.to_string(),
+    }
+}
+
 /// A minimal valid profile with `extra` appended to `organization`.
 fn minimal(org_extra: &str) -> String {
     format!(
@@ -1021,10 +1029,7 @@ fn a_parent_of_another_format_version_is_refused_in_the_parent() {
     let child = minimal("  size: small\n").replace("hicp: 1\n", "hicp: 1\nextends: parent.yaml\n");
     let path = dir.join("child.yaml");
     std::fs::write(&path, child).unwrap();
-    let text = match profile::load(&path) {
-        Ok(_) => panic!("a parent of format version 2 must not load"),
-        Err(d) => d.to_string(),
-    };
+    let text = load_path_err(&path, "a parent of format version 2 must not load");
     assert!(
         text.contains("error: `hicp:` in the parent profile is the number `2`; this hicp reads format version 1")
             && text.contains("parent.yaml:1:7"),
@@ -1079,10 +1084,7 @@ fn utf16_and_terse_yaml_errors_are_explained() {
         .collect();
     let path = dir.join("utf16.yaml");
     std::fs::write(&path, utf16).unwrap();
-    let text = match profile::load(&path) {
-        Ok(_) => panic!("a UTF-16 file must not load"),
-        Err(d) => d.to_string(),
-    };
+    let text = load_path_err(&path, "a UTF-16 file must not load");
     assert!(
         text.contains("error: the file is UTF-16 (LE), not UTF-8"),
         "{text}"
@@ -1103,10 +1105,7 @@ fn utf16_and_terse_yaml_errors_are_explained() {
 
 #[test]
 fn standard_input_and_urls_are_named_as_such() {
-    let text = match profile::load(Path::new("-")) {
-        Ok(_) => panic!("`-` must not load"),
-        Err(d) => d.to_string(),
-    };
+    let text = load_path_err(Path::new("-"), "`-` must not load");
     assert!(
         text.contains("a profile cannot be read from standard input"),
         "{text}"
