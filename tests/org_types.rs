@@ -455,6 +455,10 @@ fn nobody_consults_reports_to_or_calls_themselves() {
     // imaging-small: the reporting line is the Security Officer's own phone,
     // and he is the Incident Commander and IT contact too.
     let ir = pack("imaging-small").doc("incident-reporting");
+    // ... nor approves their own work as someone else.
+    let imaging = pack("imaging-small");
+    imaging.assert_absent("with Jason Reeves's approval");
+    imaging.assert_absent("Jason Reeves with Jason Reeves");
     for bad in [
         "call Jason Reeves, the Security Officer",
         "passed by the Security Officer to Jason Reeves",
@@ -771,6 +775,24 @@ fn a_single_it_staff_member_is_named_not_called_a_team() {
         .unwrap();
     assert!(em2.contains("Derrick Owens enforces it"), "{em2}");
     p.assert_in("endpoint-protection", "Derrick Owens encrypts every laptop");
+    // No "the IT team" anywhere but the overview, which says HICP assumes one.
+    let team: Vec<String> = p
+        .lines_with("IT team")
+        .into_iter()
+        .filter(|l| !l.contains("assumes an IT team (here one person)"))
+        .collect();
+    assert!(team.is_empty(), "{}", team.join("\n"));
+    p.assert_in(
+        "endpoint-protection",
+        "sent to Derrick Owens, who acts on a high-severity alert",
+    );
+    p.assert_in(
+        "form-access-request",
+        "## Part E: Completed by Derrick Owens",
+    );
+    // Nobody leads or works under themselves.
+    p.assert_absent("Derrick Owens, led by Derrick Owens");
+    p.assert_absent("Derrick Owens, under Derrick Owens");
     // A medium organization with an IT team keeps the team wording.
     assert!(!pack("cah-medium").lines_with("and the IT team").is_empty());
 }

@@ -118,6 +118,35 @@ pub fn every_months(n: u32) -> String {
     }
 }
 
+/// Who "the IT team" is in the wording. A medium organization with one IT
+/// person has no team: the pack names that person (the IT contact), or "the
+/// IT staff member" when the profile names none, and a relative clause
+/// about them takes "who", not "which".
+fn it_team_json(it_staff: u32, people: &Map<String, Value>) -> Value {
+    let one_person = it_staff == 1;
+    let (name, name_cap) = if one_person {
+        match people
+            .get("it_contact")
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+        {
+            Some(n) => (n.to_string(), n.to_string()),
+            None => (
+                "the IT staff member".to_string(),
+                "The IT staff member".to_string(),
+            ),
+        }
+    } else {
+        ("the IT team".to_string(), "The IT team".to_string())
+    };
+    json!({
+        "one_person": one_person,
+        "name": name,
+        "name_cap": name_cap,
+        "which": if one_person { "who" } else { "which" },
+    })
+}
+
 /// What the pack's wording needs to know about the kind of organization,
 /// derived from `organization.type` (docs/templates.md, `care`): whether it
 /// delivers care at all, whether people come to its sites, whether it is a
@@ -623,6 +652,7 @@ pub fn pack_context(
         .unwrap_or(Value::Null);
     value.insert("it".into(), it);
     value.insert("has_it_staff".into(), json!(it_staff > 0));
+    value.insert("it_team".into(), it_team_json(it_staff, &people));
     value.insert("msp".into(), msp);
     value.insert("people".into(), Value::Object(people));
     value.insert("pack".into(), pack_json);
