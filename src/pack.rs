@@ -184,6 +184,30 @@ pub struct ManifestDoc {
     /// because earlier versions cannot be recomputed from today's profile.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<crate::revision::RevisionEntry>,
+    /// `body_sha256` as it was when the current version's row was written,
+    /// when the text has changed since (absent: the same as `body_sha256`).
+    /// The next version's row compares with the text as issued, not with
+    /// the last build, so a change made under the old version is not lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_sha256: Option<String>,
+    /// `sections` as issued, when different (see `issued_sha256`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issued_sections: Vec<crate::revision::SectionHash>,
+    /// The text changed after the current version was issued because an
+    /// input other than the issue's own facts (`documents.*`) changed: the
+    /// version and its approval no longer describe it. Kept until the
+    /// version moves on or the text is back as issued.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub changed_after_issue: bool,
+}
+
+/// A document's text as issued under the current version, carried from
+/// build to build in the manifest (`ManifestDoc::issued_sha256`).
+#[derive(Debug, Clone, Default)]
+pub struct IssuedText {
+    pub sha256: Option<String>,
+    pub sections: Vec<crate::revision::SectionHash>,
+    pub changed_after_issue: bool,
 }
 
 /// What a build did, for the CLI's report.
@@ -613,6 +637,10 @@ pub struct Previous {
     pub manifest: Manifest,
     /// sha256 of the manifest file as read.
     pub manifest_sha256: String,
+    /// Files this build would have reused but found changed on disk since
+    /// the previous build (edited by hand): the build replaces them, and says
+    /// so, since the edit is lost.
+    edited: std::sync::Mutex<BTreeSet<String>>,
 }
 
 impl Previous {
@@ -632,13 +660,51 @@ impl Previous {
     }
 
     pub fn open(dir: &Path) -> Option<Previous> {
-        let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
-        let manifest = serde_json::from_slice(&bytes).ok()?;
-        Some(Previous {
+        Previous::open_checked(dir).ok().flatten()
+    }
+
+    /// The pack in `dir`, None when it has no manifest, and an error when
+    /// its manifest cannot be read: it holds the pack's revision history,
+    /// which a build must not silently start again.
+    pub fn open_checked(dir: &Path) -> Result<Option<Previous>, BuildError> {
+        let Some((bytes, manifest)) = read_manifest_bytes(dir)? else {
+            return Ok(None);
+        };
+        Ok(Some(Previous {
             dir: dir.to_path_buf(),
             manifest,
             manifest_sha256: sha256_hex(&bytes),
-        })
+            edited: Default::default(),
+        }))
+    }
+
+    /// `bytes` of `rel` were recorded as `recorded` (sha256): true when they
+    /// still are; otherwise the file is noted as edited by hand.
+    fn intact(&self, rel: &str, bytes: &[u8], recorded: &str) -> bool {
+        let same = sha256_hex(bytes) == recorded;
+        if !same && let Ok(mut e) = self.edited.lock() {
+            e.insert(rel.to_string());
+        }
+        same
+    }
+
+    /// The notice for files edited by hand that this build replaced.
+    fn edited_notice(&self) -> Option<String> {
+        let edited = self.edited.lock().ok()?;
+        if edited.is_empty() {
+            return None;
+        }
+        let n = edited.len();
+        let shown: Vec<&str> = edited.iter().take(5).map(String::as_str).collect();
+        Some(format!(
+            "replaced {n} file(s) changed by hand since the last build ({}{}): a pack is made from the profile and the templates, so put a lasting change there (a template override: README, \"Adding or overriding a template\")",
+            shown.join(", "),
+            if n > 5 {
+                format!(" and {} more", n - 5)
+            } else {
+                String::new()
+            }
+        ))
     }
 
     /// The old bytes of `rel` and their (just checked) sha256, when it was
@@ -654,7 +720,8 @@ impl Previous {
             return None;
         }
         let bytes = std::fs::read(self.dir.join(rel)).ok()?;
-        (sha256_hex(&bytes) == old_sha).then_some((bytes, old_sha))
+        self.intact(rel, &bytes, &old_sha)
+            .then_some((bytes, old_sha))
     }
 
     /// [`Previous::reuse`] for document `id`'s file of format `fmt`, whose key
@@ -690,8 +757,17 @@ pub fn produce(
         info,
         formats,
         profile_shown,
-        None,
+        Earlier::default(),
     )
+}
+
+/// What the previous build left that this one continues: the pack whose
+/// files may be reused, and each document's text as issued under the
+/// current version.
+#[derive(Default, Clone, Copy)]
+pub struct Earlier<'a> {
+    pub pack: Option<&'a Previous>,
+    pub issued: Option<&'a BTreeMap<String, IssuedText>>,
 }
 
 /// Produce every file of the pack in memory, reusing PDFs of `previous`
@@ -703,8 +779,9 @@ pub fn produce_incremental(
     info: &PackInfo,
     formats: &[Format],
     profile_shown: &str,
-    previous: Option<&Previous>,
+    earlier: Earlier<'_>,
 ) -> Result<PackFiles, BuildError> {
+    let previous = earlier.pack;
     let furniture = furniture_hash(info);
     let template_hash = library.fingerprint().to_string();
     // HTML and Word pages also show the document list and link the formats built.
@@ -1003,7 +1080,15 @@ pub fn produce_incremental(
             .get(&doc.meta.id)
             .cloned()
             .unwrap_or_default();
+        let as_issued = earlier
+            .issued
+            .and_then(|m| m.get(&doc.meta.id))
+            .cloned()
+            .unwrap_or_default();
         documents.push(ManifestDoc {
+            issued_sha256: as_issued.sha256,
+            issued_sections: as_issued.sections,
+            changed_after_issue: as_issued.changed_after_issue,
             deps_sha256: rendered.deps_sha256.get(&doc.meta.id).cloned(),
             markdown_sha256: Some(sha256_hex(doc.markdown.as_bytes())),
             body_sha256: Some(body_sha256),
@@ -1061,6 +1146,7 @@ pub fn produce_incremental(
                 .to_string(),
         );
     }
+    warnings.extend(changed_after_issue_warning(info, &documents));
     warnings.extend(starter_placeholders(loaded));
     warnings.extend(near_builtin_roles(loaded));
     warnings.sort();
@@ -1109,7 +1195,13 @@ pub fn produce_incremental(
         manifest,
         page_cache: page_cache.map(|(bytes, _)| bytes),
         unchanged,
-        notices: rendered.warnings.clone(),
+        notices: rendered
+            .warnings
+            .iter()
+            .cloned()
+            .chain(previous.and_then(Previous::edited_notice))
+            .chain(previous.and_then(|p| dropped_formats_notice(p, formats)))
+            .collect(),
         read_from_manifest: previous.map(|p| p.manifest_sha256.clone()),
     })
 }
@@ -1156,6 +1248,188 @@ pub fn verify_files(pack_dir: &Path, manifest: &Manifest) -> Vec<(String, String
             Some((rel.to_string(), what))
         })
         .collect()
+}
+
+/// Profile values that are the issue's own facts: they may change under the
+/// same version (a corrected date, an approval given) without the text's
+/// content changing.
+const ISSUE_FACTS: &[&str] = &[
+    "documents.version",
+    "documents.effective_date",
+    "documents.approved_by",
+    "documents.approved_on",
+];
+
+/// A version's parts as numbers ("2.10" → [2, 10]), for ordering; None for
+/// a version that is not dotted numbers ("2026-A").
+fn version_parts(v: &str) -> Option<Vec<u64>> {
+    v.split('.').map(|p| p.trim().parse().ok()).collect()
+}
+
+/// Versions move forward and an approval belongs to the version it was given
+/// for: checked against the versions this pack has already issued (the
+/// revision histories of its previous manifest). A version issued before
+/// would add a second row for it after a later one; an approval dated before
+/// the previous version took effect cannot be an approval of this one, yet
+/// every document would print it.
+fn check_issue_against_history(
+    loaded: &Loaded,
+    prev: &Manifest,
+    issue: &crate::revision::Issue,
+) -> Result<(), BuildError> {
+    let docs = &loaded.profile.documents;
+    // Every version issued before this one, with the date it took effect.
+    let mut earlier: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut issued: Vec<&str> = Vec::new();
+    for row in prev.documents.iter().flat_map(|d| &d.history) {
+        if !issued.contains(&row.version.as_str()) {
+            issued.push(&row.version);
+        }
+        if row.version != issue.version {
+            let date = earlier.entry(&row.version).or_insert(&row.date);
+            if row.date.as_str() > *date {
+                *date = &row.date;
+            }
+        }
+    }
+    let Some((latest_version, latest_date)) = earlier
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1))
+        .map(|(v, d)| (*v, *d))
+    else {
+        return Ok(());
+    };
+    let new_version = prev.version != issue.version;
+    let reissued = new_version && issued.contains(&issue.version.as_str());
+    let backwards = new_version
+        && matches!(
+            (version_parts(&issue.version), version_parts(&prev.version)),
+            (Some(a), Some(b)) if a < b
+        );
+    if reissued || backwards {
+        let d = loaded
+            .diagnostic_at(
+                &["documents", "version"],
+                None,
+                format!(
+                    "version {} {} (versions issued in this pack: {}; last built at {}): a new issue needs a version after {}",
+                    issue.version,
+                    if reissued { "was already issued" } else { "comes before the version this pack was last built at" },
+                    issued.join(", "),
+                    prev.version,
+                    prev.version,
+                ),
+            )
+            .with_hint(format!(
+                "set documents.version to a version after {}, or build into an empty folder to start a new history",
+                prev.version
+            ));
+        return Err(BuildError::Profile(profile::Diagnostics::one(d)));
+    }
+    if new_version && issue.date.as_str() < latest_date {
+        let d = loaded
+            .diagnostic_at(
+                &["documents", "effective_date"],
+                None,
+                format!(
+                    "version {} takes effect on {}, before version {latest_version} (in effect from {latest_date})",
+                    issue.version, issue.date
+                ),
+            )
+            .with_hint(format!(
+                "a new version takes effect on or after {latest_date}: set documents.effective_date"
+            ));
+        return Err(BuildError::Profile(profile::Diagnostics::one(d)));
+    }
+    if docs.approved_by.is_some()
+        && let Some(on) = &docs.approved_on
+        && on.to_string().as_str() < latest_date
+    {
+        let d = loaded
+            .diagnostic_at(
+                &["documents", "approved_on"],
+                None,
+                format!(
+                    "the approval is dated {on}, before version {latest_version} took effect ({latest_date}): it approved an earlier version, not version {}",
+                    issue.version
+                ),
+            )
+            .with_hint(format!(
+                "set documents.approved_on to the date version {} was approved, or remove approved_by and approved_on to build it as a DRAFT",
+                issue.version
+            ));
+        return Err(BuildError::Profile(profile::Diagnostics::one(d)));
+    }
+    Ok(())
+}
+
+/// The notice for a build that asks fewer formats than the pack had (a
+/// quick `-f md,html` preview into the real pack folder): the other files
+/// are removed, since a pack holds what its last build made.
+fn dropped_formats_notice(previous: &Previous, formats: &[Format]) -> Option<String> {
+    let had: BTreeSet<&str> = previous
+        .manifest
+        .documents
+        .iter()
+        .flat_map(|d| d.outputs.keys().map(String::as_str))
+        .collect();
+    let dropped: Vec<&str> = had
+        .into_iter()
+        .filter(|f| !formats.iter().any(|x| x.as_str() == *f))
+        .collect();
+    if dropped.is_empty() {
+        return None;
+    }
+    let asked: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
+    Some(format!(
+        "this build makes {} only: the pack's {} files from the previous build are removed; build with -f {} to keep them, or preview into another folder with -o",
+        asked.join(", "),
+        dropped.join(", "),
+        asked
+            .iter()
+            .chain(dropped.iter())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(",")
+    ))
+}
+
+/// The lasting warning for documents whose text changed after their
+/// version was issued (`ManifestDoc::changed_after_issue`): repeated by every
+/// build while it holds, and kept in the manifest for `hicp check`.
+fn changed_after_issue_warning(info: &PackInfo, documents: &[ManifestDoc]) -> Option<String> {
+    let ids: Vec<&str> = documents
+        .iter()
+        .filter(|d| d.changed_after_issue)
+        .map(|d| d.id.as_str())
+        .collect();
+    let n = ids.len();
+    if n == 0 {
+        return None;
+    }
+    let shown = ids[..n.min(3)].join(", ");
+    let more = if n > 3 {
+        format!(" and {} more", n - 3)
+    } else {
+        String::new()
+    };
+    let approval = if info.approved {
+        format!(
+            "; the approval they show ({}) was given for the text as issued",
+            info.status_line
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{n} document(s) changed text after version {} was issued ({shown}{more}){approval}: raise documents.version and effective_date{} to issue the change",
+        info.version,
+        if info.approved {
+            ", and approve it again"
+        } else {
+            ""
+        }
+    ))
 }
 
 /// People still as `hicp init` wrote them: every document would name
@@ -1213,8 +1487,45 @@ fn near_builtin_roles(loaded: &Loaded) -> Vec<String> {
 
 /// Read a pack's manifest, if it has one that parses.
 pub fn read_manifest(pack_dir: &Path) -> Option<Manifest> {
-    let bytes = std::fs::read(pack_dir.join("manifest.json")).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    read_manifest_bytes(pack_dir).ok().flatten().map(|(_, m)| m)
+}
+
+/// A pack's manifest and its bytes: None when there is no manifest.json,
+/// an error naming the file and the fault when it cannot be read or parsed.
+pub fn read_manifest_bytes(pack_dir: &Path) -> Result<Option<(Vec<u8>, Manifest)>, BuildError> {
+    let path = pack_dir.join("manifest.json");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        // No pack there (the folder, or a folder on its path, is missing or
+        // is a file: the write reports that).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
+        Err(e) => {
+            return Err(BuildError::Input {
+                file: path.display().to_string(),
+                message: format!(
+                    "cannot read the pack's manifest: {}",
+                    crate::io_reason::io_reason(&e)
+                ),
+            });
+        }
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(m) => Ok(Some((bytes, m))),
+        Err(e) => Err(BuildError::Input {
+            file: path.display().to_string(),
+            message: format!(
+                "the pack's manifest is damaged ({e}); it holds the documents' revision history, which a build would lose\nhint: restore manifest.json (from version control or the published pack), or move {} away to start a new history",
+                pack_dir.display()
+            ),
+        }),
+    }
 }
 
 fn manifest_paths(m: &Manifest) -> Vec<String> {
@@ -1282,10 +1593,13 @@ fn write_pack_in(
         )));
     }
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
+    // hicp keeps its lock file beside every pack it built: one already there
+    // tells a pack whose manifest was deleted from a folder of the user's.
+    let built_here_before = out_dir.join(format!(".{slug}.lock")).is_file();
     let _lock = lock_pack(out_dir, slug)?;
     recover(out_dir, slug);
     let target = out_dir.join(slug);
-    refuse_foreign(&target)?;
+    refuse_foreign(&target, built_here_before)?;
     let manifest_bytes = manifest_json(&pack.manifest);
     // The pack as it is now, under the lock (read once for every use below).
     let old_manifest_bytes = std::fs::read(target.join("manifest.json")).ok();
@@ -1462,7 +1776,7 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// replaced: refuse unless that is a pack (it has a manifest) or an empty
 /// folder. `-o ~` would otherwise replace a folder of the user's that
 /// happens to bear the pack's name, files and all.
-fn refuse_foreign(target: &Path) -> Result<(), BuildError> {
+fn refuse_foreign(target: &Path, built_here_before: bool) -> Result<(), BuildError> {
     let Ok(meta) = std::fs::symlink_metadata(target) else {
         return Ok(()); // nothing there
     };
@@ -1474,6 +1788,9 @@ fn refuse_foreign(target: &Path) -> Result<(), BuildError> {
         "it exists and is not a folder"
     } else if is_pack_or_empty() {
         return Ok(());
+    } else if built_here_before {
+        // A pack whose manifest was deleted: its revision history went with it.
+        "it looks like a pack but has no manifest.json (deleted? the documents' revision history was kept there; restore it to keep the history)"
     } else {
         "it is a folder hicp did not write (it has no manifest.json)"
     };
@@ -1604,12 +1921,15 @@ pub fn prepare_with(
     let slug = pack_slug(loaded);
     // The pack in `out_dir`, whose files may be reused; its manifest is read
     // once and serves the history too when both folders are the same.
-    let previous = out_dir.and_then(|o| Previous::open(&o.join(&slug)));
+    let previous = match out_dir {
+        Some(o) => Previous::open_checked(&o.join(&slug))?,
+        None => None,
+    };
     let history_read;
     let history_manifest = match (history_dir, &previous) {
         (Some(h), Some(p)) if Some(h) == out_dir => Some(&p.manifest),
         (Some(h), _) => {
-            history_read = read_manifest(&h.join(&slug));
+            history_read = read_manifest_bytes(&h.join(&slug))?.map(|(_, m)| m);
             history_read.as_ref()
         }
         (None, _) => None,
@@ -1629,8 +1949,10 @@ pub fn prepare_with(
         if d.deps_sha256.as_deref() != Some(deps) {
             return None;
         }
-        let bytes = std::fs::read(dir.join(d.outputs.get("md")?)).ok()?;
-        (Some(sha256_hex(&bytes)) == d.markdown_sha256).then(|| String::from_utf8(bytes).ok())?
+        let rel = d.outputs.get("md")?;
+        let bytes = std::fs::read(dir.join(rel)).ok()?;
+        p.intact(rel, &bytes, d.markdown_sha256.as_deref()?)
+            .then(|| String::from_utf8(bytes).ok())?
     };
     let tera_for = |ids: &[&str]| shared.tera_for(ids);
     let render_with = |rows: &BTreeMap<String, Vec<crate::revision::RevisionEntry>>,
@@ -1646,11 +1968,25 @@ pub fn prepare_with(
     let mut rendered = render_with(&recorded_rows, &from_previous)?;
     drop(t);
     let t = crate::timings::span("revision history");
+    let mut issued_texts: BTreeMap<String, IssuedText> = BTreeMap::new();
     if let Some(prev) = history_manifest {
         let issue = render::issue(loaded);
+        check_issue_against_history(loaded, prev, &issue)?;
         let (mut before_values, mut after_values) = (BTreeMap::new(), BTreeMap::new());
         crate::diff::flatten(&prev.profile.values, "", &mut before_values);
         crate::diff::flatten(&loaded.merged, "", &mut after_values);
+        // Did anything but the issue's own facts change since the last
+        // build: a profile value (added, changed or removed), the templates,
+        // or hicp itself? Only then is new text a change of content.
+        let content_values = |m: &BTreeMap<String, String>| -> Vec<(String, String)> {
+            m.iter()
+                .filter(|(k, _)| !ISSUE_FACTS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let inputs_changed = content_values(&before_values) != content_values(&after_values)
+            || prev.template_pack.sha256 != library.fingerprint()
+            || prev.generator.version != GENERATOR_VERSION;
         let entries_before: BTreeSet<&str> = before_values
             .keys()
             .filter_map(|k| crate::diff::entry_of(k))
@@ -1670,27 +2006,36 @@ pub fn prepare_with(
             })
             .collect();
         let mut rows = BTreeMap::new();
-        // Documents whose text changed while the version stayed the same:
-        // their history cannot say so (a row is per version).
-        let mut reissued = Vec::new();
         for doc in &rendered.documents {
             let Some((body, sections)) = rendered.fingerprints.get(&doc.meta.id) else {
                 continue;
             };
-            let before = prev
-                .documents
-                .iter()
-                .find(|d| d.id == doc.meta.id)
-                .map(|d| crate::revision::PreviousDoc {
-                    history: &d.history,
-                    body_sha256: d.body_sha256.as_deref(),
-                    sections: &d.sections,
-                });
-            if let Some(b) = &before
+            let before_doc = prev.documents.iter().find(|d| d.id == doc.meta.id);
+            // The text as issued under the last recorded version: what the
+            // next version's row compares with.
+            let before = before_doc.map(|d| crate::revision::PreviousDoc {
+                history: &d.history,
+                body_sha256: d.issued_sha256.as_deref().or(d.body_sha256.as_deref()),
+                sections: if d.issued_sha256.is_some() {
+                    &d.issued_sections
+                } else {
+                    &d.sections
+                },
+            });
+            if let (Some(d), Some(b)) = (before_doc, &before)
                 && b.history.last().is_some_and(|r| r.version == issue.version)
-                && b.body_sha256.is_some_and(|s| s != body)
+                && let Some(issued) = b.body_sha256
+                && issued != body
             {
-                reissued.push(doc.meta.id.clone());
+                let changed_now = d.body_sha256.as_deref() != Some(body.as_str()) && inputs_changed;
+                issued_texts.insert(
+                    doc.meta.id.clone(),
+                    IssuedText {
+                        sha256: Some(issued.to_string()),
+                        sections: b.sections.to_vec(),
+                        changed_after_issue: d.changed_after_issue || changed_now,
+                    },
+                );
             }
             // Profile fields whose new value the document now shows: the
             // likely reason its text changed, named in the new row.
@@ -1715,18 +2060,6 @@ pub fn prepare_with(
             };
             rendered = render_with(&rows, &from_first)?;
         }
-        // Approval and dates (`documents.*`) are the issue's own facts and
-        // may change under the same version; the warning is for the rest.
-        if !reissued.is_empty() && !changed_values.is_empty() {
-            let n = reissued.len();
-            let shown: Vec<&str> = reissued.iter().take(3).map(String::as_str).collect();
-            rendered.warnings.push(format!(
-                "{n} document(s) changed text while documents.version stayed {} ({}{}): their revision history cannot record it; raise documents.version (and effective_date) when the change is issued",
-                issue.version,
-                shown.join(", "),
-                if n > 3 { format!(" and {} more", n - 3) } else { String::new() }
-            ));
-        }
     }
     drop(t);
     let info = pack_info(loaded, &rendered, formats)?;
@@ -1738,7 +2071,10 @@ pub fn prepare_with(
         &info,
         formats,
         profile_shown,
-        previous.as_ref(),
+        Earlier {
+            pack: previous.as_ref(),
+            issued: Some(&issued_texts),
+        },
     )?;
     Ok((files, info))
 }

@@ -288,39 +288,186 @@ fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
     assert!(read("incident-response-plan").contains("| Version | 1.2 |"));
 }
 
-/// Text that changes while the version stays is said once, by the build
-/// that meets it (the history cannot record it), and not kept in the
-/// manifest: the next build with nothing changed writes nothing.
+/// Text that changes while the version stays cannot have a row of its own:
+/// every build says so, and the manifest keeps the warning for `hicp check`,
+/// until the text is back as issued or the version moves on. The next
+/// version's row compares with the text as issued, so the change is recorded
+/// then.
 #[test]
-fn text_changed_under_the_same_version_is_a_warning_once() {
+fn text_changed_under_the_same_version_is_warned_until_a_new_version_records_it() {
+    const WARNING: &str = "changed text after version 1.0 was issued";
     let (dir, out, profile) = built_pack("reissued", "md");
+    let manifest = || std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
     profile_in(&dir, "p.yaml", |t| t.replace("athenaOne", "eClinicalWorks"));
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains("changed text while documents.version stayed 1.0"),
-        "{err}"
-    );
-    let manifest = std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
-    assert!(
-        !manifest.contains("documents.version stayed"),
-        "not recorded"
-    );
+    assert!(err.contains(WARNING), "{err}");
+    assert!(manifest().contains(WARNING), "kept for hicp check");
+    // Said again by a build that writes nothing.
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("unchanged, nothing written"), "{err}");
-    assert!(!err.contains("documents.version stayed"), "{err}");
+    assert!(err.contains(WARNING), "{err}");
+    // Back as issued: no warning.
+    profile_in(&dir, "p.yaml", |t| t);
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains(WARNING), "{err}");
+    assert!(!manifest().contains(WARNING));
     // Approving the same version changes the overview's text, but approval
     // and dates are the issue's own facts: no warning.
     profile_in(&dir, "p.yaml", |t| {
-        t.replace("athenaOne", "eClinicalWorks").replace(
+        t.replace(
             "effective_date: 2026-02-01",
             "effective_date: 2026-02-01\n  approved_by: executive_sponsor",
         )
     });
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!err.contains("documents.version stayed"), "{err}");
+    assert!(!err.contains(WARNING), "{err}");
+    // A value removed (a vendor) changes text too; the warning says the
+    // approval was for the text as issued.
+    let removed = |t: String| {
+        t.replace(
+            "effective_date: 2026-02-01",
+            "effective_date: 2026-02-01\n  approved_by: executive_sponsor",
+        )
+        .lines()
+        .filter(|l| !l.contains("name: RingCentral"))
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    profile_in(&dir, "p.yaml", removed);
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(WARNING), "{err}");
+    assert!(err.contains("register-vendors"), "{err}");
+    assert!(err.contains("was given for the text as issued"), "{err}");
+    // Version 1.1 records the change against the text as issued under 1.0,
+    // not as "text unchanged" against the last build.
+    profile_in(&dir, "p.yaml", |t| {
+        removed(t)
+            .replace("version: \"1.0\"", "version: \"1.1\"")
+            .replace("effective_date: 2026-02-01", "effective_date: 2026-08-01")
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("was issued ("), "{err}");
+    let vendors = std::fs::read_to_string(out.join("riverbend/md/register-vendors.md")).unwrap();
+    let last = history_rows(&vendors).pop().unwrap();
+    assert!(last.starts_with("| 1.1 | 2026-08-01 | Revised: "), "{last}");
+}
+
+/// Versions only move forward, and an approval belongs to the version it
+/// was given for: each is refused at its profile line, with nothing written.
+#[test]
+fn versions_move_forward_and_an_old_approval_does_not_approve_a_new_version() {
+    let (dir, out, profile) = built_pack("versions", "md");
+    let v11 = |t: String| {
+        t.replace("version: \"1.0\"", "version: \"1.1\"")
+            .replace("effective_date: 2026-02-01", "effective_date: 2026-08-01")
+    };
+    profile_in(&dir, "p.yaml", v11);
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(out.join("riverbend/manifest.json")).unwrap();
+    let refused = |edit: &dyn Fn(String) -> String, needle: &str, at: &str| {
+        profile_in(&dir, "p.yaml", edit);
+        let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(needle), "{err}");
+        assert!(err.contains(at), "{err}");
+        assert!(err.contains("nothing was written"), "{err}");
+        assert_eq!(
+            std::fs::read(out.join("riverbend/manifest.json")).unwrap(),
+            before
+        );
+    };
+    refused(
+        &|t| t,
+        "version 1.0 was already issued (versions issued in this pack: 1.0, 1.1; last built at 1.1)",
+        "at documents.version",
+    );
+    refused(
+        &|t| {
+            v11(t)
+                .replace("version: \"1.1\"", "version: \"1.2\"")
+                .replace("effective_date: 2026-08-01", "effective_date: 2026-07-01")
+        },
+        "version 1.2 takes effect on 2026-07-01, before version 1.1 (in effect from 2026-08-01)",
+        "at documents.effective_date",
+    );
+    refused(
+        &|t| {
+            v11(t).replace(
+                "effective_date: 2026-08-01",
+                "effective_date: 2026-08-01\n  approved_by: executive_sponsor\n  approved_on: 2026-01-20",
+            )
+        },
+        "the approval is dated 2026-01-20, before version 1.0 took effect (2026-02-01): it approved an earlier version, not version 1.1",
+        "at documents.approved_on",
+    );
+}
+
+/// A damaged manifest holds the revision history: the build refuses rather
+/// than start the history again.
+#[test]
+fn a_damaged_manifest_is_not_built_over() {
+    let (_dir, out, profile) = built_pack("damaged", "md");
+    let path = out.join("riverbend/manifest.json");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.insert_str(1, ",,");
+    std::fs::write(&path, &text).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut args = vec!["-f", "md"];
+        args.extend_from_slice(extra);
+        let (code, _, err) = build(&profile, &out, &args);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("the pack's manifest is damaged"), "{err}");
+        assert!(err.contains("revision history"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+    // Deleted: the pack is still not replaced, and the message says why.
+    std::fs::remove_file(&path).unwrap();
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("it looks like a pack but has no manifest.json (deleted?"),
+        "{err}"
+    );
+    assert!(out.join("riverbend/md/access-control.md").is_file());
+}
+
+/// A file of the pack changed by hand is replaced, and the build says so.
+#[test]
+fn a_file_edited_by_hand_is_replaced_and_named() {
+    let (_dir, out, profile) = built_pack("edited", "md,html");
+    let md = out.join("riverbend/md/access-control.md");
+    let mut text = std::fs::read_to_string(&md).unwrap();
+    text.push_str("Our own addition.\n");
+    std::fs::write(&md, &text).unwrap();
+    let (code, _, err) = build(&profile, &out, &["-f", "md,html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "replaced 1 file(s) changed by hand since the last build (md/access-control.md)"
+        ),
+        "{err}"
+    );
+    assert!(
+        !std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("Our own addition.")
+    );
+    // Fewer formats than the pack had: the build says it removes the rest.
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "this build makes md only: the pack's html files from the previous build are removed"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
