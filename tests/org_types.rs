@@ -860,3 +860,36 @@ fn access_form_gives_the_remote_method_after_a_colon() {
     );
     assert!(!form.contains("Remote access (Therapists"), "{form}");
 }
+
+#[test]
+fn fill_in_blanks_print_as_blanks_not_bold() {
+    // `____/____/________` opened and closed strong emphasis around the
+    // slashes: the forms showed "//________ at :" in every format.
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    for p in packs() {
+        for (id, text) in &p.docs {
+            let mut inside = 0usize;
+            let mut shown = String::new();
+            for ev in Parser::new_ext(text, Options::ENABLE_TABLES) {
+                match ev {
+                    Event::Start(Tag::Strong | Tag::Emphasis) => {
+                        inside += 1;
+                        shown.clear();
+                    }
+                    Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
+                        inside -= 1;
+                        assert!(
+                            shown.chars().any(char::is_alphanumeric),
+                            "{}/{id}: emphasis around {shown:?}",
+                            p.name
+                        );
+                    }
+                    Event::Text(t) | Event::Code(t) if inside > 0 => shown.push_str(&t),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let form = pack("lab-medium").doc("form-incident-report");
+    assert!(form.contains("| ____ / ____ / ________ at ____ : ____ |"));
+}
