@@ -336,7 +336,7 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     let Some(rel) = &loaded.profile.branding.logo else {
         return Ok(None);
     };
-    let path = loaded.base_dir.join(rel);
+    let path = beside_profile(loaded, rel);
     let shown = path.display().to_string();
     // Reported at the `branding.logo` line, like any other profile problem,
     // naming the file it resolved to.
@@ -476,13 +476,38 @@ fn contact_line(org: &crate::profile::types::Organization) -> String {
     parts.join(" · ")
 }
 
-/// Template folders for a build: `--templates` folders, then the profile's
-/// `documents.templates` (relative to the profile).
-pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = cli.to_vec();
-    if let Some(t) = &loaded.profile.documents.templates {
-        dirs.push(loaded.base_dir.join(t));
+/// A path the profile gives relative to itself, without `.` steps, so a
+/// message names `./logo.png` rather than `././logo.png`.
+fn beside_profile(loaded: &Loaded, rel: impl AsRef<Path>) -> PathBuf {
+    let joined = loaded.base_dir.join(rel);
+    let mut parts = joined
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir));
+    match parts.next() {
+        None => PathBuf::from("."),
+        Some(first) => {
+            let mut path = PathBuf::from(first.as_os_str());
+            path.extend(parts);
+            // A relative path keeps one leading `./` when it had one, as typed.
+            if joined.starts_with(".") && path.is_relative() {
+                Path::new(".").join(path)
+            } else {
+                path
+            }
+        }
     }
+}
+
+/// Template folders for a build, in the order they apply (a later folder's
+/// template wins): the profile's `documents.templates` (relative to the
+/// profile), then the `--templates` folders, since what is typed on the
+/// command line is meant to override what the profile says.
+pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(t) = &loaded.profile.documents.templates {
+        dirs.push(beside_profile(loaded, t));
+    }
+    dirs.extend(cli.iter().cloned());
     dirs
 }
 

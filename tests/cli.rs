@@ -837,3 +837,39 @@ fn a_custom_role_near_a_built_in_one_is_a_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn command_line_templates_win_over_the_profile_folder() {
+    let dir = tempdir("template-precedence");
+    let profile = std::fs::read_to_string(repo("profiles/riverbend-clinic.yaml")).unwrap();
+    let profile = profile.replacen("documents:\n", "documents:\n  templates: ./ta\n", 1);
+    std::fs::write(dir.join("p.yaml"), profile).unwrap();
+    let source =
+        std::fs::read_to_string(repo("templates/documents/acceptable-use.md.tera")).unwrap();
+    for (folder, word) in [("ta", "FROM-PROFILE-FOLDER"), ("tb", "FROM-COMMAND-LINE")] {
+        std::fs::create_dir_all(dir.join(folder).join("documents")).unwrap();
+        std::fs::write(
+            dir.join(folder).join("documents/acceptable-use.md.tera"),
+            source.replacen("## Purpose", &format!("## Purpose {word}"), 1),
+        )
+        .unwrap();
+    }
+    // A document only the profile's folder overrides keeps that override.
+    let irp = std::fs::read_to_string(repo("templates/documents/incident-reporting.md.tera"))
+        .unwrap()
+        .replacen("## Purpose", "## Purpose ONLY-IN-PROFILE-FOLDER", 1);
+    std::fs::write(dir.join("ta/documents/incident-reporting.md.tera"), irp).unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md", "-q"])
+        .arg(dir.join("p.yaml"))
+        .arg("-o")
+        .arg(dir.join("out"))
+        .arg("--templates")
+        .arg(dir.join("tb")));
+    assert_eq!(code, 0, "{err}");
+    let read =
+        |id: &str| std::fs::read_to_string(dir.join(format!("out/riverbend/md/{id}.md"))).unwrap();
+    assert!(read("acceptable-use").contains("FROM-COMMAND-LINE"));
+    assert!(!read("acceptable-use").contains("FROM-PROFILE-FOLDER"));
+    assert!(read("incident-reporting").contains("ONLY-IN-PROFILE-FOLDER"));
+}
