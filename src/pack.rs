@@ -113,6 +113,64 @@ pub struct Manifest {
     pub page_cache_sha256: Option<String>,
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Documents the pack once had and no longer has (`documents.exclude`,
+    /// a `when` now false): their revision history is kept, so the record of
+    /// what was issued survives and a document that returns continues it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<WithdrawnDoc>,
+}
+
+/// A document withdrawn from the pack (`Manifest::withdrawn`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WithdrawnDoc {
+    pub id: String,
+    pub title: String,
+    /// The pack's version and effective date when it was first left out.
+    pub withdrawn_in: String,
+    pub withdrawn_on: String,
+    pub history: Vec<crate::revision::RevisionEntry>,
+    /// Its text as last issued, for the row it gains if it returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<crate::revision::SectionHash>,
+}
+
+/// The documents withdrawn as of this build: those the previous pack had or
+/// had withdrawn, and this one does not.
+fn withdrawn_docs(
+    prev: &Manifest,
+    rendered: &RenderedPack,
+    version: &str,
+    date: &str,
+) -> Vec<WithdrawnDoc> {
+    let in_pack = |id: &str| rendered.documents.iter().any(|d| d.meta.id == id);
+    let mut out: Vec<WithdrawnDoc> = prev
+        .withdrawn
+        .iter()
+        .filter(|w| !in_pack(&w.id))
+        .cloned()
+        .collect();
+    for d in prev.documents.iter().filter(|d| !in_pack(&d.id)) {
+        if out.iter().any(|w| w.id == d.id) {
+            continue;
+        }
+        out.push(WithdrawnDoc {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            withdrawn_in: version.to_string(),
+            withdrawn_on: date.to_string(),
+            history: d.history.clone(),
+            body_sha256: d.issued_sha256.clone().or_else(|| d.body_sha256.clone()),
+            sections: if d.issued_sha256.is_some() {
+                d.issued_sections.clone()
+            } else {
+                d.sections.clone()
+            },
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -793,6 +851,7 @@ pub fn produce(
 pub struct Earlier<'a> {
     pub pack: Option<&'a Previous>,
     pub issued: Option<&'a BTreeMap<String, IssuedText>>,
+    pub withdrawn: Option<&'a Vec<WithdrawnDoc>>,
 }
 
 /// Produce every file of the pack in memory, reusing PDFs of `previous`
@@ -1214,6 +1273,7 @@ pub fn produce_incremental(
             None => None,
         },
         warnings,
+        withdrawn: earlier.withdrawn.cloned().unwrap_or_default(),
     };
     Ok(PackFiles {
         files,
@@ -1961,9 +2021,14 @@ pub fn prepare_with(
     };
     let recorded_rows: BTreeMap<String, Vec<crate::revision::RevisionEntry>> = history_manifest
         .iter()
-        .flat_map(|m| m.documents.iter())
-        .filter(|d| !d.history.is_empty())
-        .map(|d| (d.id.clone(), d.history.clone()))
+        .flat_map(|m| {
+            m.withdrawn
+                .iter()
+                .map(|w| (&w.id, &w.history))
+                .chain(m.documents.iter().map(|d| (&d.id, &d.history)))
+        })
+        .filter(|(_, h)| !h.is_empty())
+        .map(|(id, h)| (id.clone(), h.clone()))
         .collect();
     // A document whose dependency hash is the one the pack in `out_dir` was
     // rendered from has the same text: read it back (checked against the
@@ -2037,16 +2102,26 @@ pub fn prepare_with(
             };
             let before_doc = prev.documents.iter().find(|d| d.id == doc.meta.id);
             // The text as issued under the last recorded version: what the
-            // next version's row compares with.
-            let before = before_doc.map(|d| crate::revision::PreviousDoc {
-                history: &d.history,
-                body_sha256: d.issued_sha256.as_deref().or(d.body_sha256.as_deref()),
-                sections: if d.issued_sha256.is_some() {
-                    &d.issued_sections
-                } else {
-                    &d.sections
-                },
-            });
+            // next version's row compares with. A document back from being
+            // withdrawn continues the history it had.
+            let returning = prev.withdrawn.iter().find(|w| w.id == doc.meta.id);
+            let before = match (before_doc, returning) {
+                (Some(d), _) => Some(crate::revision::PreviousDoc {
+                    history: &d.history,
+                    body_sha256: d.issued_sha256.as_deref().or(d.body_sha256.as_deref()),
+                    sections: if d.issued_sha256.is_some() {
+                        &d.issued_sections
+                    } else {
+                        &d.sections
+                    },
+                }),
+                (None, Some(w)) => Some(crate::revision::PreviousDoc {
+                    history: &w.history,
+                    body_sha256: w.body_sha256.as_deref(),
+                    sections: &w.sections,
+                }),
+                (None, None) => None,
+            };
             if let (Some(d), Some(b)) = (before_doc, &before)
                 && b.history.last().is_some_and(|r| r.version == issue.version)
                 && let Some(issued) = b.body_sha256
@@ -2086,6 +2161,26 @@ pub fn prepare_with(
             rendered = render_with(&rows, &from_first)?;
         }
     }
+    let withdrawn = match history_manifest {
+        Some(prev) => {
+            let issue = render::issue(loaded);
+            let now = withdrawn_docs(prev, &rendered, &issue.version, &issue.date);
+            let newly: Vec<&str> = now
+                .iter()
+                .filter(|w| prev.documents.iter().any(|d| d.id == w.id))
+                .map(|w| w.id.as_str())
+                .collect();
+            if !newly.is_empty() {
+                rendered.warnings.push(format!(
+                    "{} document(s) left the pack ({}): their files are removed; their revision history is kept in manifest.json (`withdrawn`) and continues if they return; keep the issued copies for as long as your retention rules require (HIPAA: 6 years)",
+                    newly.len(),
+                    newly.join(", ")
+                ));
+            }
+            now
+        }
+        None => Vec::new(),
+    };
     drop(t);
     let info = pack_info(loaded, &rendered, formats)?;
     let _t = crate::timings::span("produce");
@@ -2099,6 +2194,7 @@ pub fn prepare_with(
         Earlier {
             pack: previous.as_ref(),
             issued: Some(&issued_texts),
+            withdrawn: Some(&withdrawn),
         },
     )?;
     Ok((files, info))

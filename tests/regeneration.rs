@@ -1100,3 +1100,43 @@ fn a_folder_or_file_hicp_did_not_write_is_never_replaced() {
     assert_eq!(code, 0, "{err}");
     assert!(out.join("riverbend/manifest.json").is_file());
 }
+
+/// A document left out of the pack keeps its revision history in the
+/// manifest, and continues it when it returns.
+#[test]
+fn a_withdrawn_document_keeps_its_history_and_continues_it_on_return() {
+    let (dir, out, profile) = built_pack("withdrawn", "md");
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("version: \"1.0\"", "version: \"1.1\"").replace(
+            "effective_date: 2026-02-01",
+            "effective_date: 2026-08-01\n  exclude: [form-exception-request]",
+        )
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 document(s) left the pack (form-exception-request)"),
+        "{err}"
+    );
+    assert!(!out.join("riverbend/md/form-exception-request.md").exists());
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("riverbend/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["withdrawn"][0]["id"], "form-exception-request");
+    assert_eq!(m["withdrawn"][0]["withdrawn_in"], "1.1");
+    profile_in(&dir, "p.yaml", |t| {
+        t.replace("version: \"1.0\"", "version: \"1.2\"")
+            .replace("effective_date: 2026-02-01", "effective_date: 2026-10-01")
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = history_rows(
+        &std::fs::read_to_string(out.join("riverbend/md/form-exception-request.md")).unwrap(),
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].starts_with("| 1.0 | 2026-02-01 | Issued"),
+        "{rows:?}"
+    );
+    assert!(rows[1].starts_with("| 1.2 | 2026-10-01 |"), "{rows:?}");
+}
