@@ -209,10 +209,20 @@ impl Folder {
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                // Raw HTML has no paged rendering; a line break is the one tag worth keeping.
+                // Raw HTML is data, not markup: shown as typed, as on the HTML
+                // page (html::body), so no text of it is lost. A line break
+                // is the one tag taken for what it means.
                 let tag = h.trim().to_ascii_lowercase();
                 if tag == "<br>" || tag == "<br/>" || tag == "<br />" {
                     self.push_inline(Inline::HardBreak);
+                } else {
+                    let text = h.strip_suffix('\n').unwrap_or(&h);
+                    for (i, line) in text.split('\n').enumerate() {
+                        if i > 0 {
+                            self.push_inline(Inline::SoftBreak);
+                        }
+                        self.push_text(line);
+                    }
                 }
             }
         }
@@ -302,6 +312,11 @@ impl Folder {
                 dest: dest_url.into_string(),
             }),
             Tag::Image { .. } => self.open_inlines(InlineKind::Image),
+            // A raw HTML block is one paragraph of its text.
+            Tag::HtmlBlock => {
+                self.close_implicit();
+                self.open_inlines(InlineKind::Paragraph);
+            }
             // Not enabled in the dialect, or without a paged rendering: their
             // content flows into the enclosing frame.
             _ => {}
@@ -333,7 +348,7 @@ impl Folder {
                 self.close_implicit();
                 self.close_top();
             }
-            TagEnd::CodeBlock | TagEnd::List(_) | TagEnd::Table => {
+            TagEnd::CodeBlock | TagEnd::List(_) | TagEnd::Table | TagEnd::HtmlBlock => {
                 self.close_implicit();
                 self.close_top();
             }
@@ -560,6 +575,26 @@ mod tests {
                 lang: Some("sh".into()),
                 text: "ls".into()
             }
+        );
+    }
+
+    #[test]
+    fn raw_html_is_text() {
+        // As on the HTML page: nothing of it is dropped, a block is a paragraph.
+        let b = parse(
+            "A <b>b</b> <!-- c --> z<br>y\n\n<details><summary>S</summary>Body</details>\n\nAfter\n",
+        );
+        assert_eq!(
+            b,
+            vec![
+                Block::Paragraph(vec![
+                    t("A <b>b</b> <!-- c --> z"),
+                    Inline::HardBreak,
+                    t("y")
+                ]),
+                Block::Paragraph(vec![t("<details><summary>S</summary>Body</details>")]),
+                Block::Paragraph(vec![t("After")]),
+            ]
         );
     }
 

@@ -2,61 +2,41 @@
 //! model as the PDF ([`crate::blocks`]).
 //!
 //! The point of this format is editing, so the file uses Word's own structure
-//! rather than look-alike formatting: paragraph styles named `heading 1`..`heading 4`
+//! rather than look-alike formatting: paragraph styles named `heading 1`..`heading 6`
 //! (Word's navigation pane and table of contents find them), list paragraphs
 //! with real numbering definitions, tables with a repeating header row,
-//! bookmarks on headings and hyperlinks to them, PAGE / NUMPAGES fields in the
-//! footer.
+//! bookmarks on headings and hyperlinks to them, real footnotes, PAGE /
+//! NUMPAGES fields in the footer.
 //!
-//! docx-rs builds the package. Four of its defaults would break our
-//! determinism or miss a requirement, so this module works around them:
+//! The WordprocessingML is written here, not by a library: the library this
+//! replaced wrote property elements out of schema order (`w:rPr` before
+//! `w:pStyle`, `numId` before `ilvl`, header references last in `w:sectPr`…),
+//! added unreferenced comment and footnote parts, and needed string patches
+//! for header rows, cross-file anchors and deterministic ids. Writing the XML
+//! directly makes every part's content and order a decision of this module:
+//! [`xml`] holds the property sets in schema order, [`zip`] the container.
 //!
-//! - paragraph ids (`w14:paraId`) come from a thread-local counter and
-//!   hyperlink relationship ids from a process-wide one: we assign both
-//!   ourselves, from counters local to one render;
-//! - hyperlink relationships are collected through a `HashMap`, so their order
-//!   in `document.xml.rels` changes from run to run: we sort them;
-//! - `docProps/core.xml` has no title, subject or keywords setters and
-//!   defaults its dates to 1970: we write that part ourselves;
-//! - rows cannot be marked `w:tblHeader`, and a hyperlink cannot carry both a
-//!   relationship and a `w:anchor` (a bookmark in another file): both are
-//!   added to `document.xml` by narrow, exact string edits on markers this
-//!   module alone emits (see [`mark_header_rows`] and [`add_link_anchors`]).
-//!
-//! The zip itself is deterministic as long as the `zip` crate's `time`
-//! feature stays off (entries then carry the fixed 1980-01-01 timestamp) and
-//! the entry order is docx-rs's fixed one; `tests/docx.rs` checks both.
+//! Everything is a function of the document and the pack: ids come from
+//! counters local to one render, parts and relationships are written in a
+//! fixed order, the zip has fixed timestamps. Same input, same bytes.
+
+mod xml;
+mod zip;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Cursor;
-
-use docx_rs::{
-    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header,
-    Hyperlink, HyperlinkData, HyperlinkType, IndentLevel, InstrNUMPAGES, InstrPAGE, InstrText,
-    Level, LevelJc, LevelOverride, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
-    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run,
-    RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Tab, TabValueType,
-    Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
-    TableLayoutType, TableRow, VertAlignType, WidthType,
-};
 
 use crate::blocks::{self, Align, Block, Inline, ListItem, plain_text};
 use crate::model::{PackInfo, PaperSize, RenderedDoc};
-use crate::writers::doc_link_target;
+use crate::writers::html::body::{LinkContext, RESERVED_IDS, resolve_link};
+use crate::writers::{doc_link_target, heading_slug};
+use xml::{Border, PPr, RPr, Side, Spacing, Xml, clean, escape};
 
 /// Why a Word file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum DocxError {
-    /// docx-rs failed while writing the zip package.
-    #[error("packing the Word file of {doc}: {reason}")]
-    Pack { doc: String, reason: String },
-    /// A package part docx-rs produced was not what the post-processing expects.
-    #[error("the Word file of {doc}: part {part} {reason}")]
-    Part {
-        doc: String,
-        part: &'static str,
-        reason: String,
-    },
+    /// A part, or the whole file, is past the 4 GiB the zip container holds.
+    #[error("the Word file of {doc} is too large: {what} is past 4 GiB")]
+    TooLarge { doc: String, what: String },
 }
 
 /// Subject of every document's properties.
@@ -75,11 +55,21 @@ const INCH: i32 = 1440;
 const A4_MARGIN: i32 = 1417;
 /// Indentation step for quotes and list levels (half an inch).
 const STEP: i32 = 720;
-/// Abstract numbering ids; docx-rs always emits its own abstract 1 and num 1.
+/// Abstract numbering ids of the two list definitions.
 const ABSTRACT_BULLET: usize = 2;
 const ABSTRACT_ORDERED: usize = 3;
 /// Word numbering has nine levels (0..=8).
 const MAX_LEVEL: usize = 8;
+/// Word's built-in bookmark for the top of the document.
+const TOP: &str = "_top";
+
+const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const NS_WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+const NS_PIC: &str = "http://schemas.openxmlformats.org/drawingml/2006/picture";
+const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const CT_WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
 /// One document's Word file. Links `other-id.md#anchor` become links to
 /// `other-id.docx` at the heading's bookmark; `#anchor` jumps to the bookmark
@@ -92,97 +82,75 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<Vec<u8>, Do
         PaperSize::A4 => (11906, 16838, A4_MARGIN),
     };
     let content_width = (page_w - 2 * margin) as usize;
+    let pack_ids: BTreeSet<&str> = pack.documents.iter().map(|d| d.id.as_str()).collect();
+    let parsed = blocks::parse(&doc.markdown);
     let mut w = Writer {
-        doc_id: &doc.meta.id,
+        link_ctx: LinkContext {
+            pack_ids: &pack_ids,
+            self_id: &doc.meta.id,
+            title: &doc.meta.title,
+        },
         accent: accent.clone(),
         header_fill: tint(&accent, 0.85),
         content_width,
-        next_para: 1,
         next_bookmark: 0,
+        heading_ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
         bookmarks: BTreeSet::new(),
-        next_link: 1,
-        next_num: 2,
-        numberings: Vec::new(),
-        link_anchors: BTreeMap::new(),
+        links: Vec::new(),
+        lists: Vec::new(),
+        footnote_defs: BTreeMap::new(),
+        footnote_refs: BTreeSet::new(),
+        footnote_ids: BTreeMap::new(),
+        footnotes: Vec::new(),
+        in_footnote: false,
     };
-    let parsed = blocks::parse(&doc.markdown);
-    let ctx = Ctx::default();
-    let mut body = Vec::new();
-    w.blocks(&parsed, ctx, &mut body);
+    collect_footnotes(&parsed, &mut w.footnote_defs, &mut w.footnote_refs);
+    let mut body = Xml::new();
+    w.blocks(&parsed, Ctx::default(), &mut body);
+    body.buf.push_str(&section(page_w, page_h, margin));
 
-    let mut docx = Docx::new()
-        .page_size(page_w as u32, page_h as u32)
-        .page_margin(
-            PageMargin::new()
-                .top(margin)
-                .bottom(margin)
-                .left(margin)
-                .right(margin)
-                .header(STEP)
-                .footer(STEP)
-                .gutter(0),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(BODY_FONT)
-                .hi_ansi(BODY_FONT)
-                .cs(BODY_FONT)
-                .east_asia(BODY_FONT),
-        )
-        .default_size(21)
-        .default_line_spacing(LineSpacing::new().after(120).line(264))
-        .add_abstract_numbering(bullet_definition())
-        .add_abstract_numbering(ordered_definition());
-    for style in styles(&accent) {
-        docx = docx.add_style(style);
-    }
-    for num in std::mem::take(&mut w.numberings) {
-        docx = docx.add_numbering(num);
-    }
-    let header = w.header(pack, &doc.meta.title, content_width);
-    let footer = w.footer(
-        &doc.meta.id,
-        &doc.meta.version,
-        &doc.meta.status_label,
-        content_width,
+    let logo = logo_picture(pack);
+    let header = w.header(pack, &doc.meta.title, logo.as_ref());
+    let footer = w.footer(&doc.meta);
+    let has_footnotes = !w.footnotes.is_empty();
+
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut add = |name: &str, data: Vec<u8>| parts.push((name.to_string(), data));
+    add(
+        "[Content_Types].xml",
+        content_types(logo.is_some(), has_footnotes).into_bytes(),
     );
-    docx = docx.header(header).footer(footer);
-    for item in body {
-        docx = match item {
-            Item::P(p) => docx.add_paragraph(*p),
-            Item::T(t) => docx.add_table(*t),
-        };
+    add("_rels/.rels", package_rels().into_bytes());
+    add("docProps/core.xml", core_properties(doc, pack).into_bytes());
+    add("docProps/app.xml", app_properties().into_bytes());
+    add(
+        "word/document.xml",
+        part("w:document", &body.buf).into_bytes(),
+    );
+    add(
+        "word/_rels/document.xml.rels",
+        document_rels(&w.links, has_footnotes).into_bytes(),
+    );
+    add("word/styles.xml", styles(&accent).into_bytes());
+    add("word/settings.xml", settings(has_footnotes).into_bytes());
+    add("word/numbering.xml", numbering(&w.lists).into_bytes());
+    add("word/fontTable.xml", font_table().into_bytes());
+    add("word/header1.xml", part("w:hdr", &header).into_bytes());
+    add("word/footer1.xml", part("w:ftr", &footer).into_bytes());
+    if has_footnotes {
+        add(
+            "word/footnotes.xml",
+            footnotes_part(&w.footnotes).into_bytes(),
+        );
     }
-
-    let mut xml = docx.build();
-    let part_err = |part: &'static str, reason: String| DocxError::Part {
+    if let Some(logo) = &logo {
+        add("word/_rels/header1.xml.rels", logo_rels().into_bytes());
+        add("word/media/logo.png", logo.bytes.to_vec());
+    }
+    zip::store(&parts).map_err(|e| DocxError::TooLarge {
         doc: doc.meta.id.clone(),
-        part,
-        reason,
-    };
-    xml.doc_props.core = core_properties(doc, pack).into_bytes();
-    xml.document_rels = sort_relationships(&xml.document_rels)
-        .map_err(|r| part_err("word/_rels/document.xml.rels", r))?;
-    let document = String::from_utf8(std::mem::take(&mut xml.document))
-        .map_err(|e| part_err("word/document.xml", format!("is not UTF-8: {e}")))?;
-    let document = mark_header_rows(&document);
-    let document = add_link_anchors(&document, &w.link_anchors)
-        .map_err(|r| part_err("word/document.xml", r))?;
-    xml.document = document.into_bytes();
-
-    let mut out = Cursor::new(Vec::new());
-    xml.pack(&mut out).map_err(|e| DocxError::Pack {
-        doc: doc.meta.id.clone(),
-        reason: e.to_string(),
-    })?;
-    Ok(out.into_inner())
-}
-
-/// A body element: Word documents and table cells hold paragraphs and tables.
-/// Boxed: docx-rs keeps every property inline, so both are large.
-enum Item {
-    P(Box<Paragraph>),
-    T(Box<Table>),
+        what: e.0,
+    })
 }
 
 /// Where a block sits: nesting decides indentation and paragraph style.
@@ -196,6 +164,8 @@ struct Ctx {
     cell: Option<CellFmt>,
     /// List nesting depth (0 outside lists).
     depth: usize,
+    /// Inside a footnote: paragraphs take the footnote text style.
+    footnote: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -215,94 +185,133 @@ struct Fmt {
     size: Option<usize>,
 }
 
+impl Fmt {
+    fn rpr(self) -> RPr {
+        RPr {
+            style: self.link.then_some("Hyperlink"),
+            bold: self.bold,
+            italic: self.italic,
+            strike: self.strike,
+            size: self.size,
+            ..RPr::default()
+        }
+    }
+}
+
+/// One list's numbering instance: its definition, level and first number.
+struct ListNum {
+    abstract_id: usize,
+    level: usize,
+    start: usize,
+}
+
 /// State of one render. Every id in the package comes from here, so the same
 /// input gives the same ids whatever thread renders it or what ran before.
 struct Writer<'a> {
-    doc_id: &'a str,
+    link_ctx: LinkContext<'a>,
     accent: String,
     header_fill: String,
     content_width: usize,
-    next_para: u32,
     next_bookmark: usize,
+    /// Heading ids given so far, as the HTML page gives them (see [`Writer::heading_id`]).
+    heading_ids: BTreeSet<String>,
     /// Bookmark names already used in this document.
     bookmarks: BTreeSet<String>,
-    next_link: usize,
-    next_num: usize,
-    numberings: Vec<Numbering>,
-    /// Relationship id → bookmark in another document, added as `w:anchor`.
-    link_anchors: BTreeMap<String, String>,
+    /// External hyperlink targets; relationship `rIdLink{n}` is entry n-1.
+    links: Vec<String>,
+    /// Numbering instances; `w:numId` n is entry n-1.
+    lists: Vec<ListNum>,
+    /// Footnote definitions by label.
+    footnote_defs: BTreeMap<String, Vec<Block>>,
+    /// Labels referenced from the text: their definitions become Word footnotes.
+    footnote_refs: BTreeSet<String>,
+    /// Label → Word footnote id (1-based, the number Word shows), once referenced.
+    footnote_ids: BTreeMap<String, usize>,
+    /// Body XML of each footnote, in id order.
+    footnotes: Vec<String>,
+    in_footnote: bool,
 }
 
 impl Writer<'_> {
-    /// A paragraph with a deterministic `w14:paraId` (docx-rs's own counter is
-    /// thread-local and never reset between documents).
-    fn para(&mut self) -> Paragraph {
-        let id = format!("{:08X}", self.next_para);
-        self.next_para += 1;
-        Paragraph::new().id(id)
-    }
-
-    fn blocks(&mut self, blocks: &[Block], ctx: Ctx, out: &mut Vec<Item>) {
+    fn blocks(&mut self, blocks: &[Block], ctx: Ctx, x: &mut Xml) {
         for block in blocks {
-            self.block(block, ctx, out);
+            self.block(block, ctx, x);
         }
     }
 
-    fn block(&mut self, block: &Block, ctx: Ctx, out: &mut Vec<Item>) {
+    fn block(&mut self, block: &Block, ctx: Ctx, x: &mut Xml) {
         match block {
             Block::Heading { level, id, inlines } => {
-                let level = (*level).clamp(1, 4);
-                let mut p = self
-                    .para()
-                    .style(&format!("Heading{level}"))
-                    .keep_next(true);
-                // Bookmark names must be unique; as in HTML, the first heading with an id wins.
-                let name = bookmark_name(id);
+                let level = (*level).clamp(1, 6);
+                let ppr = PPr {
+                    style: Some(HEADING_STYLES[usize::from(level) - 1]),
+                    keep_next: true,
+                    ..PPr::default()
+                };
+                let id = self.heading_id(id, inlines);
+                // Names are unique by construction (see bookmark_name); should
+                // two ids still meet, the first keeps it, as in HTML.
+                let name = bookmark_name(&id);
                 let bm = self.bookmarks.insert(name.clone()).then(|| {
-                    let bm = self.next_bookmark;
                     self.next_bookmark += 1;
-                    bm
+                    self.next_bookmark - 1
                 });
+                x.open("w:p", &[]);
+                ppr.write(x);
                 if let Some(bm) = bm {
-                    p = p.add_bookmark_start(bm, name);
+                    x.empty(
+                        "w:bookmarkStart",
+                        &[("w:id", &bm.to_string()), ("w:name", &name)],
+                    );
                 }
-                p = self.add_inlines(p, inlines, Fmt::default());
+                self.inlines(x, inlines, Fmt::default(), false);
                 if let Some(bm) = bm {
-                    p = p.add_bookmark_end(bm);
+                    x.empty("w:bookmarkEnd", &[("w:id", &bm.to_string())]);
                 }
-                out.push(Item::P(Box::new(p)));
+                x.close("w:p");
             }
             Block::Paragraph(inlines) => {
-                let p = self.body_para(ctx);
-                let fmt = self.cell_fmt(ctx);
-                let p = self.add_inlines(p, inlines, fmt);
-                out.push(Item::P(Box::new(p)));
+                x.open("w:p", &[]);
+                self.body_ppr(ctx).write(x);
+                self.inlines(x, inlines, cell_fmt(ctx), false);
+                x.close("w:p");
             }
-            Block::List { start, items } => self.list(*start, items, ctx, out),
+            Block::List { start, items } => self.list(*start, items, ctx, x),
             Block::Table { aligns, head, rows } => {
-                let table = self.table(aligns, head, rows);
-                out.push(Item::T(Box::new(table)));
+                self.table(aligns, head, rows, x);
                 // Two tables in a row would merge in Word; a small paragraph keeps them apart.
                 if ctx.cell.is_none() {
-                    let spacer = self
-                        .para()
-                        .line_spacing(LineSpacing::new().before(0).after(0).line(120));
-                    out.push(Item::P(Box::new(spacer)));
+                    x.open("w:p", &[]);
+                    PPr {
+                        spacing: Some(Spacing {
+                            before: Some(0),
+                            after: Some(0),
+                            line: Some(120),
+                        }),
+                        ..PPr::default()
+                    }
+                    .write(x);
+                    x.close("w:p");
                 }
             }
             Block::Code { text, .. } => {
-                let mut p = self.para().style("SourceCode");
-                if ctx.indent > 0 || ctx.depth > 0 {
-                    p = p.indent(Some(ctx.indent + list_indent(ctx.depth)), None, None, None);
+                let left = ctx.indent + list_indent(ctx.depth);
+                x.open("w:p", &[]);
+                PPr {
+                    style: Some("SourceCode"),
+                    left: (left > 0).then_some(left),
+                    ..PPr::default()
                 }
-                let mut run = Run::new();
+                .write(x);
+                x.open("w:r", &[]);
                 for (i, line) in text.split('\n').enumerate() {
                     if i > 0 {
-                        run = run.add_break(BreakType::TextWrapping);
+                        x.empty("w:br", &[]);
                     }
-                    run = run.add_text(clean(line));
+                    text_elem(x, line);
                 }
-                out.push(Item::P(Box::new(p.add_run(run))));
+                x.close("w:r");
+                x.close("w:p");
             }
             Block::Quote(inner) => {
                 let inner_ctx = Ctx {
@@ -310,108 +319,143 @@ impl Writer<'_> {
                     quote: true,
                     ..ctx
                 };
-                self.blocks(inner, inner_ctx, out);
+                self.blocks(inner, inner_ctx, x);
             }
             Block::Rule => {
-                let mut p = self.para();
-                p.property = p.property.set_borders(only_border(
-                    ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                        .val(BorderType::Single)
-                        .size(6)
-                        .space(1)
-                        .color(BORDER),
-                ));
-                out.push(Item::P(Box::new(p)));
+                x.open("w:p", &[]);
+                PPr {
+                    border: Some(Border {
+                        side: Side::Bottom,
+                        size: 6,
+                        space: 1,
+                        color: BORDER,
+                    }),
+                    ..PPr::default()
+                }
+                .write(x);
+                x.close("w:p");
             }
             Block::FootnoteDef { label, blocks } => {
+                // A referenced footnote is a Word footnote at the reference;
+                // only one nothing points at stays in the text, as in HTML.
+                if self.footnote_refs.contains(label) {
+                    return;
+                }
                 let mut rest: &[Block] = blocks;
-                let mut p = self.para().style("FootnoteText");
-                let mut sup = Run::new().add_text(clean(label));
-                sup.run_property = sup.run_property.vert_align(VertAlignType::SuperScript);
-                p = p.add_run(sup).add_run(Run::new().add_text(" "));
+                x.open("w:p", &[]);
+                PPr {
+                    style: Some("FootnoteText"),
+                    ..PPr::default()
+                }
+                .write(x);
+                let sup = RPr {
+                    superscript: true,
+                    ..RPr::default()
+                };
+                run(x, label, &sup);
+                run(x, " ", &RPr::default());
                 if let Some(Block::Paragraph(first)) = blocks.first() {
-                    p = self.add_inlines(p, first, Fmt::default());
+                    self.inlines(x, first, Fmt::default(), false);
                     rest = &blocks[1..];
                 }
-                out.push(Item::P(Box::new(p)));
-                self.blocks(rest, ctx, out);
+                x.close("w:p");
+                self.blocks(rest, ctx, x);
             }
         }
     }
 
-    /// The paragraph a plain paragraph of text starts from in this context.
-    fn body_para(&mut self, ctx: Ctx) -> Paragraph {
-        let mut p = self.para();
-        if ctx.quote {
-            p = p.style("Quote");
+    /// The id the HTML page gives this heading (`html::body::plan_headings`):
+    /// its `{#id}` when usable, else the slug of its text, made unique in the
+    /// document with `-2`, `-3`… in document order. Links are written against
+    /// those ids, so the bookmark must come from the same one.
+    fn heading_id(&mut self, id: &str, inlines: &[Inline]) -> String {
+        let wanted = if !id.is_empty() && !id.chars().any(char::is_whitespace) {
+            id.to_string()
+        } else {
+            heading_slug(&heading_text(inlines))
+        };
+        if self.heading_ids.insert(wanted.clone()) {
+            return wanted;
+        }
+        let mut n = 2usize;
+        loop {
+            let candidate = format!("{wanted}-{n}");
+            if self.heading_ids.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    /// The paragraph properties a plain paragraph of text takes in this context.
+    fn body_ppr(&self, ctx: Ctx) -> PPr {
+        let mut p = PPr::default();
+        if ctx.footnote {
+            p.style = Some("FootnoteText");
+        } else if ctx.quote {
+            p.style = Some("Quote");
+        } else if ctx.depth > 0 {
+            // A further paragraph of a list item: the item's style and
+            // indent, without a number of its own.
+            p.style = Some("ListParagraph");
+            p.contextual_spacing = true;
         }
         if let Some(cell) = ctx.cell {
-            p = p
-                .line_spacing(LineSpacing::new().before(0).after(40).line(240))
-                .align(alignment(cell.align));
+            p.spacing = Some(Spacing {
+                before: Some(0),
+                after: Some(40),
+                line: Some(240),
+            });
+            p.jc = Some(alignment(cell.align));
         }
         let left = ctx.indent + list_indent(ctx.depth);
         if left > 0 {
-            p = p.indent(Some(left), None, None, None);
+            p.left = Some(left);
         }
         p
     }
 
-    fn cell_fmt(&self, ctx: Ctx) -> Fmt {
-        match ctx.cell {
-            Some(c) => Fmt {
-                bold: c.bold,
-                size: Some(c.size),
-                ..Fmt::default()
-            },
-            None => Fmt::default(),
-        }
-    }
-
     /// A list: a new numbering instance (so ordered lists restart at their
     /// own start number) of the bullet or ordered definition, paragraphs at
-    /// the list's nesting level.
-    fn list(&mut self, start: Option<u64>, items: &[ListItem], ctx: Ctx, out: &mut Vec<Item>) {
+    /// the list's nesting level; an item's further blocks are indented to its
+    /// text, without a number.
+    fn list(&mut self, start: Option<u64>, items: &[ListItem], ctx: Ctx, x: &mut Xml) {
         let level = ctx.depth.min(MAX_LEVEL);
-        let num_id = self.next_num;
-        self.next_num += 1;
         let (abstract_id, first) = match start {
             Some(n) => (ABSTRACT_ORDERED, usize::try_from(n).unwrap_or(1)),
             None => (ABSTRACT_BULLET, 1),
         };
-        let mut num = Numbering::new(num_id, abstract_id);
-        for l in 0..=MAX_LEVEL {
-            num = num.add_override(LevelOverride::new(l).start(if l == level { first } else { 1 }));
-        }
-        self.numberings.push(num);
-
+        self.lists.push(ListNum {
+            abstract_id,
+            level,
+            start: first,
+        });
+        let num_id = self.lists.len();
         let inner = Ctx {
             depth: ctx.depth + 1,
             ..ctx
         };
         for item in items {
             let mut rest: &[Block] = &item.blocks;
-            let mut p = self
-                .body_para(ctx)
-                .numbering(NumberingId::new(num_id), IndentLevel::new(level))
-                .style(if ctx.quote { "Quote" } else { "ListParagraph" });
-            // The level's own indent, moved right by enclosing quotes.
-            p = p.indent(
-                Some(ctx.indent + list_indent(ctx.depth + 1)),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            );
+            let ppr = PPr {
+                style: Some(if ctx.quote { "Quote" } else { "ListParagraph" }),
+                num: Some((num_id, level)),
+                // The level's own indent, moved right by enclosing quotes.
+                left: Some(ctx.indent + list_indent(ctx.depth + 1)),
+                hanging: Some(360),
+                ..PPr::default()
+            };
+            x.open("w:p", &[]);
+            ppr.write(x);
             if let Some(done) = item.task {
-                p = p.add_run(Run::new().add_text(if done { "☒ " } else { "☐ " }));
+                run(x, if done { "☑ " } else { "☐ " }, &RPr::default());
             }
             if let Some(Block::Paragraph(first)) = item.blocks.first() {
-                let fmt = self.cell_fmt(ctx);
-                p = self.add_inlines(p, first, fmt);
+                self.inlines(x, first, cell_fmt(ctx), false);
                 rest = &item.blocks[1..];
             }
-            out.push(Item::P(Box::new(p)));
-            self.blocks(rest, inner, out);
+            x.close("w:p");
+            self.blocks(rest, inner, x);
         }
     }
 
@@ -420,7 +464,8 @@ impl Writer<'_> {
         aligns: &[Align],
         head: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
-    ) -> Table {
+        x: &mut Xml,
+    ) {
         let ncols = head
             .len()
             .max(rows.iter().map(Vec::len).max().unwrap_or(0))
@@ -429,9 +474,52 @@ impl Writer<'_> {
         let widths = column_widths(ncols, head, rows, self.content_width, size);
         let align_of = |c: usize| aligns.get(c).copied().unwrap_or(Align::Default);
 
-        let mut trows = Vec::with_capacity(rows.len() + 1);
+        x.open("w:tbl", &[]);
+        // CT_TblPr order: tblW, tblBorders, tblLayout, tblCellMar.
+        x.open("w:tblPr", &[]);
+        x.empty(
+            "w:tblW",
+            &[
+                ("w:w", &widths.iter().sum::<usize>().to_string()),
+                ("w:type", "dxa"),
+            ],
+        );
+        x.open("w:tblBorders", &[]);
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            x.empty(
+                &format!("w:{side}"),
+                &[
+                    ("w:val", "single"),
+                    ("w:sz", "4"),
+                    ("w:space", "0"),
+                    ("w:color", BORDER),
+                ],
+            );
+        }
+        x.close("w:tblBorders");
+        x.empty("w:tblLayout", &[("w:type", "fixed")]);
+        x.open("w:tblCellMar", &[]);
+        for (side, w) in [("top", 40), ("left", 90), ("bottom", 40), ("right", 90)] {
+            x.empty(
+                &format!("w:{side}"),
+                &[("w:w", &w.to_string()), ("w:type", "dxa")],
+            );
+        }
+        x.close("w:tblCellMar");
+        x.close("w:tblPr");
+        x.open("w:tblGrid", &[]);
+        for w in &widths {
+            x.empty("w:gridCol", &[("w:w", &w.to_string())]);
+        }
+        x.close("w:tblGrid");
+
         if !head.is_empty() {
-            let mut cells = Vec::with_capacity(ncols);
+            x.open("w:tr", &[]);
+            // The header row repeats on every page and is never split.
+            x.open("w:trPr", &[]);
+            x.empty("w:cantSplit", &[]);
+            x.empty("w:tblHeader", &[]);
+            x.close("w:trPr");
             for (c, width) in widths.iter().enumerate() {
                 let content = head.get(c).map(Vec::as_slice).unwrap_or(&[]);
                 let fmt = CellFmt {
@@ -439,20 +527,13 @@ impl Writer<'_> {
                     align: align_of(c),
                     bold: true,
                 };
-                let cell = self.cell(content, fmt, *width).shading(
-                    Shading::new()
-                        .shd_type(ShdType::Clear)
-                        .color("auto")
-                        .fill(self.header_fill.clone()),
-                );
-                cells.push(cell);
+                let fill = self.header_fill.clone();
+                self.cell(content, fmt, *width, Some(&fill), x);
             }
-            // `cantSplit` on a row is the marker mark_header_rows turns into
-            // cantSplit + tblHeader; no other row carries it.
-            trows.push(TableRow::new(cells).cant_split());
+            x.close("w:tr");
         }
         for row in rows {
-            let mut cells = Vec::with_capacity(ncols);
+            x.open("w:tr", &[]);
             for (c, width) in widths.iter().enumerate() {
                 let content = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
                 let fmt = CellFmt {
@@ -460,299 +541,423 @@ impl Writer<'_> {
                     align: align_of(c),
                     bold: false,
                 };
-                cells.push(self.cell(content, fmt, *width));
+                self.cell(content, fmt, *width, None, x);
             }
-            trows.push(TableRow::new(cells));
+            x.close("w:tr");
         }
-        let border = |pos| {
-            TableBorder::new(pos)
-                .border_type(BorderType::Single)
-                .size(4)
-                .color(BORDER)
-        };
-        let borders = TableBorders::new()
-            .set(border(TableBorderPosition::Top))
-            .set(border(TableBorderPosition::Left))
-            .set(border(TableBorderPosition::Bottom))
-            .set(border(TableBorderPosition::Right))
-            .set(border(TableBorderPosition::InsideH))
-            .set(border(TableBorderPosition::InsideV));
-        Table::new(trows)
-            .set_grid(widths.clone())
-            .width(widths.iter().sum(), WidthType::Dxa)
-            .layout(TableLayoutType::Fixed)
-            .set_borders(borders)
-            .margins(
-                TableCellMargins::new()
-                    .margin_top(40, WidthType::Dxa)
-                    .margin_bottom(40, WidthType::Dxa)
-                    .margin_left(90, WidthType::Dxa)
-                    .margin_right(90, WidthType::Dxa),
-            )
+        x.close("w:tbl");
     }
 
-    fn cell(&mut self, content: &[Inline], fmt: CellFmt, width: usize) -> TableCell {
+    fn cell(
+        &mut self,
+        content: &[Inline],
+        fmt: CellFmt,
+        width: usize,
+        fill: Option<&str>,
+        x: &mut Xml,
+    ) {
+        x.open("w:tc", &[]);
+        // CT_TcPr order: tcW, shd.
+        x.open("w:tcPr", &[]);
+        x.empty("w:tcW", &[("w:w", &width.to_string()), ("w:type", "dxa")]);
+        if let Some(fill) = fill {
+            x.empty(
+                "w:shd",
+                &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)],
+            );
+        }
+        x.close("w:tcPr");
         let ctx = Ctx {
             cell: Some(fmt),
             ..Ctx::default()
         };
-        let mut items = Vec::new();
-        self.block(&Block::Paragraph(content.to_vec()), ctx, &mut items);
-        let mut cell = TableCell::new().width(width, WidthType::Dxa);
-        for item in items {
-            cell = match item {
-                Item::P(p) => cell.add_paragraph(*p),
-                Item::T(t) => cell.add_table(*t),
-            };
-        }
-        cell
+        // A cell always holds a paragraph, even an empty one.
+        self.block(&Block::Paragraph(content.to_vec()), ctx, x);
+        x.close("w:tc");
     }
 
-    fn add_inlines(&mut self, mut p: Paragraph, inlines: &[Inline], fmt: Fmt) -> Paragraph {
+    /// Inline content as runs; `in_link` when already inside a `w:hyperlink`
+    /// (which cannot nest: an inner link keeps its text only).
+    fn inlines(&mut self, x: &mut Xml, inlines: &[Inline], fmt: Fmt, in_link: bool) {
         for inline in inlines {
-            p = self.add_inline(p, inline, fmt);
+            self.inline(x, inline, fmt, in_link);
         }
-        p
     }
 
-    fn add_inline(&mut self, p: Paragraph, inline: &Inline, fmt: Fmt) -> Paragraph {
+    fn inline(&mut self, x: &mut Xml, inline: &Inline, fmt: Fmt, in_link: bool) {
         match inline {
-            Inline::Text(t) => p.add_run(run(&clean(t), fmt)),
-            Inline::Code(t) => p.add_run(run(&clean(t), fmt).style("VerbatimChar")),
-            Inline::SoftBreak => p.add_run(run(" ", fmt)),
-            Inline::HardBreak => p.add_run(Run::new().add_break(BreakType::TextWrapping)),
-            Inline::Emph(c) => self.add_inlines(
-                p,
+            Inline::Text(t) => run(x, t, &fmt.rpr()),
+            Inline::Code(t) => {
+                let rpr = RPr {
+                    style: Some("VerbatimChar"),
+                    ..fmt.rpr()
+                };
+                run(x, t, &rpr);
+            }
+            Inline::SoftBreak => run(x, " ", &fmt.rpr()),
+            Inline::HardBreak => {
+                x.open("w:r", &[]);
+                x.empty("w:br", &[]);
+                x.close("w:r");
+            }
+            Inline::Emph(c) => self.inlines(
+                x,
                 c,
                 Fmt {
                     italic: true,
                     ..fmt
                 },
+                in_link,
             ),
-            Inline::Strong(c) => self.add_inlines(p, c, Fmt { bold: true, ..fmt }),
-            Inline::Strike(c) => self.add_inlines(
-                p,
+            Inline::Strong(c) => self.inlines(x, c, Fmt { bold: true, ..fmt }, in_link),
+            Inline::Strike(c) => self.inlines(
+                x,
                 c,
                 Fmt {
                     strike: true,
                     ..fmt
                 },
+                in_link,
             ),
-            Inline::FootnoteRef(label) => {
-                let mut r = run(&clean(label), fmt);
-                r.run_property = r.run_property.vert_align(VertAlignType::SuperScript);
-                p.add_run(r)
-            }
-            Inline::Link { dest, children } => match self.hyperlink(dest) {
-                Some(mut link) => {
-                    let inner = Fmt { link: true, ..fmt };
-                    for r in link_runs(children, inner) {
-                        link = link.add_run(r);
+            Inline::FootnoteRef(label) => self.footnote_ref(x, label, fmt),
+            Inline::Link { dest, children } => {
+                let target = if in_link { None } else { self.hyperlink(dest) };
+                match target {
+                    Some(attrs) => {
+                        let attrs: Vec<(&str, &str)> =
+                            attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        x.open("w:hyperlink", &attrs);
+                        self.inlines(x, children, Fmt { link: true, ..fmt }, true);
+                        x.close("w:hyperlink");
                     }
-                    p.add_hyperlink(link)
+                    None => self.inlines(x, children, fmt, in_link),
                 }
-                None => self.add_inlines(p, children, fmt),
-            },
+            }
         }
     }
 
-    /// The Word hyperlink for a Markdown link target, or `None` for an empty one.
-    fn hyperlink(&mut self, dest: &str) -> Option<Hyperlink> {
+    /// A footnote reference: a Word footnote (numbered by Word, text at the
+    /// foot of the page) the first time a defined label is referenced; the
+    /// same number as plain superscript when it is referenced again (a Word
+    /// footnote has one reference) or from inside a footnote; `[label]`
+    /// superscript when the label has no definition.
+    fn footnote_ref(&mut self, x: &mut Xml, label: &str, fmt: Fmt) {
+        let sup = RPr {
+            superscript: true,
+            ..fmt.rpr()
+        };
+        if let Some(id) = self.footnote_ids.get(label) {
+            run(x, &id.to_string(), &sup);
+            return;
+        }
+        let Some(def) = self
+            .footnote_defs
+            .get(label)
+            .filter(|_| !self.in_footnote && self.footnote_refs.contains(label))
+            .cloned()
+        else {
+            run(x, &format!("[{label}]"), &sup);
+            return;
+        };
+        self.footnotes.push(String::new());
+        let id = self.footnotes.len();
+        self.footnote_ids.insert(label.to_string(), id);
+        x.open("w:r", &[]);
+        RPr {
+            style: Some("FootnoteReference"),
+            ..RPr::default()
+        }
+        .write(x);
+        x.empty("w:footnoteReference", &[("w:id", &id.to_string())]);
+        x.close("w:r");
+
+        let mut body = Xml::new();
+        self.in_footnote = true;
+        let ctx = Ctx {
+            footnote: true,
+            ..Ctx::default()
+        };
+        let mut rest: &[Block] = &def;
+        // The first paragraph starts with the footnote's own number.
+        body.open("w:p", &[]);
+        self.body_ppr(ctx).write(&mut body);
+        body.open("w:r", &[]);
+        RPr {
+            style: Some("FootnoteReference"),
+            ..RPr::default()
+        }
+        .write(&mut body);
+        body.empty("w:footnoteRef", &[]);
+        body.close("w:r");
+        run(&mut body, " ", &RPr::default());
+        if let Some(Block::Paragraph(first)) = def.first() {
+            self.inlines(&mut body, first, Fmt::default(), false);
+            rest = &def[1..];
+        }
+        body.close("w:p");
+        self.blocks(rest, ctx, &mut body);
+        self.in_footnote = false;
+        self.footnotes[id - 1] = body.buf;
+    }
+
+    /// `w:hyperlink` attributes for a Markdown link target, or `None` to keep
+    /// the text only: exactly the links the HTML page makes clickable
+    /// ([`resolve_link`]: pack documents, `#anchors`, http(s), mailto and
+    /// relative links; no other scheme).
+    fn hyperlink(&mut self, dest: &str) -> Option<Vec<(&'static str, String)>> {
         let dest = dest.trim();
         if dest.is_empty() {
             return None;
         }
-        if let Some(anchor) = dest.strip_prefix('#') {
-            return Some(Hyperlink::new(bookmark_name(anchor), HyperlinkType::Anchor));
-        }
+        let target = resolve_link(dest, &self.link_ctx)?;
         if let Some((id, anchor)) = doc_link_target(dest) {
-            if id == self.doc_id {
-                let name = bookmark_name(anchor.unwrap_or(""));
-                return Some(match anchor {
-                    Some(_) => Hyperlink::new(name, HyperlinkType::Anchor),
-                    // A link to this document's top: its first heading.
-                    None => Hyperlink::new("_top", HyperlinkType::Anchor),
-                });
+            if id == self.link_ctx.self_id {
+                let name = anchor.map_or_else(|| TOP.to_string(), bookmark_name);
+                return Some(vec![("w:anchor", name), ("w:history", "1".into())]);
             }
-            let link = self.external(&format!("{id}.docx"));
-            if let (Some(a), HyperlinkData::External { rid, .. }) = (anchor, &link.link) {
-                self.link_anchors.insert(rid.clone(), bookmark_name(a));
+            let rid = self.external(format!("{id}.docx"));
+            let mut attrs = vec![("r:id", rid)];
+            if let Some(a) = anchor {
+                attrs.push(("w:anchor", bookmark_name(a)));
             }
-            return Some(link);
+            attrs.push(("w:history", "1".into()));
+            return Some(attrs);
         }
-        Some(self.external(&clean(dest)))
+        if let Some(anchor) = target.href.strip_prefix('#') {
+            let name = if anchor == "hicp-top" {
+                TOP.to_string()
+            } else {
+                bookmark_name(anchor)
+            };
+            return Some(vec![("w:anchor", name), ("w:history", "1".into())]);
+        }
+        let rid = self.external(clean(&target.href));
+        Some(vec![("r:id", rid), ("w:history", "1".into())])
     }
 
-    /// An external hyperlink with a relationship id from this render's counter.
-    fn external(&mut self, target: &str) -> Hyperlink {
-        let mut link = Hyperlink::new(target, HyperlinkType::External);
-        if let HyperlinkData::External { rid, .. } = &mut link.link {
-            *rid = format!("rIdHyperlink{}", self.next_link);
-        }
-        self.next_link += 1;
-        link
+    /// An external hyperlink relationship, numbered in order of appearance.
+    fn external(&mut self, target: String) -> String {
+        self.links.push(target);
+        format!("rIdLink{}", self.links.len())
     }
 
-    /// Running header, as in the PDF: short name (accent, bold) at the left
-    /// margin, the document title at the right one.
-    fn header(&mut self, pack: &PackInfo, title: &str, width: usize) -> Header {
-        let mut p = self
-            .para()
-            .style("Header")
-            .add_tab(Tab::new().val(TabValueType::Right).pos(width));
-        p.property = p.property.set_borders(only_border(
-            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                .val(BorderType::Single)
-                .size(4)
-                .space(4)
-                .color(BORDER),
-        ));
-        if let Some(pic) = logo_picture(pack) {
-            p = p.add_run(Run::new().add_image(pic).add_text(" "));
+    /// Running header, as in the PDF: logo and short name (accent, bold) at
+    /// the left margin, the document title at the right one.
+    fn header(&self, pack: &PackInfo, title: &str, logo: Option<&Logo>) -> String {
+        let mut x = Xml::new();
+        x.open("w:p", &[]);
+        PPr {
+            style: Some("Header"),
+            border: Some(Border {
+                side: Side::Bottom,
+                size: 4,
+                space: 4,
+                color: BORDER,
+            }),
+            right_tab: Some(self.content_width),
+            ..PPr::default()
         }
-        let p = p
-            .add_run(
-                Run::new()
-                    .add_text(clean(&pack.short_name))
-                    .bold()
-                    .color(self.accent.clone()),
-            )
-            .add_run(Run::new().add_tab().add_text(clean(title)).color(MUTED));
-        Header::new().add_paragraph(p)
+        .write(&mut x);
+        if let Some(logo) = logo {
+            logo.write(&mut x);
+            run(&mut x, " ", &RPr::default());
+        }
+        run(
+            &mut x,
+            &pack.short_name,
+            &RPr {
+                bold: true,
+                color: Some(self.accent.clone()),
+                ..RPr::default()
+            },
+        );
+        x.open("w:r", &[]);
+        let muted = RPr {
+            color: Some(MUTED.into()),
+            ..RPr::default()
+        };
+        muted.write(&mut x);
+        x.empty("w:tab", &[]);
+        text_elem(&mut x, title);
+        x.close("w:r");
+        x.close("w:p");
+        x.buf
     }
 
     /// Footer: document id · Version v · status, and "Page X of Y" at the right
     /// margin with PAGE and NUMPAGES fields (Word fills them in per page).
-    fn footer(&mut self, id: &str, version: &str, status: &str, width: usize) -> Footer {
-        let mut p = self
-            .para()
-            .style("Footer")
-            .add_tab(Tab::new().val(TabValueType::Right).pos(width));
-        p.property = p.property.set_borders(only_border(
-            ParagraphBorder::new(ParagraphBorderPosition::Top)
-                .val(BorderType::Single)
-                .size(4)
-                .space(4)
-                .color(BORDER),
-        ));
-        let status_color = if status.eq_ignore_ascii_case("draft") {
+    fn footer(&self, meta: &crate::model::DocMeta) -> String {
+        let mut x = Xml::new();
+        x.open("w:p", &[]);
+        PPr {
+            style: Some("Footer"),
+            border: Some(Border {
+                side: Side::Top,
+                size: 4,
+                space: 4,
+                color: BORDER,
+            }),
+            right_tab: Some(self.content_width),
+            ..PPr::default()
+        }
+        .write(&mut x);
+        let status_color = if meta.status_label.eq_ignore_ascii_case("draft") {
             DRAFT
         } else {
             MUTED
         };
-        let p = p
-            .add_run(Run::new().add_text(format!(
-                "{}  ·  Version {}  ·  ",
-                clean(id),
-                clean(version)
-            )))
-            .add_run(
-                Run::new()
-                    .add_text(clean(status))
-                    .bold()
-                    .color(status_color),
-            )
-            .add_run(Run::new().add_tab().add_text("Page "))
-            .add_run(field(InstrText::PAGE(InstrPAGE::new())))
-            .add_run(Run::new().add_text(" of "))
-            .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES::new())));
-        Footer::new().add_paragraph(p)
+        run(
+            &mut x,
+            &format!("{}  ·  Version {}  ·  ", meta.id, meta.version),
+            &RPr::default(),
+        );
+        run(
+            &mut x,
+            &meta.status_label,
+            &RPr {
+                bold: true,
+                color: Some(status_color.into()),
+                ..RPr::default()
+            },
+        );
+        x.open("w:r", &[]);
+        x.empty("w:tab", &[]);
+        text_elem(&mut x, "Page ");
+        x.close("w:r");
+        field(&mut x, "PAGE");
+        run(&mut x, " of ", &RPr::default());
+        field(&mut x, "NUMPAGES");
+        x.close("w:p");
+        x.buf
     }
 }
 
-/// Paragraph borders holding `border` alone. docx-rs's `set_border` starts
-/// from a default of thin lines on all four sides, which boxes the paragraph.
-/// The logo for the page header, 14 pt tall like the PDF's. Word files
-/// carry PNG only (docx-rs stores every image as `.png`); a JPEG logo is
-/// left out and the build says so.
-fn logo_picture(pack: &PackInfo) -> Option<Pic> {
-    let logo = pack.logo.as_ref().filter(|l| l.mime == "image/png")?;
-    let (width, height) = crate::writers::pdf::image::size(logo.mime, &logo.bytes).ok()?;
-    // EMU: 12,700 per point; 14 pt tall, at most 72 pt wide.
-    let (h_pt, aspect) = (14.0_f64, f64::from(width) / f64::from(height));
-    let (w_pt, h_pt) = if h_pt * aspect > 72.0 {
-        (72.0, 72.0 / aspect)
-    } else {
-        (h_pt * aspect, h_pt)
-    };
-    let mut pic = Pic::new_with_dimensions(logo.bytes.to_vec(), width, height)
-        .size((w_pt * 12_700.0) as u32, (h_pt * 12_700.0) as u32);
-    // docx-rs numbers pictures from a process-wide counter; a fixed id keeps
-    // the bytes the same whichever thread writes the document.
-    pic.id = "rIdHicpLogo".to_string();
-    Some(pic)
+/// Paragraph style ids of heading levels 1..=6.
+const HEADING_STYLES: [&str; 6] = [
+    "Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6",
+];
+
+/// Footnote definitions by label, and the labels referenced from the text
+/// (not from inside a footnote: Word footnotes do not nest), anywhere in the
+/// document: a definition can come before or after its reference.
+fn collect_footnotes(
+    blocks: &[Block],
+    defs: &mut BTreeMap<String, Vec<Block>>,
+    refs: &mut BTreeSet<String>,
+) {
+    walk_footnotes(blocks, defs, refs);
 }
 
-fn only_border(border: ParagraphBorder) -> ParagraphBorders {
-    ParagraphBorders::with_empty().set(border)
+fn walk_footnotes(
+    blocks: &[Block],
+    defs: &mut BTreeMap<String, Vec<Block>>,
+    refs: &mut BTreeSet<String>,
+) {
+    for block in blocks {
+        match block {
+            Block::Heading { inlines, .. } | Block::Paragraph(inlines) => {
+                inline_refs(inlines, refs)
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    walk_footnotes(&item.blocks, defs, refs);
+                }
+            }
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    inline_refs(cell, refs);
+                }
+            }
+            Block::Quote(inner) => walk_footnotes(inner, defs, refs),
+            Block::FootnoteDef { label, blocks } => {
+                defs.entry(label.clone()).or_insert_with(|| blocks.clone());
+                walk_footnotes(blocks, defs, &mut BTreeSet::new());
+            }
+            Block::Code { .. } | Block::Rule => {}
+        }
+    }
+}
+
+fn inline_refs(inlines: &[Inline], refs: &mut BTreeSet<String>) {
+    for inline in inlines {
+        match inline {
+            Inline::FootnoteRef(l) => {
+                refs.insert(l.clone());
+            }
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inline_refs(c, refs),
+            Inline::Link { children, .. } => inline_refs(children, refs),
+            Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
+        }
+    }
+}
+
+/// A heading's text as the HTML page reads it for its slug: footnote
+/// references are not part of it.
+fn heading_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
+                out.push_str(&heading_text(c))
+            }
+            Inline::Link { children, .. } => out.push_str(&heading_text(children)),
+            Inline::SoftBreak | Inline::HardBreak => out.push(' '),
+            Inline::FootnoteRef(_) => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cell_fmt(ctx: Ctx) -> Fmt {
+    match ctx.cell {
+        Some(c) => Fmt {
+            bold: c.bold,
+            size: Some(c.size),
+            ..Fmt::default()
+        },
+        None => Fmt::default(),
+    }
+}
+
+/// `<w:t>` with the text kept as typed (leading and trailing spaces too).
+fn text_elem(x: &mut Xml, text: &str) {
+    x.open("w:t", &[("xml:space", "preserve")]);
+    x.text(text);
+    x.close("w:t");
+}
+
+/// One run of text.
+fn run(x: &mut Xml, text: &str, rpr: &RPr) {
+    x.open("w:r", &[]);
+    rpr.write(x);
+    text_elem(x, text);
+    x.close("w:r");
 }
 
 /// A complex field (`PAGE`, `NUMPAGES`) with a placeholder result Word replaces when it lays out.
-fn field(instr: InstrText) -> Run {
-    Run::new()
-        .add_field_char(FieldCharType::Begin, false)
-        .add_instr_text(instr)
-        .add_field_char(FieldCharType::Separate, false)
-        .add_text("1")
-        .add_field_char(FieldCharType::End, false)
+fn field(x: &mut Xml, instr: &str) {
+    let char_run = |x: &mut Xml, kind: &str| {
+        x.open("w:r", &[]);
+        x.empty("w:fldChar", &[("w:fldCharType", kind)]);
+        x.close("w:r");
+    };
+    char_run(x, "begin");
+    x.open("w:r", &[]);
+    x.open("w:instrText", &[]);
+    x.text(instr);
+    x.close("w:instrText");
+    x.close("w:r");
+    char_run(x, "separate");
+    run(x, "1", &RPr::default());
+    char_run(x, "end");
 }
 
-fn run(text: &str, fmt: Fmt) -> Run {
-    let mut r = Run::new().add_text(text);
-    if fmt.bold {
-        r = r.bold();
-    }
-    if fmt.italic {
-        r = r.italic();
-    }
-    if fmt.strike {
-        r = r.strike();
-    }
-    if fmt.link {
-        r = r.style("Hyperlink");
-    }
-    if let Some(size) = fmt.size {
-        r = r.size(size);
-    }
-    r
-}
-
-/// The runs inside a hyperlink (a hyperlink holds runs, not nested formatting frames).
-fn link_runs(inlines: &[Inline], fmt: Fmt) -> Vec<Run> {
-    let mut out = Vec::new();
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) => out.push(run(&clean(t), fmt)),
-            Inline::Code(t) => out.push(run(&clean(t), fmt).style("VerbatimChar")),
-            Inline::SoftBreak => out.push(run(" ", fmt)),
-            Inline::HardBreak => out.push(Run::new().add_break(BreakType::TextWrapping)),
-            Inline::Emph(c) => out.extend(link_runs(
-                c,
-                Fmt {
-                    italic: true,
-                    ..fmt
-                },
-            )),
-            Inline::Strong(c) => out.extend(link_runs(c, Fmt { bold: true, ..fmt })),
-            Inline::Strike(c) => out.extend(link_runs(
-                c,
-                Fmt {
-                    strike: true,
-                    ..fmt
-                },
-            )),
-            Inline::Link { children, .. } => out.extend(link_runs(children, fmt)),
-            Inline::FootnoteRef(l) => out.push(run(&format!("[{}]", clean(l)), fmt)),
-        }
-    }
-    out
-}
-
-fn alignment(a: Align) -> AlignmentType {
+fn alignment(a: Align) -> &'static str {
     match a {
-        Align::Default | Align::Left => AlignmentType::Left,
-        Align::Center => AlignmentType::Center,
-        Align::Right => AlignmentType::Right,
+        Align::Default | Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
     }
 }
 
@@ -814,127 +1019,717 @@ fn column_widths(
     widths
 }
 
-/// Bullet definition: •, ◦, ▪ repeating over the nine levels.
-fn bullet_definition() -> AbstractNumbering {
-    let marks = ["•", "◦", "▪"];
-    let mut a = AbstractNumbering::new(ABSTRACT_BULLET);
-    for l in 0..=MAX_LEVEL {
-        a = a.add_level(
-            Level::new(
-                l,
-                Start::new(1),
-                NumberFormat::new("bullet"),
-                LevelText::new(marks[l % marks.len()]),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(list_indent(l + 1)),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            ),
-        );
-    }
-    a
+/// The header logo, 14 pt tall like the PDF's. Word files carry PNG only; a
+/// JPEG logo is left out and the build says so.
+struct Logo {
+    bytes: std::sync::Arc<[u8]>,
+    /// Size in EMU (12,700 per point).
+    cx: u64,
+    cy: u64,
 }
 
-/// Ordered definition: 1. a. i. repeating; each level shows only its own number.
-fn ordered_definition() -> AbstractNumbering {
-    let formats = ["decimal", "lowerLetter", "lowerRoman"];
-    let mut a = AbstractNumbering::new(ABSTRACT_ORDERED);
-    for l in 0..=MAX_LEVEL {
-        a = a.add_level(
-            Level::new(
-                l,
-                Start::new(1),
-                NumberFormat::new(formats[l % formats.len()]),
-                LevelText::new(format!("%{}.", l + 1)),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(list_indent(l + 1)),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            ),
-        );
+fn logo_picture(pack: &PackInfo) -> Option<Logo> {
+    let logo = pack.logo.as_ref().filter(|l| l.mime == "image/png")?;
+    let (width, height) = crate::writers::pdf::image::size(logo.mime, &logo.bytes).ok()?;
+    if width == 0 || height == 0 {
+        return None;
     }
-    a
+    // 14 pt tall, at most 72 pt wide.
+    let (h_pt, aspect) = (14.0_f64, f64::from(width) / f64::from(height));
+    let (w_pt, h_pt) = if h_pt * aspect > 72.0 {
+        (72.0, 72.0 / aspect)
+    } else {
+        (h_pt * aspect, h_pt)
+    };
+    Some(Logo {
+        bytes: logo.bytes.clone(),
+        cx: (w_pt * 12_700.0) as u64,
+        cy: (h_pt * 12_700.0) as u64,
+    })
 }
 
-/// The paragraph and character styles. Heading styles carry Word's built-in
-/// names (`heading 1`…) and outline levels: that is what the navigation pane
-/// and a TOC field look for.
-fn styles(accent: &str) -> Vec<Style> {
-    let mono = || {
-        RunFonts::new()
-            .ascii(MONO_FONT)
-            .hi_ansi(MONO_FONT)
-            .cs(MONO_FONT)
-            .east_asia(MONO_FONT)
+impl Logo {
+    /// The logo as an inline picture. It sits beside the organization's
+    /// short name, so it is marked decorative (Microsoft's `adec:decorative`
+    /// extension, which Word's accessibility checker and screen readers
+    /// honour), as the HTML page gives it `alt=""`.
+    fn write(&self, x: &mut Xml) {
+        let (cx, cy) = (self.cx.to_string(), self.cy.to_string());
+        x.open("w:r", &[]);
+        x.open("w:drawing", &[]);
+        x.open(
+            "wp:inline",
+            &[
+                ("distT", "0"),
+                ("distB", "0"),
+                ("distL", "0"),
+                ("distR", "0"),
+            ],
+        );
+        x.empty("wp:extent", &[("cx", &cx), ("cy", &cy)]);
+        x.empty(
+            "wp:effectExtent",
+            &[("l", "0"), ("t", "0"), ("r", "0"), ("b", "0")],
+        );
+        x.open("wp:docPr", &[("id", "1"), ("name", "Logo")]);
+        x.open("a:extLst", &[]);
+        x.open(
+            "a:ext",
+            &[("uri", "{C183D7F6-B498-43B3-948B-1728B52AA6E4}")],
+        );
+        x.empty(
+            "adec:decorative",
+            &[
+                (
+                    "xmlns:adec",
+                    "http://schemas.microsoft.com/office/drawing/2017/decorative",
+                ),
+                ("val", "1"),
+            ],
+        );
+        x.close("a:ext");
+        x.close("a:extLst");
+        x.close("wp:docPr");
+        x.open("wp:cNvGraphicFramePr", &[]);
+        x.empty("a:graphicFrameLocks", &[("noChangeAspect", "1")]);
+        x.close("wp:cNvGraphicFramePr");
+        x.open("a:graphic", &[]);
+        x.open("a:graphicData", &[("uri", NS_PIC)]);
+        x.open("pic:pic", &[]);
+        x.open("pic:nvPicPr", &[]);
+        x.empty("pic:cNvPr", &[("id", "0"), ("name", "logo.png")]);
+        x.empty("pic:cNvPicPr", &[]);
+        x.close("pic:nvPicPr");
+        x.open("pic:blipFill", &[]);
+        x.empty("a:blip", &[("r:embed", "rIdLogo")]);
+        x.open("a:stretch", &[]);
+        x.empty("a:fillRect", &[]);
+        x.close("a:stretch");
+        x.close("pic:blipFill");
+        x.open("pic:spPr", &[]);
+        x.open("a:xfrm", &[]);
+        x.empty("a:off", &[("x", "0"), ("y", "0")]);
+        x.empty("a:ext", &[("cx", &cx), ("cy", &cy)]);
+        x.close("a:xfrm");
+        x.open("a:prstGeom", &[("prst", "rect")]);
+        x.empty("a:avLst", &[]);
+        x.close("a:prstGeom");
+        x.close("pic:spPr");
+        x.close("pic:pic");
+        x.close("a:graphicData");
+        x.close("a:graphic");
+        x.close("wp:inline");
+        x.close("w:drawing");
+        x.close("w:r");
+    }
+}
+
+/// A part whose root element `root` holds `content`, with the namespaces
+/// the writer uses.
+fn part(root: &str, content: &str) -> String {
+    let mut x = Xml::declaration();
+    x.open(
+        root,
+        &[
+            ("xmlns:w", NS_W),
+            ("xmlns:r", NS_R),
+            ("xmlns:wp", NS_WP),
+            ("xmlns:a", NS_A),
+            ("xmlns:pic", NS_PIC),
+        ],
+    );
+    if root == "w:document" {
+        x.open("w:body", &[]);
+        x.raw(content);
+        x.close("w:body");
+    } else {
+        x.raw(content);
+    }
+    x.close(root);
+    x.buf
+}
+
+/// Section properties: header and footer references first, then page size,
+/// margins and columns (CT_SectPr order).
+fn section(page_w: i32, page_h: i32, margin: i32) -> String {
+    let mut x = Xml::new();
+    let m = margin.to_string();
+    x.open("w:sectPr", &[]);
+    x.empty(
+        "w:headerReference",
+        &[("w:type", "default"), ("r:id", "rIdHeader1")],
+    );
+    x.empty(
+        "w:footerReference",
+        &[("w:type", "default"), ("r:id", "rIdFooter1")],
+    );
+    x.empty(
+        "w:pgSz",
+        &[("w:w", &page_w.to_string()), ("w:h", &page_h.to_string())],
+    );
+    x.empty(
+        "w:pgMar",
+        &[
+            ("w:top", &m),
+            ("w:right", &m),
+            ("w:bottom", &m),
+            ("w:left", &m),
+            ("w:header", &STEP.to_string()),
+            ("w:footer", &STEP.to_string()),
+            ("w:gutter", "0"),
+        ],
+    );
+    x.empty("w:cols", &[("w:space", &STEP.to_string())]);
+    x.close("w:sectPr");
+    x.buf
+}
+
+fn footnotes_part(notes: &[String]) -> String {
+    let mut x = Xml::new();
+    // The separator lines Word draws above the notes; settings.xml names them.
+    x.open("w:footnote", &[("w:type", "separator"), ("w:id", "-1")]);
+    x.raw("<w:p><w:r><w:separator /></w:r></w:p>");
+    x.close("w:footnote");
+    x.open(
+        "w:footnote",
+        &[("w:type", "continuationSeparator"), ("w:id", "0")],
+    );
+    x.raw("<w:p><w:r><w:continuationSeparator /></w:r></w:p>");
+    x.close("w:footnote");
+    for (i, note) in notes.iter().enumerate() {
+        x.open("w:footnote", &[("w:id", &(i + 1).to_string())]);
+        x.raw(note);
+        x.close("w:footnote");
+    }
+    part("w:footnotes", &x.buf)
+}
+
+fn content_types(png: bool, footnotes: bool) -> String {
+    let mut x = Xml::declaration();
+    x.open(
+        "Types",
+        &[(
+            "xmlns",
+            "http://schemas.openxmlformats.org/package/2006/content-types",
+        )],
+    );
+    x.empty(
+        "Default",
+        &[
+            ("Extension", "rels"),
+            (
+                "ContentType",
+                "application/vnd.openxmlformats-package.relationships+xml",
+            ),
+        ],
+    );
+    x.empty(
+        "Default",
+        &[("Extension", "xml"), ("ContentType", "application/xml")],
+    );
+    if png {
+        x.empty(
+            "Default",
+            &[("Extension", "png"), ("ContentType", "image/png")],
+        );
+    }
+    let mut over = |name: &str, ct: &str| {
+        x.empty("Override", &[("PartName", name), ("ContentType", ct)]);
     };
-    let heading = |n: usize, size: usize, before: u32, after: u32| {
-        Style::new(format!("Heading{n}"), StyleType::Paragraph)
-            .name(format!("heading {n}"))
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(9)
-            .outline_lvl(n - 1)
-            .bold()
-            .size(size)
-            .color(accent)
-            .line_spacing(LineSpacing::new().before(before).after(after).line(240))
+    over(
+        "/docProps/core.xml",
+        "application/vnd.openxmlformats-package.core-properties+xml",
+    );
+    over(
+        "/docProps/app.xml",
+        "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    );
+    over("/word/document.xml", &format!("{CT_WML}.document.main+xml"));
+    over("/word/styles.xml", &format!("{CT_WML}.styles+xml"));
+    over("/word/settings.xml", &format!("{CT_WML}.settings+xml"));
+    over("/word/numbering.xml", &format!("{CT_WML}.numbering+xml"));
+    over("/word/fontTable.xml", &format!("{CT_WML}.fontTable+xml"));
+    over("/word/header1.xml", &format!("{CT_WML}.header+xml"));
+    over("/word/footer1.xml", &format!("{CT_WML}.footer+xml"));
+    if footnotes {
+        over("/word/footnotes.xml", &format!("{CT_WML}.footnotes+xml"));
+    }
+    x.close("Types");
+    x.buf
+}
+
+fn relationships(rels: &[(&str, &str, &str, bool)]) -> String {
+    let mut x = Xml::declaration();
+    x.open(
+        "Relationships",
+        &[(
+            "xmlns",
+            "http://schemas.openxmlformats.org/package/2006/relationships",
+        )],
+    );
+    for (id, ty, target, external) in rels {
+        let mut attrs = vec![("Id", *id), ("Type", *ty), ("Target", *target)];
+        if *external {
+            attrs.push(("TargetMode", "External"));
+        }
+        x.empty("Relationship", &attrs);
+    }
+    x.close("Relationships");
+    x.buf
+}
+
+fn package_rels() -> String {
+    relationships(&[
+        (
+            "rId1",
+            &format!("{REL}/officeDocument"),
+            "word/document.xml",
+            false,
+        ),
+        (
+            "rId2",
+            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+            "docProps/core.xml",
+            false,
+        ),
+        (
+            "rId3",
+            &format!("{REL}/extended-properties"),
+            "docProps/app.xml",
+            false,
+        ),
+    ])
+}
+
+fn document_rels(links: &[String], footnotes: bool) -> String {
+    let types: Vec<(String, String, &str)> = vec![
+        ("rId1".into(), format!("{REL}/styles"), "styles.xml"),
+        ("rId2".into(), format!("{REL}/settings"), "settings.xml"),
+        ("rId3".into(), format!("{REL}/numbering"), "numbering.xml"),
+        ("rId4".into(), format!("{REL}/fontTable"), "fontTable.xml"),
+        ("rIdHeader1".into(), format!("{REL}/header"), "header1.xml"),
+        ("rIdFooter1".into(), format!("{REL}/footer"), "footer1.xml"),
+    ];
+    let mut rels: Vec<(String, String, String, bool)> = types
+        .into_iter()
+        .map(|(id, ty, t)| (id, ty, t.to_string(), false))
+        .collect();
+    if footnotes {
+        rels.push((
+            "rIdFootnotes".into(),
+            format!("{REL}/footnotes"),
+            "footnotes.xml".into(),
+            false,
+        ));
+    }
+    for (i, target) in links.iter().enumerate() {
+        rels.push((
+            format!("rIdLink{}", i + 1),
+            format!("{REL}/hyperlink"),
+            target.clone(),
+            true,
+        ));
+    }
+    let view: Vec<(&str, &str, &str, bool)> = rels
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), *d))
+        .collect();
+    relationships(&view)
+}
+
+fn logo_rels() -> String {
+    relationships(&[("rIdLogo", &format!("{REL}/image"), "media/logo.png", false)])
+}
+
+/// `word/settings.xml`, in CT_Settings order: zoom, defaultTabStop,
+/// characterSpacingControl, footnotePr, compat. Compatibility mode 15 keeps
+/// Word out of its "Compatibility Mode" for older files.
+fn settings(footnotes: bool) -> String {
+    let mut x = Xml::new();
+    x.empty("w:zoom", &[("w:percent", "100")]);
+    x.val("w:defaultTabStop", &STEP.to_string());
+    x.val("w:characterSpacingControl", "doNotCompress");
+    if footnotes {
+        x.open("w:footnotePr", &[]);
+        x.empty("w:footnote", &[("w:id", "-1")]);
+        x.empty("w:footnote", &[("w:id", "0")]);
+        x.close("w:footnotePr");
+    }
+    x.open("w:compat", &[]);
+    x.empty(
+        "w:compatSetting",
+        &[
+            ("w:name", "compatibilityMode"),
+            ("w:uri", "http://schemas.microsoft.com/office/word"),
+            ("w:val", "15"),
+        ],
+    );
+    x.close("w:compat");
+    part("w:settings", &x.buf)
+}
+
+fn font_table() -> String {
+    let mut x = Xml::new();
+    for (name, family, pitch) in [
+        (BODY_FONT, "swiss", "variable"),
+        (MONO_FONT, "modern", "fixed"),
+    ] {
+        x.open("w:font", &[("w:name", name)]);
+        x.val("w:family", family);
+        x.val("w:pitch", pitch);
+        x.close("w:font");
+    }
+    part("w:fonts", &x.buf)
+}
+
+/// `word/numbering.xml`: the bullet and ordered definitions, then one
+/// instance per list (CT_Numbering: abstractNum*, num*).
+fn numbering(lists: &[ListNum]) -> String {
+    let mut x = Xml::new();
+    // Bullets •, ◦, ▪ and numbers 1. a. i. repeating over the nine levels.
+    let defs: [(usize, &[&str]); 2] = [
+        (ABSTRACT_BULLET, &["•", "◦", "▪"]),
+        (ABSTRACT_ORDERED, &["decimal", "lowerLetter", "lowerRoman"]),
+    ];
+    for (abstract_id, kinds) in defs {
+        x.open(
+            "w:abstractNum",
+            &[("w:abstractNumId", &abstract_id.to_string())],
+        );
+        x.val("w:multiLevelType", "hybridMultilevel");
+        for l in 0..=MAX_LEVEL {
+            let kind = kinds[l % kinds.len()];
+            // CT_Lvl order: start, numFmt, lvlText, lvlJc, pPr.
+            x.open("w:lvl", &[("w:ilvl", &l.to_string())]);
+            x.val("w:start", "1");
+            if abstract_id == ABSTRACT_BULLET {
+                x.val("w:numFmt", "bullet");
+                x.val("w:lvlText", kind);
+            } else {
+                x.val("w:numFmt", kind);
+                x.val("w:lvlText", &format!("%{}.", l + 1));
+            }
+            x.val("w:lvlJc", "left");
+            PPr {
+                left: Some(list_indent(l + 1)),
+                hanging: Some(360),
+                ..PPr::default()
+            }
+            .write(&mut x);
+            x.close("w:lvl");
+        }
+        x.close("w:abstractNum");
+    }
+    for (i, list) in lists.iter().enumerate() {
+        x.open("w:num", &[("w:numId", &(i + 1).to_string())]);
+        x.val("w:abstractNumId", &list.abstract_id.to_string());
+        for l in 0..=MAX_LEVEL {
+            let start = if l == list.level { list.start } else { 1 };
+            x.open("w:lvlOverride", &[("w:ilvl", &l.to_string())]);
+            x.val("w:startOverride", &start.to_string());
+            x.close("w:lvlOverride");
+        }
+        x.close("w:num");
+    }
+    part("w:numbering", &x.buf)
+}
+
+/// One style definition, children in CT_Style order: name, basedOn, next,
+/// uiPriority, semiHidden, unhideWhenUsed, qFormat, pPr, rPr, tblPr.
+struct StyleDef {
+    kind: &'static str,
+    id: &'static str,
+    name: &'static str,
+    default: bool,
+    based_on: Option<&'static str>,
+    next: Option<&'static str>,
+    priority: Option<u32>,
+    /// semiHidden + unhideWhenUsed: kept out of the style gallery until used.
+    hidden: bool,
+    quick: bool,
+    ppr: PPr,
+    rpr: RPr,
+    /// Raw `w:tblPr` content of a table style.
+    tbl: Option<&'static str>,
+}
+
+impl StyleDef {
+    fn new(kind: &'static str, id: &'static str, name: &'static str) -> Self {
+        Self {
+            kind,
+            id,
+            name,
+            default: false,
+            based_on: None,
+            next: None,
+            priority: None,
+            hidden: false,
+            quick: false,
+            ppr: PPr::default(),
+            rpr: RPr::default(),
+            tbl: None,
+        }
+    }
+
+    fn write(&self, x: &mut Xml) {
+        let mut attrs = vec![("w:type", self.kind)];
+        if self.default {
+            attrs.push(("w:default", "1"));
+        }
+        attrs.push(("w:styleId", self.id));
+        x.open("w:style", &attrs);
+        x.val("w:name", self.name);
+        if let Some(b) = self.based_on {
+            x.val("w:basedOn", b);
+        }
+        if let Some(n) = self.next {
+            x.val("w:next", n);
+        }
+        if let Some(p) = self.priority {
+            x.val("w:uiPriority", &p.to_string());
+        }
+        if self.hidden {
+            x.empty("w:semiHidden", &[]);
+            x.empty("w:unhideWhenUsed", &[]);
+        }
+        if self.quick {
+            x.empty("w:qFormat", &[]);
+        }
+        self.ppr.write(x);
+        self.rpr.write(x);
+        if let Some(t) = self.tbl {
+            x.open("w:tblPr", &[]);
+            x.raw(t);
+            x.close("w:tblPr");
+        }
+        x.close("w:style");
+    }
+}
+
+/// `word/styles.xml`: document defaults, then the paragraph, character and
+/// table styles. Heading styles carry Word's built-in names (`heading 1`…)
+/// and outline levels: that is what the navigation pane and a TOC field look
+/// for. `Normal`, `Default Paragraph Font` and `Normal Table` are the
+/// defaults (`w:default="1"`) Word assumes for unstyled text and tables.
+fn styles(accent: &str) -> String {
+    let mut x = Xml::new();
+    x.open("w:docDefaults", &[]);
+    x.open("w:rPrDefault", &[]);
+    x.open("w:rPr", &[]);
+    x.empty(
+        "w:rFonts",
+        &[
+            ("w:ascii", BODY_FONT),
+            ("w:hAnsi", BODY_FONT),
+            ("w:eastAsia", BODY_FONT),
+            ("w:cs", BODY_FONT),
+        ],
+    );
+    x.val("w:sz", "21");
+    x.val("w:szCs", "21");
+    x.empty(
+        "w:lang",
+        &[
+            ("w:val", "en-US"),
+            ("w:eastAsia", "en-US"),
+            ("w:bidi", "ar-SA"),
+        ],
+    );
+    x.close("w:rPr");
+    x.close("w:rPrDefault");
+    x.open("w:pPrDefault", &[]);
+    PPr {
+        spacing: Some(Spacing {
+            before: None,
+            after: Some(120),
+            line: Some(264),
+        }),
+        ..PPr::default()
+    }
+    .write(&mut x);
+    x.close("w:pPrDefault");
+    x.close("w:docDefaults");
+
+    let spacing = |before, after, line| {
+        Some(Spacing {
+            before,
+            after: Some(after),
+            line: Some(line),
+        })
     };
-    vec![
-        heading(1, 36, 0, 200),
-        heading(2, 28, 320, 120),
-        heading(3, 24, 240, 80),
-        heading(4, 21, 200, 60),
-        Style::new("ListParagraph", StyleType::Paragraph)
-            .name("List Paragraph")
-            .based_on("Normal")
-            .ui_priority(34)
-            .line_spacing(LineSpacing::new().after(60).line(264)),
-        Style::new("Quote", StyleType::Paragraph)
-            .name("Quote")
-            .based_on("Normal")
-            .next("Normal")
-            .ui_priority(29)
-            .italic()
-            .color(MUTED)
-            .indent(Some(STEP), None, Some(STEP), None),
-        Style::new("SourceCode", StyleType::Paragraph)
-            .name("Source Code")
-            .based_on("Normal")
-            .fonts(mono())
-            .size(18)
-            .line_spacing(LineSpacing::new().before(60).after(120).line(240)),
-        Style::new("FootnoteText", StyleType::Paragraph)
-            .name("footnote text")
-            .based_on("Normal")
-            .size(18),
-        Style::new("Header", StyleType::Paragraph)
-            .name("header")
-            .based_on("Normal")
-            .size(16)
-            .color(MUTED)
-            .line_spacing(LineSpacing::new().before(0).after(0).line(240)),
-        Style::new("Footer", StyleType::Paragraph)
-            .name("footer")
-            .based_on("Normal")
-            .size(16)
-            .color(MUTED)
-            .line_spacing(LineSpacing::new().before(0).after(0).line(240)),
-        Style::new("VerbatimChar", StyleType::Character)
-            .name("Verbatim Char")
-            .fonts(mono())
-            .size(19),
-        Style::new("Hyperlink", StyleType::Character)
-            .name("Hyperlink")
-            .ui_priority(99)
-            .color("0563C1")
-            .underline("single"),
-    ]
+    let mut list = vec![
+        StyleDef {
+            default: true,
+            quick: true,
+            ..StyleDef::new("paragraph", "Normal", "Normal")
+        },
+        StyleDef {
+            default: true,
+            priority: Some(1),
+            hidden: true,
+            ..StyleDef::new(
+                "character",
+                "DefaultParagraphFont",
+                "Default Paragraph Font",
+            )
+        },
+        StyleDef {
+            default: true,
+            priority: Some(99),
+            hidden: true,
+            tbl: Some(
+                "<w:tblInd w:w=\"0\" w:type=\"dxa\" /><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\" /><w:left w:w=\"108\" w:type=\"dxa\" /><w:bottom w:w=\"0\" w:type=\"dxa\" /><w:right w:w=\"108\" w:type=\"dxa\" /></w:tblCellMar>",
+            ),
+            ..StyleDef::new("table", "TableNormal", "Normal Table")
+        },
+    ];
+    let headings: [(&str, usize, u32, u32, bool); 6] = [
+        ("heading 1", 36, 0, 200, false),
+        ("heading 2", 28, 320, 120, false),
+        ("heading 3", 24, 240, 80, false),
+        ("heading 4", 21, 200, 60, false),
+        ("heading 5", 21, 160, 40, true),
+        ("heading 6", 19, 160, 40, true),
+    ];
+    for (n, (name, size, before, after, italic)) in headings.into_iter().enumerate() {
+        list.push(StyleDef {
+            based_on: Some("Normal"),
+            next: Some("Normal"),
+            priority: Some(9),
+            quick: true,
+            ppr: PPr {
+                keep_next: true,
+                spacing: spacing(Some(before), after, 240),
+                outline: Some(n),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                bold: true,
+                italic,
+                color: Some(accent.to_string()),
+                size: Some(size),
+                ..RPr::default()
+            },
+            ..StyleDef::new("paragraph", HEADING_STYLES[n], name)
+        });
+    }
+    list.extend([
+        StyleDef {
+            based_on: Some("Normal"),
+            priority: Some(34),
+            quick: true,
+            ppr: PPr {
+                spacing: spacing(None, 60, 264),
+                ..PPr::default()
+            },
+            ..StyleDef::new("paragraph", "ListParagraph", "List Paragraph")
+        },
+        StyleDef {
+            based_on: Some("Normal"),
+            next: Some("Normal"),
+            priority: Some(29),
+            quick: true,
+            ppr: PPr {
+                left: Some(STEP),
+                right: Some(STEP),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                italic: true,
+                color: Some(MUTED.into()),
+                ..RPr::default()
+            },
+            ..StyleDef::new("paragraph", "Quote", "Quote")
+        },
+        StyleDef {
+            based_on: Some("Normal"),
+            ppr: PPr {
+                spacing: spacing(Some(60), 120, 240),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                font: Some(MONO_FONT),
+                size: Some(18),
+                ..RPr::default()
+            },
+            ..StyleDef::new("paragraph", "SourceCode", "Source Code")
+        },
+        StyleDef {
+            based_on: Some("Normal"),
+            priority: Some(99),
+            hidden: true,
+            ppr: PPr {
+                spacing: spacing(Some(0), 0, 240),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                size: Some(18),
+                ..RPr::default()
+            },
+            ..StyleDef::new("paragraph", "FootnoteText", "footnote text")
+        },
+        StyleDef {
+            priority: Some(99),
+            hidden: true,
+            rpr: RPr {
+                superscript: true,
+                ..RPr::default()
+            },
+            ..StyleDef::new("character", "FootnoteReference", "footnote reference")
+        },
+        StyleDef {
+            based_on: Some("Normal"),
+            priority: Some(99),
+            hidden: true,
+            ppr: PPr {
+                spacing: spacing(Some(0), 0, 240),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                color: Some(MUTED.into()),
+                size: Some(16),
+                ..RPr::default()
+            },
+            ..StyleDef::new("paragraph", "Header", "header")
+        },
+        StyleDef {
+            based_on: Some("Normal"),
+            priority: Some(99),
+            hidden: true,
+            ppr: PPr {
+                spacing: spacing(Some(0), 0, 240),
+                ..PPr::default()
+            },
+            rpr: RPr {
+                color: Some(MUTED.into()),
+                size: Some(16),
+                ..RPr::default()
+            },
+            ..StyleDef::new("paragraph", "Footer", "footer")
+        },
+        StyleDef {
+            rpr: RPr {
+                font: Some(MONO_FONT),
+                size: Some(19),
+                ..RPr::default()
+            },
+            ..StyleDef::new("character", "VerbatimChar", "Verbatim Char")
+        },
+        StyleDef {
+            priority: Some(99),
+            hidden: true,
+            rpr: RPr {
+                color: Some("0563C1".into()),
+                underline: true,
+                ..RPr::default()
+            },
+            ..StyleDef::new("character", "Hyperlink", "Hyperlink")
+        },
+    ]);
+    for s in &list {
+        s.write(&mut x);
+    }
+    part("w:styles", &x.buf)
 }
 
 /// `#rrggbb` → `RRGGBB`, or the default accent.
@@ -959,55 +1754,49 @@ fn tint(hex: &str, amount: f32) -> String {
     format!("{:02X}{:02X}{:02X}", channel(0), channel(2), channel(4))
 }
 
-/// A Word-safe bookmark name for a heading anchor: letters, digits and `_`,
-/// at most 40 characters (Word's limit), the same in every document so that
-/// `other.docx#name` links land. Long anchors keep a prefix and a hash.
-pub fn bookmark_name(anchor: &str) -> String {
-    let mut name: String = anchor
+/// The Word bookmark name of a heading id (the HTML id, see
+/// [`Writer::heading_id`]). Word allows at most 40 letters, digits and `_`,
+/// starting with a letter, and compares names without regard to case; HTML
+/// ids allow far more. The same id gives the same name in every document, so
+/// a link from another file (`other.docx#name`) lands without knowing that
+/// file, and different ids give different names:
+///
+/// - an id of lowercase ASCII letters, digits and `-`, starting with a letter,
+///   at most 40 long (every slug of an English heading) maps `-` to `_`, which
+///   is reversible, so such ids cannot collide with each other;
+/// - any other id (with `_`, `.`, capitals, non-ASCII, a leading digit, or
+///   too long) keeps a readable prefix and ends in `_` and eight hex digits
+///   of its FNV-1a hash, so `x-y` (`x_y`) and `x_y` (`x_y_…`) stay apart.
+pub fn bookmark_name(id: &str) -> String {
+    let simple = id.len() <= 40
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if simple {
+        return id.replace('-', "_");
+    }
+    let mut prefix: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name.insert_str(0, "h_");
-    }
-    if name.len() > 40 {
-        // FNV-1a: stable across runs and platforms, unlike std's hasher.
-        let mut h: u32 = 0x811c_9dc5;
-        for b in anchor.bytes() {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
-        }
-        name.truncate(31);
-        name.push_str(&format!("_{h:08x}"));
-    }
-    name
-}
-
-/// Text safe for XML 1.0: control characters are not allowed there; tabs and
-/// newlines become spaces (the block model already turned line structure into breaks).
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '\t' | '\n' | '\r' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
         })
-        .collect()
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in clean(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+        .collect();
+    if !prefix.starts_with(|c: char| c.is_ascii_lowercase()) {
+        prefix.insert_str(0, "h_");
     }
-    out
+    prefix.truncate(31);
+    // FNV-1a: stable across runs and platforms, unlike std's hasher.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in id.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{prefix}_{h:08x}")
 }
 
 /// `docProps/core.xml`: title, creator, subject, keywords, description, and
@@ -1018,7 +1807,7 @@ fn core_properties(doc: &RenderedDoc, pack: &PackInfo) -> String {
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
     );
     let mut push = |tag: &str, value: &str| {
-        s.push_str(&format!("<{tag}>{}</{tag}>", xml_escape(value)));
+        s.push_str(&format!("<{tag}>{}</{tag}>", escape(value)));
     };
     push("dc:title", &doc.meta.title);
     push("dc:subject", SUBJECT);
@@ -1044,6 +1833,22 @@ fn core_properties(doc: &RenderedDoc, pack: &PackInfo) -> String {
     s
 }
 
+fn app_properties() -> String {
+    let mut x = Xml::declaration();
+    x.open(
+        "Properties",
+        &[(
+            "xmlns",
+            "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        )],
+    );
+    x.open("Application", &[]);
+    x.text("hicp");
+    x.close("Application");
+    x.close("Properties");
+    x.buf
+}
+
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
@@ -1054,109 +1859,5 @@ fn is_iso_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Put the relationships of `document.xml.rels` in a fixed order: docx-rs
-/// adds hyperlinks from a `HashMap`, whose order changes from run to run.
-/// Order carries no meaning in OPC, so sorting by id is safe.
-fn sort_relationships(rels: &[u8]) -> Result<Vec<u8>, String> {
-    let text = std::str::from_utf8(rels).map_err(|e| format!("is not UTF-8: {e}"))?;
-    let Some(first) = text.find("<Relationship ") else {
-        return Ok(rels.to_vec());
-    };
-    let end_tag = "</Relationships>";
-    let last = text
-        .rfind(end_tag)
-        .ok_or_else(|| "has no </Relationships> end tag".to_string())?;
-    let body = &text[first..last];
-    let mut elems: Vec<&str> = Vec::new();
-    let mut rest = body;
-    while let Some(start) = rest.find("<Relationship ") {
-        let after = &rest[start..];
-        let close = after
-            .find("/>")
-            .ok_or_else(|| "has an unterminated Relationship element".to_string())?;
-        elems.push(&after[..close + 2]);
-        rest = &after[close + 2..];
-    }
-    if !rest.trim().is_empty() {
-        return Err(format!(
-            "has unexpected content {rest:?} between relationships"
-        ));
-    }
-    elems.sort_by_key(|e| rel_sort_key(e));
-    let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..first]);
-    for e in elems {
-        out.push_str(e);
-    }
-    out.push_str(&text[last..]);
-    Ok(out.into_bytes())
-}
-
-/// Non-hyperlinks first in their given (already fixed) order, then
-/// hyperlinks by the number in their id.
-fn rel_sort_key(elem: &str) -> (bool, usize, String) {
-    let id = elem
-        .split("Id=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or("");
-    match id.strip_prefix("rIdHyperlink") {
-        Some(n) => (true, n.parse().unwrap_or(usize::MAX), id.to_string()),
-        None => (false, 0, String::new()),
-    }
-}
-
-/// Mark header rows to repeat on every page: the writer gives header rows,
-/// and only them, `w:cantSplit`; docx-rs has no setter for `w:tblHeader`.
-fn mark_header_rows(document: &str) -> String {
-    document.replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
-}
-
-/// Give links into another document's heading their bookmark (`w:anchor`
-/// beside `r:id`, as Word writes them); docx-rs offers one or the other.
-fn add_link_anchors(document: &str, anchors: &BTreeMap<String, String>) -> Result<String, String> {
-    let mut doc = document.to_string();
-    for (rid, name) in anchors {
-        let from = format!("<w:hyperlink r:id=\"{rid}\" ");
-        if !doc.contains(&from) {
-            return Err(format!("has no hyperlink with relationship {rid}"));
-        }
-        let to = format!(
-            "<w:hyperlink r:id=\"{rid}\" w:anchor=\"{}\" ",
-            xml_escape(name)
-        );
-        doc = doc.replace(&from, &to);
-    }
-    Ok(doc)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bookmark_names_are_word_safe() {
-        assert_eq!(bookmark_name("purpose"), "purpose");
-        assert_eq!(bookmark_name("1-purpose-scope"), "h_1_purpose_scope");
-        let long = bookmark_name(&"very-long-anchor-".repeat(5));
-        assert_eq!(long.len(), 40);
-        assert_eq!(long, bookmark_name(&"very-long-anchor-".repeat(5)));
-    }
-
-    #[test]
-    fn relationships_sort_by_id() {
-        let rels = r#"<?xml version="1.0"?><Relationships xmlns="x"><Relationship Id="rId1" Type="a" Target="s" /><Relationship Id="rIdHyperlink10" Type="h" Target="b" TargetMode="External" /><Relationship Id="rIdHyperlink2" Type="h" Target="a" TargetMode="External" /></Relationships>"#;
-        let out = String::from_utf8(sort_relationships(rels.as_bytes()).unwrap()).unwrap();
-        let a = out.find("rIdHyperlink2").unwrap();
-        let b = out.find("rIdHyperlink10").unwrap();
-        assert!(out.find("rId1\"").unwrap() < a && a < b, "{out}");
-    }
-
-    #[test]
-    fn tint_and_accent() {
-        assert_eq!(accent_hex("#0b5394"), "0B5394");
-        assert_eq!(accent_hex("blue"), DEFAULT_ACCENT);
-        assert_eq!(tint("000000", 1.0), "FFFFFF");
-        assert_eq!(tint("FF0000", 0.5), "FF8080");
-    }
-}
+mod tests;
