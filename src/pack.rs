@@ -1061,6 +1061,7 @@ pub fn produce_incremental(
                 .to_string(),
         );
     }
+    warnings.extend(rendered.template_warnings.iter().cloned());
     warnings.extend(starter_placeholders(loaded));
     warnings.extend(near_builtin_roles(loaded));
     warnings.sort();
