@@ -52,6 +52,16 @@ pub enum Origin {
     Override(PathBuf),
 }
 
+impl Origin {
+    /// The file as a path, without the "(built in)" note: for `--> file:line`.
+    pub fn path(&self) -> String {
+        match self {
+            Origin::Builtin(p) => format!("templates/{p}"),
+            Origin::Override(p) => p.display().to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -77,6 +87,18 @@ pub struct TemplateSource {
 pub struct DocTemplate {
     pub front: FrontMatter,
     pub source: TemplateSource,
+    /// The file line of each front-matter key, so that a value refused
+    /// after parsing (an unknown sub-practice, a `when` path) is reported
+    /// where it is written.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl DocTemplate {
+    /// The file line of front-matter key `key` (the opening `---` when the
+    /// key is not written).
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(1)
+    }
 }
 
 /// Every template available to a build.
@@ -93,6 +115,14 @@ pub struct Library {
     /// What each template reads ([`crate::render::deps`]), by Tera name,
     /// worked out once.
     pub template_reads: std::sync::OnceLock<BTreeMap<String, crate::render::deps::Reads>>,
+    /// The variables and literal calls each template names
+    /// ([`crate::render::names`]), by Tera name, worked out once.
+    pub template_names: std::sync::OnceLock<BTreeMap<String, crate::render::names::Names>>,
+    /// Files of the override folders that look like templates but are not
+    /// read (a `document/` folder, a template at the top, a name without
+    /// `.md.tera`): each build reports them, since the override they were
+    /// meant to be is silently not used.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +131,32 @@ pub enum LibraryError {
     Template { origin: String, message: String },
     #[error("template folder {path}: {message}")]
     Folder { path: String, message: String },
+    /// A template that parses but says something hicp cannot honour (a
+    /// sub-practice, document or glossary term that does not exist, a
+    /// `when` it cannot evaluate, a Tera comment), at its file line.
+    #[error("{origin}, line {line}: {message}\nhint: {hint}")]
+    Check {
+        origin: String,
+        line: usize,
+        message: String,
+        hint: String,
+    },
+}
+
+/// Document ids a template may not take, because a pack-level file is named
+/// after them or readers would take the document for it: `index`
+/// (`html/index.html` beside the pack's `index.html`), `manifest`, and any
+/// id ending in `-policy-pack` (the binder is `pdf/<slug>-policy-pack.pdf`:
+/// `riverbend-policy-pack` would overwrite Riverbend's binder).
+fn reserved_id(id: &str) -> Option<&'static str> {
+    match id {
+        "index" => Some("`index` is the pack's own index page"),
+        "manifest" => Some("`manifest` is the pack's manifest"),
+        _ if id.ends_with("-policy-pack") => Some(
+            "ids ending in `-policy-pack` are kept for the binder, `pdf/<pack folder>-policy-pack.pdf`, which such a document would overwrite",
+        ),
+        _ => None,
+    }
 }
 
 impl Library {
@@ -115,6 +171,13 @@ impl Library {
                 h.update(s.name.as_bytes());
                 h.update([0]);
                 h.update(s.text.as_bytes());
+                h.update([0]);
+            }
+            // Front matter is blanked out of the sources but decides what a
+            // document is called, also where `doc_link` names a document
+            // that is not in the pack.
+            for d in self.documents.values() {
+                h.update(format!("{:?}", d.front).as_bytes());
                 h.update([0]);
             }
             for (name, text) in crate::catalog::SOURCES {
@@ -135,6 +198,24 @@ impl Library {
         })
     }
 
+    /// What each template names, by Tera name.
+    pub fn names(&self) -> &BTreeMap<String, crate::render::names::Names> {
+        self.template_names.get_or_init(|| {
+            self.sources()
+                .map(|s| (s.name.clone(), crate::render::names::scan(&s.text)))
+                .collect()
+        })
+    }
+
+    /// Every document's title by id, in the pack or not: `doc_link` prints
+    /// the title of a document left out of the pack in italics.
+    pub fn titles(&self) -> BTreeMap<String, String> {
+        self.documents
+            .iter()
+            .map(|(id, d)| (id.clone(), d.front.title.clone()))
+            .collect()
+    }
+
     /// The built-in library, plus each override folder in turn (later folders win).
     pub fn load(overrides: &[PathBuf]) -> Result<Library, LibraryError> {
         let mut lib = Library::default();
@@ -145,11 +226,145 @@ impl Library {
             lib.add(&rel, &text, origin)?;
         }
         for dir in overrides {
-            for (rel, text, origin) in read_override_folder(dir)? {
+            let (files, warnings) = read_override_folder(dir)?;
+            for (rel, text, origin) in files {
                 lib.add(&rel, &text, origin)?;
             }
+            lib.warnings.extend(warnings);
         }
+        let _t = crate::timings::span("library: checks");
+        lib.check(false)?;
         Ok(lib)
+    }
+
+    /// Whether an override folder supplied any template. The built-in
+    /// templates are the same in every build and checked by the test suite
+    /// ([`Library::check`] with `builtin_too`, [`crate::render::names`]), so
+    /// a build of them alone skips the checks that only an override can
+    /// fail (a few milliseconds per build otherwise).
+    pub fn has_overrides(&self) -> bool {
+        self.sources()
+            .any(|s| matches!(s.origin, Origin::Override(_)))
+    }
+
+    /// Check what every override template says that does not depend on the
+    /// profile, whether or not its document is in a given pack: a typo in a
+    /// document left out of this pack would otherwise surface only in the
+    /// pack of another organization, or never. `builtin_too` checks the
+    /// built-in templates as well (the test suite does).
+    pub fn check(&self, builtin_too: bool) -> Result<(), LibraryError> {
+        let checked = |o: &Origin| builtin_too || matches!(o, Origin::Override(_));
+        let catalog = crate::catalog::Catalog::builtin();
+        let sub_ids = || catalog.subpractices.iter().map(|sp| sp.id.as_str());
+        let doc_ids = || self.documents.keys().map(String::as_str);
+        let did_you_mean =
+            |word: &str, candidates: Vec<&str>, then: &str| match crate::suggest::did_you_mean(
+                word, candidates,
+            ) {
+                Some(s) => format!("did you mean `{s}`? {then}"),
+                None => then.to_string(),
+            };
+        const SUB_LIST: &str = "the sub-practice IDs are in templates/catalog/subpractices.yaml (`hicp list` shows which documents carry which)";
+        const DOC_LIST: &str = "`hicp list` shows the document ids";
+        for d in self.documents.values() {
+            if !checked(&d.source.origin) {
+                continue;
+            }
+            let f = &d.front;
+            let fail = |key: &str, message: String, hint: String| LibraryError::Check {
+                origin: d.source.origin.to_string(),
+                line: d.line_of(key),
+                message,
+                hint,
+            };
+            if let Some(cond) = &f.when {
+                crate::render::when::check(cond).map_err(|e| fail("when", e.message, e.hint))?;
+            }
+            for id in &f.practices {
+                if catalog.subpractice(id).is_none() {
+                    return Err(fail(
+                        "practices",
+                        format!(
+                            "front matter names sub-practice `{id}`, which is not in the HICP catalog"
+                        ),
+                        did_you_mean(id, sub_ids().collect(), SUB_LIST),
+                    ));
+                }
+            }
+            for id in &f.related {
+                if !self.documents.contains_key(id) {
+                    return Err(fail(
+                        "related",
+                        format!(
+                            "front matter lists related document `{id}`, which is not in the template library"
+                        ),
+                        did_you_mean(id, doc_ids().collect(), DOC_LIST),
+                    ));
+                }
+            }
+            for term in &f.definitions {
+                if catalog.definition(term).is_none() {
+                    return Err(fail(
+                        "definitions",
+                        format!(
+                            "front matter lists definition `{term}`, which is not in the glossary"
+                        ),
+                        did_you_mean(
+                            term,
+                            catalog.glossary.keys().map(String::as_str).collect(),
+                            "the glossary is templates/catalog/glossary.yaml",
+                        ),
+                    ));
+                }
+            }
+        }
+        if !builtin_too && !self.has_overrides() {
+            return Ok(());
+        }
+        let names = self.names();
+        for source in self.sources().filter(|s| checked(&s.origin)) {
+            let fail = |line: usize, message: String, hint: String| LibraryError::Check {
+                origin: source.origin.to_string(),
+                line,
+                message,
+                hint,
+            };
+            if let Some(line) = tera_comment_line(&source.text) {
+                return Err(fail(
+                    line,
+                    "`{# … #}` is not a comment in hicp templates: it is printed as it stands".into(),
+                    "write template comments as `{/ … /}`; `{#` is left to Markdown, where `{#id}` gives a heading its anchor".into(),
+                ));
+            }
+            let Some(n) = names.get(&source.name) else {
+                continue;
+            };
+            for call in &n.calls {
+                for (arg, values) in &call.args {
+                    for v in values {
+                        let problem = match (call.function.as_str(), arg.as_str()) {
+                            ("tag", "ids") if catalog.subpractice(v).is_none() => Some((
+                                format!(
+                                    "tag(ids=…) names `{v}`, which is not a sub-practice of the HICP catalog"
+                                ),
+                                did_you_mean(v, sub_ids().collect(), SUB_LIST),
+                            )),
+                            ("doc_link", "id") if !self.documents.contains_key(v) => Some((
+                                format!(
+                                    "doc_link(id=\"{v}\") names no document of the template library"
+                                ),
+                                did_you_mean(v, doc_ids().collect(), DOC_LIST),
+                            )),
+                            _ => None,
+                        };
+                        if let Some((message, hint)) = problem {
+                            return Err(fail(call.line, message, hint));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn add(&mut self, rel: &str, text: &str, origin: Origin) -> Result<(), LibraryError> {
@@ -161,7 +376,7 @@ impl Library {
             let Some(stem) = file.strip_suffix(".md.tera") else {
                 return Ok(());
             };
-            let (front, body) = split_front_matter(text).map_err(err)?;
+            let (front, body, key_lines) = parse_front_matter(text, &origin.path()).map_err(err)?;
             if !valid_id(&front.id) {
                 return Err(err(format!(
                     "front-matter id `{}` is not allowed: use lowercase letters, digits and `-` only",
@@ -174,6 +389,30 @@ impl Library {
                     front.id
                 )));
             }
+            if let Some(why) = reserved_id(&front.id) {
+                return Err(err(format!(
+                    "the document id `{}` is reserved: {why}; give the document another id (file name and `id:`)",
+                    front.id
+                )));
+            }
+            for (key, value, printed) in [
+                ("title", &front.title, "its title as its only `#` heading"),
+                (
+                    "audience",
+                    &front.audience,
+                    "its audience as \"Applies to\"",
+                ),
+            ] {
+                if value.trim().is_empty() {
+                    let line = key_lines.get(key).copied().unwrap_or(1);
+                    return Err(LibraryError::Check {
+                        origin: origin.to_string(),
+                        line,
+                        message: format!("front-matter `{key}` is empty"),
+                        hint: format!("every document prints {printed}: write one"),
+                    });
+                }
+            }
             let name = format!("documents/{}.md.tera", front.id);
             self.documents.insert(
                 front.id.clone(),
@@ -184,6 +423,7 @@ impl Library {
                         text: body,
                         origin,
                     },
+                    key_lines,
                 },
             );
         } else if let Some(file) = rel.strip_prefix("partials/") {
@@ -272,8 +512,85 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<(String, String, Origin)>) 
     }
 }
 
-/// Read `documents/` and `partials/` of an override folder.
-fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, LibraryError> {
+/// Files of an override folder read as templates, and warnings.
+type FolderFiles = (Vec<(String, String, Origin)>, Vec<String>);
+
+/// Whether a file name is a backup or hidden file, which sits beside
+/// templates without being meant as one (`.gitkeep`, `x.md.tera~`).
+fn incidental(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".bak")
+        || name.ends_with(".orig")
+}
+
+/// The warning for a file in `documents/` or `partials/` that is not read
+/// because its name does not end in `.md.tera`.
+fn not_a_template_name(shown: &Path, name: &str) -> String {
+    let stem = name
+        .strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".tera"))
+        .or_else(|| name.strip_suffix(".markdown"));
+    match stem {
+        Some(stem) => format!(
+            "{} is not read: a template's file name ends in `.md.tera` (rename it {stem}.md.tera)",
+            shown.display()
+        ),
+        None => format!(
+            "{} is not read: only files named `<name>.md.tera` are templates",
+            shown.display()
+        ),
+    }
+}
+
+/// Templates (`*.md.tera`) of an override folder outside `documents/` and
+/// `partials/`, which are never read: one warning naming up to three of
+/// them and where templates go. Only names are read, and symlinks are not
+/// followed, so nothing outside the folder is looked at.
+fn misplaced_templates(dir: &Path, root: &Path) -> Option<String> {
+    const SHOWN: usize = 3;
+    let mut found = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .max_depth(4)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.depth() >= 1 && name.starts_with('.'))
+                && !(e.depth() == 1 && (name == "documents" || name == "partials"))
+        });
+    for entry in walk.filter_map(Result::ok) {
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".md.tera")
+        {
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            found.push(dir.join(rel).display().to_string());
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let more = match found.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    found.truncate(SHOWN);
+    Some(format!(
+        "{}{more} {} not read: templates go in {}/documents/<id>.md.tera or {}/partials/<name>.md.tera",
+        found.join(", "),
+        if found.len() == 1 && more.is_empty() {
+            "is"
+        } else {
+            "are"
+        },
+        dir.display(),
+        dir.display()
+    ))
+}
+
+/// Read `documents/` and `partials/` of an override folder, with warnings
+/// for files that look meant as templates but are not read.
+fn read_override_folder(dir: &Path) -> Result<FolderFiles, LibraryError> {
     let folder_err = |message: String| LibraryError::Folder {
         path: dir.display().to_string(),
         message,
@@ -285,11 +602,14 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
         return Err(folder_err("is not a folder".into()));
     }
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    let mut has_folder = false;
     for sub in ["documents", "partials"] {
         let base = root.join(sub);
         if !base.is_dir() {
             continue;
         }
+        has_folder = true;
         for entry in walkdir::WalkDir::new(&base)
             .follow_links(false)
             .sort_by_file_name()
@@ -328,6 +648,9 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
             }
             let name = entry.file_name().to_string_lossy().to_string();
             if !name.ends_with(".md.tera") {
+                if !incidental(&name) {
+                    warnings.push(not_a_template_name(&shown, &name));
+                }
                 continue;
             }
             if entry.depth() != 1 {
@@ -366,13 +689,57 @@ fn read_override_folder(dir: &Path) -> Result<Vec<(String, String, Origin)>, Lib
             out.push((format!("{sub}/{name}"), text, Origin::Override(shown)));
         }
     }
-    Ok(out)
+    match misplaced_templates(dir, &root) {
+        Some(w) => warnings.push(w),
+        None if !has_folder => warnings.push(format!(
+            "{} has neither documents/ nor partials/, so no template is read from it",
+            dir.display()
+        )),
+        None => {}
+    }
+    Ok((out, warnings))
+}
+
+/// The line of the first Tera comment opener `{# ` (or `{#-`): hicp turns
+/// Tera comments off, so such a comment would be published as it stands.
+/// `{#part-e}`, a Markdown heading anchor, has no space after `{#`; text
+/// inside hicp's own `{/ … /}` comments is not looked at.
+fn tera_comment_line(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < b.len() {
+        if b[i] == b'{' && b[i + 1] == b'/' {
+            match text[i + 2..].find("/}") {
+                Some(p) => i += p + 4,
+                None => return None,
+            }
+            continue;
+        }
+        if b[i] == b'{'
+            && b[i + 1] == b'#'
+            && (b[i + 2].is_ascii_whitespace() || b[i + 2] == b'-')
+            && text[i..].contains("#}")
+        {
+            return Some(1 + text[..i].matches('\n').count());
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Split the YAML front matter at byte 0 (`---` line … `---` line). The body
 /// keeps one blank line per front-matter line so template line numbers match
 /// the file.
 pub fn split_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
+    parse_front_matter(text, "<input>").map(|(front, body, _)| (front, body))
+}
+
+/// [`split_front_matter`], with errors located at the line of the file
+/// `shown` (not of the YAML block), and each key's file line.
+fn parse_front_matter(
+    text: &str,
+    shown: &str,
+) -> Result<(FrontMatter, String, BTreeMap<String, usize>), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
         .strip_prefix("---\n")
@@ -392,20 +759,73 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, String), String> {
     let (yaml_end, body_start) =
         end.ok_or_else(|| "the front-matter block is not closed by a `---` line".to_string())?;
     let yaml = &rest[..yaml_end];
-    let front: FrontMatter =
-        serde_saphyr::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
+    // One line in front for the opening `---`: the parser's lines are then
+    // the file's.
+    let lined = format!("\n{yaml}");
+    refuse_tags(&lined)?;
+    let front: FrontMatter = serde_saphyr::from_str(&lined).map_err(|e| {
+        let message = e.to_string();
+        let message = message.strip_prefix("error: ").unwrap_or(&message);
+        format!(
+            "front matter: {}",
+            message.replace("--> <input>:", &format!("--> {shown}:"))
+        )
+    })?;
+    let key_lines = yaml
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let (key, _) = line.split_once(':')?;
+            let plain =
+                !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            plain.then(|| (key.to_string(), i + 2))
+        })
+        .collect();
     let blank_lines = 2 + yaml.matches('\n').count();
     let mut body = "\n".repeat(blank_lines);
     body.push_str(&rest[body_start..]);
-    Ok((front, body))
+    Ok((front, body, key_lines))
 }
 
-/// The title of a built-in document, for references to documents that are not
-/// in this pack (printed as plain text rather than a dead link).
-pub fn builtin_title(id: &str) -> Option<String> {
-    let file = BUILTIN.get_file(format!("documents/{id}.md.tera"))?;
-    let (front, _) = split_front_matter(file.contents_utf8()?).ok()?;
-    Some(front.title)
+/// Refuse YAML tags in front matter. `when: !technology.byod.allowed` is
+/// read as the tag `!technology.byod.allowed` on an empty value, so the
+/// condition vanishes and the document is always included; a tag on any
+/// other key changes how the value is read. `lined` has the file's lines.
+fn refuse_tags(lined: &str) -> Result<(), String> {
+    use serde_saphyr::granit_parser::{Event, Parser, StrInput};
+    let parser = Parser::with_options(
+        StrInput::new(lined),
+        serde_saphyr::granit_parser::Options::default(),
+    );
+    for item in parser {
+        // A syntax error is reported by the deserializer, with its snippet.
+        let Ok((event, span)) = item else {
+            return Ok(());
+        };
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag) => tag.as_deref(),
+            Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => tag.as_deref(),
+            _ => None,
+        };
+        let Some(tag) = tag else { continue };
+        let written = format!("{}{}", tag.original_handle(), tag.suffix());
+        let line = span.start.line();
+        let on_when = lined
+            .lines()
+            .nth(line.saturating_sub(1))
+            .is_some_and(|l| l.trim_start().starts_with("when:"));
+        return Err(if on_when {
+            format!(
+                "front matter, line {line}: `when: {written}` is read by YAML as the tag `{written}` on an empty value, so the condition would vanish and the document always be included\nhint: negate with `not`: `when: not {}`",
+                written.trim_start_matches('!')
+            )
+        } else {
+            format!(
+                "front matter, line {line}: YAML tags (`{written}`) are not supported in front matter\nhint: remove the tag; quote the value if it must start with `!`"
+            )
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -424,6 +844,28 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         assert!(split_front_matter("---\nid: a\n").is_err());
         assert!(split_front_matter("no front matter").is_err());
+    }
+
+    #[test]
+    fn builtin_templates_pass_the_library_checks() {
+        // Builds skip these for the built-in templates (`has_overrides`).
+        let lib = Library::load(&[]).unwrap();
+        assert!(!lib.has_overrides());
+        lib.check(true).unwrap();
+    }
+
+    #[test]
+    fn tera_comments_are_found_and_anchors_are_not() {
+        assert_eq!(tera_comment_line("## A {#part-e}\n{/ {# x #} /}\n"), None);
+        assert_eq!(tera_comment_line("a\n\nb {# note #}"), Some(3));
+        assert_eq!(tera_comment_line("{#- note -#}"), Some(1));
+    }
+
+    #[test]
+    fn reserved_ids_are_refused() {
+        assert!(reserved_id("riverbend-policy-pack").is_some());
+        assert!(reserved_id("index").is_some());
+        assert!(reserved_id("policy-pack-overview").is_none());
     }
 
     #[test]

@@ -1231,6 +1231,7 @@ pub fn produce_incremental(
         );
     }
     warnings.extend(changed_after_issue_warning(info, &documents));
+    warnings.extend(rendered.template_warnings.iter().cloned());
     warnings.extend(starter_placeholders(loaded));
     warnings.extend(near_builtin_roles(loaded));
     warnings.sort();

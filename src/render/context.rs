@@ -305,10 +305,11 @@ fn address_line(a: &Address) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// `technology` with every key present.
-fn tech_json(t: &Technology) -> Value {
-    let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
-    let defaults = json!({
+/// `tech`'s objects with every key, each `null`: what a profile that leaves
+/// a key out gets, and the shape a template's `tech.*` names are checked
+/// against ([`fill_shape`]).
+fn tech_defaults() -> Value {
+    json!({
         "ehr": {"name": null, "hosting": null},
         "email": {"platform": null, "mfa": null, "external_banner": null},
         "endpoints": {"protection": null, "disk_encryption": null, "mdm": null, "local_admin_removed": null},
@@ -319,8 +320,19 @@ fn tech_json(t: &Technology) -> Value {
         "wireless": {"guest_network": null, "segmented": null},
         "telehealth": {"used": null, "platform": null},
         "medical_devices": {"present": null, "examples": [], "managed_by": null},
-    });
-    if let (Value::Object(obj), Value::Object(defs)) = (&mut v, defaults) {
+    })
+}
+
+/// `technology` with every key present.
+fn tech_json(t: &Technology) -> Value {
+    let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
+    fill_tech(&mut v);
+    v
+}
+
+/// Give every `tech` object that is absent or `null` its keys (each `null`).
+fn fill_tech(v: &mut Value) {
+    if let (Value::Object(obj), Value::Object(defs)) = (v, tech_defaults()) {
         for (key, fields) in defs {
             let entry = obj.entry(key).or_insert(Value::Null);
             if let (Value::Object(present), Value::Object(fields)) = (entry, fields) {
@@ -330,7 +342,62 @@ fn tech_json(t: &Technology) -> Value {
             }
         }
     }
-    v
+}
+
+/// The keys a person has in the context, for shapes (`pack.approver` is
+/// `null` until the profile records approval).
+fn person_shape() -> Value {
+    person_json(
+        "approver",
+        &Person {
+            name: String::new(),
+            title: String::new(),
+            email: String::new(),
+            phone: None,
+        },
+    )
+}
+
+/// Turn the context value of `root` (one of
+/// [`super::names::FIXED_SHAPE`]) into its shape for name checks: objects
+/// that are `null` for this profile get the keys they have when present, so
+/// `{% if tech.ehr.hostng %}` is caught for a profile without an EHR too.
+pub fn fill_shape(root: &str, v: &mut Value) {
+    let null_to = |slot: Option<&mut Value>, shape: Value| {
+        if let Some(slot) = slot.filter(|s| s.is_null()) {
+            *slot = shape;
+        }
+    };
+    match root {
+        "tech" => {
+            if let Value::Object(m) = v {
+                for (key, shape) in tech_defaults().as_object().into_iter().flatten() {
+                    let slot = m.entry(key.clone()).or_insert(Value::Null);
+                    if slot.is_null() {
+                        *slot = shape.clone();
+                    }
+                }
+            }
+            fill_tech(v);
+        }
+        "pack" => null_to(v.get_mut("approver"), person_shape()),
+        "it" => null_to(Some(v), person_shape()),
+        "ir" => null_to(
+            v.get_mut("report_to"),
+            json!({"email": null, "phone": null}),
+        ),
+        "gap_due" => {
+            if let Value::Object(m) = v {
+                for slot in m.values_mut() {
+                    null_to(
+                        Some(slot),
+                        json!({"id": null, "date": null, "date_long": null}),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether a vendor's service reads as managed IT services.

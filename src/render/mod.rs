@@ -8,7 +8,9 @@
 pub mod context;
 pub mod deps;
 pub mod escape;
+pub mod names;
 pub mod syntax_hint;
+pub mod when;
 
 use crate::catalog::{self, Catalog};
 use crate::library::{DocTemplate, Library};
@@ -27,6 +29,23 @@ pub enum RenderError {
     /// each at its place in the profile.
     #[error("{0}")]
     Profile(crate::profile::Diagnostics),
+    /// A template names a variable, or a key of a context object, that the
+    /// context does not have ([`names`]): Tera would read it as false in
+    /// `{% if %}` and drop the text without a word.
+    #[error("template {origin}, line {line}: {problem}\nhint: {hint}")]
+    UnknownName {
+        origin: String,
+        line: usize,
+        name: String,
+        problem: String,
+        hint: String,
+    },
+    /// A document rendered to no text for this profile: it would be an
+    /// empty page in the index, the binder and every format.
+    #[error(
+        "template {origin}: the document `{id}` renders to no text for this profile\nhint: write its body (it starts with `{{% include \"partials/doc_header.md.tera\" %}}`), or give it a `when` condition that leaves it out of packs it has nothing to say to"
+    )]
+    EmptyDocument { origin: String, id: String },
 }
 
 /// Why a document is in the pack (or not), for `hicp list --profile`.
@@ -37,34 +56,10 @@ pub struct Selection {
     pub reason: String,
 }
 
-/// Evaluate a front-matter `when` condition against the merged profile.
+/// Evaluate a front-matter `when` condition against the merged profile
+/// ([`when::eval`]; the library has checked it with [`when::check`]).
 pub fn eval_when(cond: &str, profile: &Value) -> bool {
-    let cond = cond.trim();
-    let (negate, path) = match cond.strip_prefix("not ") {
-        Some(p) => (true, p.trim()),
-        None => (false, cond),
-    };
-    let mut v = profile;
-    let mut found = true;
-    for part in path.split('.') {
-        match v.get(part) {
-            Some(next) => v = next,
-            None => {
-                found = false;
-                break;
-            }
-        }
-    }
-    let truthy = found
-        && match v {
-            Value::Null => false,
-            Value::Bool(b) => *b,
-            Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-            Value::String(s) => !s.is_empty(),
-            Value::Array(a) => !a.is_empty(),
-            Value::Object(o) => !o.is_empty(),
-        };
-    truthy != negate
+    when::eval(cond, profile)
 }
 
 /// Decide which documents the pack holds, in pack order (`order`, then id).
@@ -153,7 +148,7 @@ fn tera_with(library: &Library, keep: impl Fn(&str) -> bool) -> Result<tera::Ter
     })?;
     tera.set_escape_fn(escape::markdown_escape_fn);
     tera.autoescape_on(vec![".md.tera"]);
-    register_functions(&mut tera);
+    register_functions(&mut tera, std::sync::Arc::new(library.titles()));
     let sources: Vec<(String, String)> = library
         .sources()
         .filter(|s| keep(&s.name))
@@ -262,13 +257,29 @@ fn parse_error_hint(library: &Library, message: &str) -> Option<String> {
     syntax_hint::hint(&source.text, line, column, message)
 }
 
-fn register_functions(tera: &mut tera::Tera) {
+/// `tag` and `doc_link`. `titles` holds every document of the library by
+/// id, so that `doc_link` to one left out of this pack, built in or added by
+/// an override folder, prints its title in italics.
+fn register_functions(tera: &mut tera::Tera, titles: std::sync::Arc<BTreeMap<String, String>>) {
     // tag(ids=[...]): the IDs of the organization's size, as " (HICP …)".
     tera.register_function(
         "tag",
         |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
             let ids: Vec<String> = kwargs.must_get("ids")?;
             let size: String = state.get("size")?.unwrap_or_default();
+            let catalog = Catalog::builtin();
+            // The library refuses literal unknown IDs; this catches computed ones.
+            if let Some(bad) = ids.iter().find(|id| catalog.subpractice(id).is_none()) {
+                let hint = crate::suggest::did_you_mean(
+                    bad,
+                    catalog.subpractices.iter().map(|sp| sp.id.as_str()),
+                )
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+                return Err(tera::Error::message(format!(
+                    "tag: `{bad}` is not a sub-practice of the HICP catalog{hint}"
+                )));
+            }
             let keep: Vec<String> = ids
                 .into_iter()
                 .filter(|id| match catalog::id_size_letter(id) {
@@ -289,11 +300,11 @@ fn register_functions(tera: &mut tera::Tera) {
     // doc_link(id=..., anchor=...): a link when the document is in the pack.
     tera.register_function(
         "doc_link",
-        |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
+        move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<tera::Value> {
             let id: String = kwargs.must_get("id")?;
             let anchor: Option<String> = kwargs.get("anchor")?;
-            let titles: Option<tera::Value> = state.get("doc_titles")?;
-            let title = titles
+            let in_pack: Option<tera::Value> = state.get("doc_titles")?;
+            let title = in_pack
                 .as_ref()
                 .and_then(|t| t.as_map())
                 .and_then(|m| m.get(&tera::value::Key::Str(id.as_str())))
@@ -310,12 +321,12 @@ fn register_functions(tera: &mut tera::Tera) {
                     )))
                 }
                 None => {
-                    let t = crate::library::builtin_title(&id).ok_or_else(|| {
+                    let t = titles.get(&id).ok_or_else(|| {
                         tera::Error::message(format!("doc_link: no document with id `{id}`"))
                     })?;
                     Ok(tera::Value::safe_string(&format!(
                         "*{}*",
-                        escape::escape_markdown(&t)
+                        escape::escape_markdown(t)
                     )))
                 }
             }
@@ -354,6 +365,11 @@ pub struct RenderedPack {
     /// (text that changed under an unchanged version): for the build's
     /// report only, since they depend on what was there before.
     pub warnings: Vec<String>,
+    /// Warnings about the templates that follow from the inputs alone
+    /// (override files that are not read, links to sections a document does
+    /// not have): part of the manifest, so `build` and `validate` both show
+    /// them.
+    pub template_warnings: Vec<String>,
 }
 
 /// Where a render may take a document's Markdown from instead of rendering
@@ -536,6 +552,17 @@ pub fn render_pack_reusing(
         .map(|m| (m.id.clone(), json!(m.title)))
         .collect();
     base.insert("doc_titles".into(), Value::Object(titles));
+    let t_names = crate::timings::span("render: names");
+    let checked = names::check(library, &base, &doc_shape(&people));
+    drop(t_names);
+    if let Err(unknown) = checked {
+        // A template that does not parse is reported as Tera reads it (with
+        // its syntax hint): its names may only look wrong because of that.
+        let reads = library.reads();
+        let needed = deps::closure(&unknown.template, reads).templates;
+        tera_with(library, |n| n == unknown.template || needed.contains(n))?;
+        return Err(*unknown.error);
+    }
     // The pack-wide context is large (catalog, glossary, crosswalk): convert
     // it to Tera's values once. Tera's maps and arrays are reference-counted,
     // so each document's clone below copies only the top-level keys.
@@ -625,11 +652,7 @@ pub fn render_pack_reusing(
                 .filter_map(|r| metas.iter().find(|m| &m.id == r))
                 .map(|m| json!({"id": m.id, "title": m.title, "href": format!("{}.md", m.id)}))
                 .collect();
-            let doc = json!({
-                "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
-                "audience": meta.audience, "description": meta.description, "practices": meta.practices,
-                "owner": owner, "related": related, "definitions": definitions,
-            });
+            let doc = doc_json(meta, owner, related, definitions);
             let doc_bytes = serde_json::to_vec(&doc).unwrap_or_default();
             // The inputs hash leaves the history out: the rows follow from
             // the document's text and the previous manifest, not the reverse.
@@ -726,7 +749,14 @@ pub fn render_pack_reusing(
                         }
                         (Ok(()), None) => String::from_utf8_lossy(&budget.bytes).into_owned(),
                     };
-                    tidy_markdown(&out)
+                    let markdown = tidy_markdown(&out);
+                    if markdown.trim().is_empty() {
+                        return Err(RenderError::EmptyDocument {
+                            origin: t.source.origin.to_string(),
+                            id: meta.id.clone(),
+                        });
+                    }
+                    markdown
                 }
             };
             let fingerprint = crate::revision::body_fingerprint(&markdown);
@@ -752,8 +782,11 @@ pub fn render_pack_reusing(
         fingerprints.insert(doc.meta.id.clone(), fingerprint);
         documents.push(doc);
     }
+    let mut template_warnings = library.warnings.clone();
+    template_warnings.extend(anchor_warnings(&documents, library));
     Ok(RenderedPack {
         warnings: Vec::new(),
+        template_warnings,
         documents,
         selections,
         context_sha256,
@@ -762,6 +795,109 @@ pub fn render_pack_reusing(
         deps_sha256,
         status_line,
     })
+}
+
+/// A document's `doc` context (without `history`, which is added once its
+/// rows are known).
+fn doc_json(meta: &DocMeta, owner: Value, related: Vec<Value>, definitions: Vec<Value>) -> Value {
+    json!({
+        "id": meta.id, "title": meta.title, "kind": meta.kind.as_str(), "kind_label": meta.kind.label(),
+        "audience": meta.audience, "description": meta.description, "practices": meta.practices,
+        "owner": owner, "related": related, "definitions": definitions,
+    })
+}
+
+/// The keys every document's `doc` has, for [`names::check`]: made by
+/// [`doc_json`] itself, so the two cannot drift apart.
+fn doc_shape(people: &Map<String, Value>) -> Value {
+    let meta = DocMeta {
+        id: String::new(),
+        title: String::new(),
+        kind: crate::model::DocKind::Policy,
+        audience: String::new(),
+        description: String::new(),
+        practices: Vec::new(),
+        order: 0,
+        version: String::new(),
+        status_label: String::new(),
+        effective_date: String::new(),
+        next_review: String::new(),
+    };
+    let owner = people
+        .get("security_officer")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut doc = doc_json(&meta, owner, Vec::new(), Vec::new());
+    doc["history"] = json!([]);
+    doc
+}
+
+/// The section ids a document's Markdown gives its headings: the `{#id}`
+/// written, else the slug of the heading text, as the HTML and PDF writers
+/// give them.
+fn heading_ids(markdown: &str) -> std::collections::BTreeSet<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut ids = std::collections::BTreeSet::new();
+    let mut text: Option<(Option<String>, String)> = None;
+    for event in Parser::new_ext(markdown, crate::writers::markdown_options()) {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                text = Some((id.map(|i| i.to_string()), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, s)) = text.as_mut() {
+                    s.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((id, s)) = text.take() {
+                    ids.insert(id.unwrap_or_else(|| crate::writers::heading_slug(&s)));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// Links to a section (`other.md#anchor`, as `doc_link(anchor=…)` prints
+/// them) that the document linked to does not have: the link would land at
+/// the top of the document in HTML and Word and not be clickable in its PDF.
+/// Reported in every format, not only when a PDF is laid out.
+fn anchor_warnings(documents: &[RenderedDoc], library: &Library) -> Vec<String> {
+    let mut anchors: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for doc in documents {
+        let mut rest = doc.markdown.as_str();
+        while let Some(at) = rest.find("](") {
+            rest = &rest[at + 2..];
+            let Some(end) = rest.find(')') else { break };
+            let dest = &rest[..end];
+            let Some((target, Some(anchor))) = crate::writers::doc_link_target(dest) else {
+                continue;
+            };
+            let Some(target_doc) = documents.iter().find(|d| d.meta.id == target) else {
+                continue;
+            };
+            let ids = anchors
+                .entry(target)
+                .or_insert_with(|| heading_ids(&target_doc.markdown));
+            if ids.contains(anchor) {
+                continue;
+            }
+            let origin = library
+                .documents
+                .get(&doc.meta.id)
+                .map_or_else(|| doc.meta.id.clone(), |t| t.source.origin.to_string());
+            let hint = crate::suggest::did_you_mean(anchor, ids.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            warnings.push(format!(
+                "{origin}: a link to `{target}` section `{anchor}`, which `{target}` does not have for this profile{hint}; the link leads to the top of the document"
+            ));
+        }
+    }
+    warnings
 }
 
 /// Trim leading blank lines (left by the front matter), collapse runs of more
@@ -799,12 +935,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn when_conditions() {
-        let p = json!({"technology": {"medical_devices": {"present": true}, "byod": {"allowed": false}}});
-        assert!(eval_when("technology.medical_devices.present", &p));
-        assert!(!eval_when("technology.byod.allowed", &p));
-        assert!(eval_when("not technology.byod.allowed", &p));
-        assert!(!eval_when("technology.telehealth.used", &p));
+    fn builtin_templates_name_only_context_variables() {
+        // Builds of the built-in templates alone skip the name check
+        // (`names::check`); marking one partial as an override makes the
+        // render check every template, for a small, a medium and a large
+        // organization.
+        for p in [
+            "profiles/riverbend-clinic.yaml",
+            "profiles/lakeside-specialty.yaml",
+            "profiles/cascadia-regional.yaml",
+        ] {
+            let loaded = crate::profile::load(std::path::Path::new(p)).unwrap();
+            let mut library = Library::load(&[]).unwrap();
+            if let Some(s) = library.partials.values_mut().next() {
+                s.origin = crate::library::Origin::Override("probe".into());
+            }
+            assert!(library.has_overrides());
+            let tera = tera_for(&library).unwrap();
+            if let Err(e) = render_pack(&loaded, &library, &tera) {
+                panic!("{p}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn heading_ids_are_written_ids_or_slugs() {
+        let ids = heading_ids("# Title\n\n## Sanctions {#sanctions}\n\n## Roles and *duties*\n");
+        let want: Vec<&str> = vec!["roles-and-duties", "sanctions", "title"];
+        assert_eq!(ids.iter().map(String::as_str).collect::<Vec<_>>(), want);
     }
 
     #[test]
