@@ -1766,9 +1766,17 @@ fn write_pack_in(
             }
         }
         let mpath = tmp.join("manifest.json");
-        std::fs::write(&mpath, &manifest_bytes).map_err(write_err(&mpath))?;
-        stats.written += 1;
-        stats.written_paths.push("manifest.json".into());
+        // A manifest with the same bytes (a hand-edited file put back) is
+        // linked, keeping its modification time, and not reported as written.
+        if old_manifest_bytes.as_deref() == Some(manifest_bytes.as_slice())
+            && std::fs::hard_link(target.join("manifest.json"), &mpath).is_ok()
+        {
+            stats.unchanged += 1;
+        } else {
+            std::fs::write(&mpath, &manifest_bytes).map_err(write_err(&mpath))?;
+            stats.written += 1;
+            stats.written_paths.push("manifest.json".into());
+        }
         stats.written_paths.sort();
         // Carry over files a person put in the old pack folder.
         if target.is_dir() {

@@ -459,6 +459,9 @@ fn a_file_edited_by_hand_is_replaced_and_named() {
             .unwrap()
             .contains("Our own addition.")
     );
+    // Put back as built: the manifest's bytes are the same, so it is not
+    // rewritten (one file written, not two).
+    assert!(err.contains("; 1 files written,"), "{err}");
     // Fewer formats than the pack had: the build says it removes the rest.
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
