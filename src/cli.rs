@@ -38,7 +38,7 @@ pub enum Command {
     /// Check profiles as `build` would (every value, the documents named,
     /// the templates, the logo), writing nothing; print every problem; exit 1 if any.
     Validate {
-        #[arg(required = true)]
+        /// Profiles to check (default: ./profile.yaml, as `build` and `check`).
         profiles: Vec<PathBuf>,
         /// Override templates, as given to `build` (repeatable).
         #[arg(long = "templates")]
@@ -582,9 +582,14 @@ fn render_error(e: &pack::BuildError) -> String {
 }
 
 fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: bool) -> u8 {
+    // With no argument, ./profile.yaml, as `build` and `check` read.
+    let profiles = match given_or_default(profiles, "validate", "") {
+        Ok(p) => p,
+        Err(e) => return e.report(),
+    };
     let mut code = 0;
     let mut out = Vec::new();
-    for p in profiles {
+    for p in &profiles {
         // A profile whose values are right can still fail the build: a
         // document id in `include`/`exclude` that no template has, a
         // template folder or logo that cannot be read, an override template
@@ -823,16 +828,83 @@ impl Finding {
     }
 }
 
+/// Why a command cannot start: each is a usage error (exit 2), said before
+/// anything is read or written.
+#[derive(Debug, thiserror::Error)]
+enum UsageError {
+    /// `check` or `validate` given no profile, with no ./profile.yaml: it
+    /// used to check the bundled example (or nothing) and exit 0, so a CI
+    /// step whose profile list came out empty passed.
+    #[error(
+        "no profile given and no ./profile.yaml in {dir}: `hicp {command}` has nothing to check\nhint: give the profiles, e.g. `hicp {command} profiles/*.yaml{example}`"
+    )]
+    NoProfile {
+        command: &'static str,
+        dir: String,
+        example: &'static str,
+    },
+    /// `SOURCE_DATE_EPOCH` is set but is not a date `check` can use.
+    #[error("{0}")]
+    Today(#[from] crate::dates::TodayError),
+}
+
+impl UsageError {
+    fn exit_code(&self) -> u8 {
+        2
+    }
+
+    /// Print it the way every error is printed, and give its exit code.
+    fn report(&self) -> u8 {
+        let text = self.to_string();
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        eprintln!("{} {first}", red("error:"));
+        if !rest.is_empty() {
+            eprintln!("{rest}");
+        }
+        self.exit_code()
+    }
+}
+
+/// The profiles a command that must not guess works on: those given, else
+/// ./profile.yaml; with neither, an error (never the bundled example:
+/// checking it says nothing about the user's packs).
+fn given_or_default(
+    given: &[PathBuf],
+    command: &'static str,
+    example: &'static str,
+) -> Result<Vec<PathBuf>, UsageError> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    if Path::new("profile.yaml").is_file() {
+        return Ok(vec![PathBuf::from("profile.yaml")]);
+    }
+    let dir = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| ".".to_string());
+    Err(UsageError::NoProfile {
+        command,
+        dir,
+        example,
+    })
+}
+
 fn cmd_check(args: CheckArgs) -> u8 {
-    let sources = match args.shard {
+    let today = match crate::dates::today() {
+        Ok(d) => d,
+        Err(e) => return UsageError::from(e).report(),
+    };
+    let sources: Vec<ProfileSource> = match args.shard {
         Some(shard) => shard
             .select(args.profiles.clone())
             .into_iter()
             .map(ProfileSource::File)
             .collect(),
-        None => profile_sources(&args.profiles),
+        None => match given_or_default(&args.profiles, "check", " -o packs") {
+            Ok(p) => p.into_iter().map(ProfileSource::File).collect(),
+            Err(e) => return e.report(),
+        },
     };
-    let today = crate::dates::today();
     let mut found: Vec<Finding> = Vec::new();
     let mut failed_input = false;
     // Profiles that could not be checked, one object per problem (as
