@@ -93,3 +93,88 @@ fn validate_defaults_to_profile_yaml_like_build_and_check() {
         "{err}"
     );
 }
+
+// --- 9. diff ------------------------------------------------------------
+
+/// A size derived from metrics that moves from small to medium was not
+/// reported (only `organization.metrics.providers` was).
+#[test]
+fn profile_diff_reports_a_derived_size_change() {
+    let dir = tempdir("diff-size");
+    let p = dir.join("profile.yaml");
+    let (code, _, err) = run(bin()
+        .arg("init")
+        .arg(&p)
+        .args(["--name", "Hillside Pediatrics"]));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let with = |providers: u32| {
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.trim_start().starts_with("size: small") {
+                out.push_str(&format!("  metrics: {{ providers: {providers} }}\n"));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    };
+    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
+    std::fs::write(&a, with(5)).unwrap();
+    std::fs::write(&b, with(30)).unwrap();
+    let (code, stdout, err) = run(bin().arg("diff").arg(&a).arg(&b).arg("--exit-code"));
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        stdout.contains("organization size: small → medium (Size medium was derived from metrics"),
+        "{stdout}"
+    );
+}
+
+/// Two packs that differ only in a Word or PDF file gave "no differences"
+/// and exit 0 with --exit-code.
+#[test]
+fn pack_diff_reports_removed_and_changed_output_files() {
+    let dir = tempdir("diff-files");
+    let p = profile_in(&dir, "p.yaml", |t| t);
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    build(&p, &a, "md,pdf,docx");
+    build(&p, &b, "md,pdf,docx");
+    let (pa, pb) = (a.join("riverbend"), b.join("riverbend"));
+    let (code, stdout, _) = run(bin().arg("diff").arg(&pa).arg(&pb).arg("--exit-code"));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("no differences"), "{stdout}");
+    std::fs::remove_file(pb.join("docx/access-control.docx")).unwrap();
+    let pdf = pb.join("pdf/network-security.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    bytes.extend_from_slice(b"\n% changed\n");
+    std::fs::write(&pdf, bytes).unwrap();
+    let (code, stdout, err) = run(bin().arg("diff").arg(&pa).arg(&pb).arg("--exit-code"));
+    assert_eq!(code, 3, "{stdout}{err}");
+    assert!(stdout.contains("output files that differ (2):"), "{stdout}");
+    assert!(
+        stdout.contains("  removed docx/access-control.docx (the new manifest lists it, but the folder has no such file)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  changed pdf/network-security.pdf"),
+        "{stdout}"
+    );
+    // A pack built without the Word files: each is reported removed.
+    let c = dir.join("c");
+    build(&p, &c, "md,pdf");
+    let (code, json, _) = run(bin()
+        .arg("diff")
+        .arg(&pa)
+        .arg(c.join("riverbend"))
+        .args(["--json", "--exit-code"]));
+    assert_eq!(code, 3, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == "docx/access-control.docx" && f["change"] == "removed"),
+        "{json}"
+    );
+}
