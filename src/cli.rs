@@ -49,13 +49,15 @@ pub enum Command {
     },
     /// Write a commented starter profile.
     Init {
-        /// Where to write it.
+        /// Where to write it: a file path (an existing folder is refused).
         #[arg(default_value = "profile.yaml")]
         path: PathBuf,
         /// Size of the organization, for HICP's sub-practices (small, medium, large).
         #[arg(long, default_value = "small", value_parser = ["small", "medium", "large"])]
         size: String,
-        /// Legal name of the organization.
+        /// Legal name of the organization (the same rules as the profile's
+        /// `organization.name`: not blank, at most 1,000 characters, no
+        /// control characters).
         #[arg(long, default_value = "Example Health Clinic")]
         name: String,
         /// Organization type (e.g. primary-care, hospital).
@@ -664,14 +666,41 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
     };
     let t: OrgType = match serde_json::from_value(serde_json::Value::String(org_type.to_string())) {
         Ok(t) => t,
-        Err(_) => {
-            eprintln!(
-                "{} unknown organization type `{org_type}`; run `hicp schema` for the list",
-                red("error:")
-            );
-            return 2;
-        }
+        Err(_) => return UsageError::InitType(org_type.to_string()).report(),
     };
+    // The name is checked as the loader checks `organization.name`: a
+    // starter that `validate` then refuses is no starter.
+    if let Some(problem) = profile::check::text_problem(name, profile::check::MAX_VALUE_CHARS) {
+        use profile::check::TextProblem;
+        let hint = match problem {
+            TextProblem::Empty { .. } => {
+                "give the organization's legal name, e.g. --name \"Riverbend Family Health, P.C.\""
+                    .to_string()
+            }
+            TextProblem::TooLong { max, .. } => format!(
+                "shorten it to at most {max} characters: the name is printed on every page of every document"
+            ),
+            TextProblem::Unshowable { .. } => {
+                "delete the character (it often comes with text copied from another program)"
+                    .to_string()
+            }
+        };
+        return UsageError::InitName {
+            message: problem.message("the name"),
+            hint,
+        }
+        .report();
+    }
+    // A folder is not a file to write: say which file was probably meant
+    // (writing into it silently would put profile.yaml where the user did
+    // not say).
+    if path.is_dir() {
+        return UsageError::InitFolder {
+            path: path.display().to_string(),
+            suggestion: path.join("profile.yaml").display().to_string(),
+        }
+        .report();
+    }
     if path.exists() && !force {
         eprintln!(
             "{} {} already exists; use --force to overwrite it",
@@ -887,6 +916,15 @@ enum UsageError {
     /// `SOURCE_DATE_EPOCH` is set but is not a date `check` can use.
     #[error("{0}")]
     Today(#[from] crate::dates::TodayError),
+    /// `init --name` that the profile loader would refuse.
+    #[error("--name: {message}\nhint: {hint}")]
+    InitName { message: String, hint: String },
+    /// `init PATH` where PATH is a folder.
+    #[error("{path} is a folder; give a file path such as {suggestion}")]
+    InitFolder { path: String, suggestion: String },
+    /// `init --type` that is not an organization type.
+    #[error("unknown organization type `{0}`; run `hicp schema` for the list")]
+    InitType(String),
 }
 
 impl UsageError {

@@ -402,6 +402,57 @@ fn validate_defaults_to_profile_yaml_like_build_and_check() {
     );
 }
 
+// --- 6. init refuses what validate would refuse -------------------------
+
+#[test]
+fn init_refuses_a_name_the_loader_refuses_and_writes_nothing() {
+    let dir = tempdir("init-name");
+    let p = dir.join("profile.yaml");
+    let long = "a".repeat(1500);
+    for (name, says) in [
+        ("", "error: --name: the name is empty"),
+        ("   ", "error: --name: the name is empty"),
+        (
+            long.as_str(),
+            "error: --name: the name is 1500 characters long; a value holds at most 1000",
+        ),
+        (
+            "Bad\u{1}Name",
+            "error: --name: the name contains U+0001 at character 4, a control character",
+        ),
+    ] {
+        let (code, _, err) = run(bin().arg("init").arg(&p).args(["--name", name]));
+        assert_eq!(code, 2, "{name:?}: {err}");
+        assert!(err.contains(says), "{name:?}: {err}");
+        assert!(!p.exists(), "{name:?}: nothing may be written");
+    }
+    // At the limit it is a name, and the profile validates.
+    let (code, _, err) = run(bin().arg("init").arg(&p).args(["--name", &long[..1000]]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(bin().arg("validate").arg(&p));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn init_into_a_folder_says_to_give_a_file() {
+    let dir = tempdir("init-folder");
+    let folder = dir.join("d");
+    std::fs::create_dir_all(&folder).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let (code, _, err) = run(bin().arg("init").arg(&folder).args(extra));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!(
+                "error: {} is a folder; give a file path such as {}",
+                folder.display(),
+                folder.join("profile.yaml").display()
+            )),
+            "{err}"
+        );
+    }
+    assert!(!folder.join("profile.yaml").exists());
+}
+
 // --- 9. diff ------------------------------------------------------------
 
 /// A size derived from metrics that moves from small to medium was not

@@ -286,67 +286,19 @@ impl<'a> Checker<'a> {
             .get("maxLength")
             .and_then(Value::as_u64)
             .unwrap_or(MAX_VALUE_CHARS as u64) as usize;
-        let chars = value.chars().count();
-        if value.trim().is_empty() {
+        if let Some(problem) = text_problem(value, max) {
             let d = self
-                .diag(node.pos, path, format!("`{path}` is empty"))
-                .with_expected_found(
-                    "text",
-                    if value.is_empty() {
-                        "\"\"".to_string()
-                    } else {
-                        format!("{chars} blank character(s)")
-                    },
-                )
-                .with_hint("give the value, or leave the key out if it is optional");
+                .diag(node.pos, path, problem.message(&format!("`{path}`")))
+                .with_expected_found(problem.expected(), problem.found())
+                .with_hint(problem.hint());
             self.diags.push(d);
-            return Value::String(value.clone());
-        }
-        if chars > max {
-            let d = self
-                .diag(
-                    node.pos,
-                    path,
-                    format!("`{path}` is {chars} characters long; a value holds at most {max}"),
-                )
-                .with_expected_found(
-                    format!("text of at most {max} characters"),
-                    format!("{chars} characters"),
-                )
-                .with_hint("shorten it: profile values are names, titles and short facts, printed in every document");
-            self.diags.push(d);
-            return Value::String(value.chars().take(max).collect());
-        }
-        if let Some((i, c)) = value.char_indices().find(|(_, c)| unshowable(*c)) {
-            let (what, hint) = if is_bidi_control(c) {
-                (
-                    "a bidirectional formatting character: it would reorder the text after it in the HTML pages",
-                    "delete it; right-to-left names need no formatting characters, write them as they are",
-                )
-            } else if c.is_control() {
-                (
-                    "a control character: HTML, PDF and Word files cannot hold it",
-                    "delete it; in a double-quoted value an escape such as \\0, \\b or \\x1b writes one",
-                )
-            } else {
-                (
-                    "a Unicode noncharacter: Word files holding it are unreadable",
-                    "delete it; it is often left over from a copy out of another program",
-                )
-            };
-            let d = self
-                .diag(
-                    node.pos,
-                    path,
-                    format!(
-                        "`{path}` contains U+{:04X} at character {}, {what}",
-                        c as u32,
-                        value[..i].chars().count() + 1
-                    ),
-                )
-                .with_expected_found("printable text", format!("U+{:04X}", c as u32))
-                .with_hint(hint);
-            self.diags.push(d);
+            match problem {
+                TextProblem::Empty { .. } => return Value::String(value.clone()),
+                TextProblem::TooLong { max, .. } => {
+                    return Value::String(value.chars().take(max).collect());
+                }
+                TextProblem::Unshowable { .. } => {}
+            }
         }
         if schema.get("pattern").and_then(Value::as_str) == Some(COLOR_PATTERN) {
             let ok = value.len() == 7
@@ -570,6 +522,106 @@ impl<'a> Checker<'a> {
 /// The longest text value a profile may hold, where the schema sets no
 /// other limit.
 pub const MAX_VALUE_CHARS: usize = 1000;
+
+/// Why a text value cannot go into a pack: the rules every profile text
+/// value is held to, in one place, so that `hicp init --name` refuses what
+/// the loader would refuse (it wrote profiles that then failed `validate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Empty or only blanks: the documents would print nothing where a name belongs.
+    Empty { blanks: usize },
+    /// Longer than `max` characters: every value is set in many documents.
+    TooLong { chars: usize, max: usize },
+    /// A character no HTML, PDF or Word file can carry, or one that
+    /// reorders the text after it; `at` counts characters from 1.
+    Unshowable { c: char, at: usize },
+}
+
+/// The first [`TextProblem`] of `value`, checked in the loader's order
+/// (blank, then length, then characters), or `None` when it may be printed.
+pub fn text_problem(value: &str, max: usize) -> Option<TextProblem> {
+    if value.trim().is_empty() {
+        return Some(TextProblem::Empty {
+            blanks: value.chars().count(),
+        });
+    }
+    let chars = value.chars().count();
+    if chars > max {
+        return Some(TextProblem::TooLong { chars, max });
+    }
+    let (i, c) = value.char_indices().find(|(_, c)| unshowable(*c))?;
+    Some(TextProblem::Unshowable {
+        c,
+        at: value[..i].chars().count() + 1,
+    })
+}
+
+impl TextProblem {
+    /// What is wrong, with `what` naming the value (`` `organization.name` ``, `--name`).
+    pub fn message(&self, what: &str) -> String {
+        match self {
+            TextProblem::Empty { .. } => format!("{what} is empty"),
+            TextProblem::TooLong { chars, max } => {
+                format!("{what} is {chars} characters long; a value holds at most {max}")
+            }
+            TextProblem::Unshowable { c, at } => format!(
+                "{what} contains U+{:04X} at character {at}, {}",
+                *c as u32,
+                self.kind().0
+            ),
+        }
+    }
+
+    pub fn expected(&self) -> String {
+        match self {
+            TextProblem::Empty { .. } => "text".to_string(),
+            TextProblem::TooLong { max, .. } => format!("text of at most {max} characters"),
+            TextProblem::Unshowable { .. } => "printable text".to_string(),
+        }
+    }
+
+    pub fn found(&self) -> String {
+        match self {
+            TextProblem::Empty { blanks: 0 } => "\"\"".to_string(),
+            TextProblem::Empty { blanks } => format!("{blanks} blank character(s)"),
+            TextProblem::TooLong { chars, .. } => format!("{chars} characters"),
+            TextProblem::Unshowable { c, .. } => format!("U+{:04X}", *c as u32),
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self {
+            TextProblem::Empty { .. } => "give the value, or leave the key out if it is optional",
+            TextProblem::TooLong { .. } => {
+                "shorten it: profile values are names, titles and short facts, printed in every document"
+            }
+            TextProblem::Unshowable { .. } => self.kind().1,
+        }
+    }
+
+    /// For an unshowable character: what it is, and what to do.
+    fn kind(&self) -> (&'static str, &'static str) {
+        let TextProblem::Unshowable { c, .. } = self else {
+            return ("", "");
+        };
+        if is_bidi_control(*c) {
+            (
+                "a bidirectional formatting character: it would reorder the text after it in the HTML pages",
+                "delete it; right-to-left names need no formatting characters, write them as they are",
+            )
+        } else if c.is_control() {
+            (
+                "a control character: HTML, PDF and Word files cannot hold it",
+                "delete it; in a double-quoted value an escape such as \\0, \\b or \\x1b writes one",
+            )
+        } else {
+            (
+                "a Unicode noncharacter: Word files holding it are unreadable",
+                "delete it; it is often left over from a copy out of another program",
+            )
+        }
+    }
+}
 
 /// Unicode's explicit embedding, override and isolate controls: in an
 /// HTML page they reverse or reorder the text that follows the value.
