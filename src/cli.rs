@@ -58,7 +58,7 @@ pub enum Command {
         /// Legal name of the organization (the same rules as the profile's
         /// `organization.name`: not blank, at most 1,000 characters, no
         /// control characters).
-        #[arg(long, default_value = "Example Health Clinic")]
+        #[arg(long, default_value = profile::semantic::STARTER_ORG_NAME)]
         name: String,
         /// Organization type (e.g. primary-care, hospital).
         #[arg(long = "type", default_value = "primary-care")]
@@ -499,7 +499,14 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                             slug,
                             first,
                         }),
-                        None => pack::build(&loaded, &opts, &shown),
+                        None => pack::build(&loaded, &opts, &shown).map(|mut report| {
+                            // Example values `hicp init` wrote that are still
+                            // there: the pack prints them as the organization's.
+                            report
+                                .warnings
+                                .extend(profile::semantic::starter_examples(&loaded.merged));
+                            report
+                        }),
                     }
                 });
                 if let Some(b) = &bar {
@@ -614,7 +621,9 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
             .and_then(|l| {
                 let (files, _) =
                     pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
-                Ok((l, files.manifest.warnings))
+                let mut warnings = files.manifest.warnings;
+                warnings.extend(profile::semantic::starter_examples(&l.merged));
+                Ok((l, warnings))
             });
         match checked {
             Ok((l, warnings)) => {

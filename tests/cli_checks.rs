@@ -453,6 +453,100 @@ fn init_into_a_folder_says_to_give_a_file() {
     assert!(!folder.join("profile.yaml").exists());
 }
 
+// --- 7. starter examples left in a profile -------------------------------
+
+/// `init`'s profile with its incident-response example uncommented as is.
+fn starter_with_insurer(dir: &Path) -> PathBuf {
+    let p = dir.join("profile.yaml");
+    let (code, _, err) = run(bin().arg("init").arg(&p));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut out = String::new();
+    let mut block = false;
+    for line in text.lines() {
+        if line.starts_with("# incident_response:") || line.starts_with("  # website:") {
+            block = true;
+        } else if line.is_empty() || line.starts_with("  # hipaa_role") {
+            block = false;
+        }
+        let t = line.trim_start();
+        let indent = &line[..line.len() - t.len()];
+        let uncomment = block
+            && t.starts_with("# ")
+            && !t[2..].trim_start().starts_with('#')
+            && t.contains(':');
+        if uncomment {
+            out.push_str(indent);
+            out.push_str(&t[2..]);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap();
+    p
+}
+
+#[test]
+fn starter_examples_left_in_are_warned_by_path() {
+    let dir = tempdir("starter-examples");
+    let p = starter_with_insurer(&dir);
+    let (code, _, err) = run(bin().arg("validate").arg(&p));
+    assert_eq!(code, 0, "{err}");
+    for path in [
+        "organization.name",
+        "organization.website",
+        "incident_response.report_to.email",
+        "incident_response.external_contacts[0].name",
+        "incident_response.external_contacts[0].reference",
+    ] {
+        assert!(
+            err.contains(&format!(
+                "warning: {path} is still the starter profile's example value `"
+            )),
+            "{path}:\n{err}"
+        );
+    }
+    assert!(
+        err.contains(
+            "organization.name is still the starter profile's example value `Example Health Clinic`"
+        ),
+        "{err}"
+    );
+    // `build` says the same, and still builds.
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md", "-o"])
+        .arg(dir.join("out"))
+        .arg(&p));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: incident_response.external_contacts[0].name is still the starter profile's example value `Example Mutual`"),
+        "{err}"
+    );
+    // A value of the organization's own is not an example.
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("Example Health Clinic", "Hillside Pediatrics");
+    std::fs::write(&p, text).unwrap();
+    let (_, _, err) = run(bin().arg("validate").arg(&p));
+    assert!(!err.contains("organization.name is still"), "{err}");
+}
+
+/// The bundled examples hold real-looking values of their own: none is
+/// taken for a starter example.
+#[test]
+fn the_example_profiles_have_no_starter_examples() {
+    for p in [
+        "profiles/riverbend-clinic.yaml",
+        "profiles/lakeside-specialty.yaml",
+        "profiles/cascadia-regional.yaml",
+    ] {
+        let (code, _, err) = run(bin().arg("validate").arg(repo(p)));
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("starter profile's example"), "{p}:\n{err}");
+    }
+}
+
 // --- 9. diff ------------------------------------------------------------
 
 /// A size derived from metrics that moves from small to medium was not

@@ -16,6 +16,17 @@ use serde_json::{Map, Value};
 /// The only `pattern` the schema uses (`branding.accent_color`).
 pub const COLOR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
 
+/// A text value of a profile that the schema leaves free (see [`Checker::free_text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeText {
+    /// Its YAML path, `vendors[2].name`.
+    pub path: String,
+    /// The same with list positions left out, `vendors[].name`: an example
+    /// value is one whichever entry of the list it was copied into.
+    pub pattern: String,
+    pub text: String,
+}
+
 /// A schema walker over one merged tree.
 pub struct Checker<'a> {
     /// The whole schema (for `$ref` resolution).
@@ -203,6 +214,75 @@ impl<'a> Checker<'a> {
             },
             // An unconstrained schema: accept as text.
             _ => node_to_json(node),
+        }
+    }
+
+    /// The text leaves of `value` (a profile as JSON) that the schema leaves
+    /// free. Values whose form the schema fixes (a choice from a list, a
+    /// date, a colour) are settings, not facts about an organization, and
+    /// are left out. For telling which values a profile kept from the
+    /// starter profile's examples.
+    pub fn free_text(&self, value: &Value, schema: &'a Value) -> Vec<FreeText> {
+        let mut out = Vec::new();
+        self.free_text_into(value, schema, "", "", &mut out);
+        out
+    }
+
+    fn free_text_into(
+        &self,
+        value: &Value,
+        schema: &'a Value,
+        path: &str,
+        pattern: &str,
+        out: &mut Vec<FreeText>,
+    ) {
+        let schema = self.resolve(schema);
+        if enum_values(schema).is_some() {
+            return;
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(Value::Array(branches)) = schema.get(key) {
+                let others: Vec<&Value> = branches
+                    .iter()
+                    .filter(|b| type_list(self.resolve(b)) != ["null"])
+                    .collect();
+                if let [only] = others.as_slice() {
+                    self.free_text_into(value, only, path, pattern, out);
+                }
+                return;
+            }
+        }
+        match value {
+            Value::String(text) => {
+                let fixed_form = schema.get("format").and_then(Value::as_str) == Some("date")
+                    || schema.get("pattern").is_some();
+                if type_list(schema).contains(&"string") && !fixed_form {
+                    out.push(FreeText {
+                        path: path.to_string(),
+                        pattern: pattern.to_string(),
+                        text: text.clone(),
+                    });
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    let pattern = format!("{pattern}[]");
+                    for (i, item) in items.iter().enumerate() {
+                        let path = format!("{path}[{i}]");
+                        self.free_text_into(item, item_schema, &path, &pattern, out);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                let extra = schema.get("additionalProperties").filter(|a| a.is_object());
+                for (k, v) in map {
+                    if let Some(s) = props.and_then(|p| p.get(k)).or(extra) {
+                        self.free_text_into(v, s, &join(path, k), &join(pattern, k), out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
