@@ -38,7 +38,7 @@ pub enum Command {
     /// Check profiles as `build` would (every value, the documents named,
     /// the templates, the logo), writing nothing; print every problem; exit 1 if any.
     Validate {
-        #[arg(required = true)]
+        /// Profiles to check (default: ./profile.yaml, as `build` and `check`).
         profiles: Vec<PathBuf>,
         /// Override templates, as given to `build` (repeatable).
         #[arg(long = "templates")]
@@ -49,13 +49,16 @@ pub enum Command {
     },
     /// Write a commented starter profile.
     Init {
-        /// Where to write it.
+        /// Where to write it: a file path (an existing folder is refused).
         #[arg(default_value = "profile.yaml")]
         path: PathBuf,
+        /// Size of the organization, for HICP's sub-practices (small, medium, large).
         #[arg(long, default_value = "small", value_parser = ["small", "medium", "large"])]
         size: String,
-        /// Legal name of the organization.
-        #[arg(long, default_value = "Example Health Clinic")]
+        /// Legal name of the organization (the same rules as the profile's
+        /// `organization.name`: not blank, at most 1,000 characters, no
+        /// control characters).
+        #[arg(long, default_value = profile::semantic::STARTER_ORG_NAME)]
         name: String,
         /// Organization type (e.g. primary-care, hospital).
         #[arg(long = "type", default_value = "primary-care")]
@@ -66,17 +69,20 @@ pub enum Command {
     },
     /// The document library: id, title, kind, sub-practices; with a profile, which apply and why.
     List {
+        /// Mark which documents apply to this profile, and why.
         #[arg(long)]
         profile: Option<PathBuf>,
         /// Template override folder.
         #[arg(long = "templates")]
         templates: Vec<PathBuf>,
+        /// Machine-readable list on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Print the profile's JSON Schema.
     Schema,
-    /// Exit 3 when a pack is stale, due for review, or (with --require-approved) DRAFT.
+    /// Exit 3 when a pack is stale, has files edited or deleted, is due for
+    /// review, or (with --require-approved) is DRAFT. Writes nothing.
     Check(CheckArgs),
     /// What changes between two profiles or two built packs.
     Diff {
@@ -90,8 +96,10 @@ pub enum Command {
         /// Exit 3 when there are differences (as `git diff --exit-code`).
         #[arg(long)]
         exit_code: bool,
+        /// Template override folder, for a side given as a profile.
         #[arg(long = "templates")]
         templates: Vec<PathBuf>,
+        /// Machine-readable report on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -175,9 +183,13 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// Profiles whose packs to check (default: ./profile.yaml; with neither,
+    /// `check` fails rather than pass having checked nothing).
     pub profiles: Vec<PathBuf>,
+    /// The folder the packs were built into (`build -o`).
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
+    /// Template override folder, as given to `build` (repeatable).
     #[arg(long = "templates")]
     pub templates: Vec<PathBuf>,
     /// Report a review due within this many days.
@@ -186,6 +198,8 @@ pub struct CheckArgs {
     /// Fail when the pack is DRAFT.
     #[arg(long)]
     pub require_approved: bool,
+    /// Machine-readable report on stdout: the profiles and packs checked,
+    /// each finding, and the problems of profiles that could not be checked.
     #[arg(long)]
     pub json: bool,
     /// Check only this shard of the profiles (as `build --shard`).
@@ -345,7 +359,7 @@ fn run(cli: Cli) -> u8 {
             );
             0
         }
-        Command::Check(args) => cmd_check(args),
+        Command::Check(args) => cmd_check(args, cli.verbose),
         Command::Diff {
             old,
             new,
@@ -485,7 +499,14 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                             slug,
                             first,
                         }),
-                        None => pack::build(&loaded, &opts, &shown),
+                        None => pack::build(&loaded, &opts, &shown).map(|mut report| {
+                            // Example values `hicp init` wrote that are still
+                            // there: the pack prints them as the organization's.
+                            report
+                                .warnings
+                                .extend(profile::semantic::starter_examples(&loaded.merged));
+                            report
+                        }),
                     }
                 });
                 if let Some(b) = &bar {
@@ -582,9 +603,14 @@ fn render_error(e: &pack::BuildError) -> String {
 }
 
 fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: bool) -> u8 {
+    // With no argument, ./profile.yaml, as `build` and `check` read.
+    let profiles = match given_or_default(profiles, "validate", "") {
+        Ok(p) => p,
+        Err(e) => return e.report(),
+    };
     let mut code = 0;
     let mut out = Vec::new();
-    for p in profiles {
+    for p in &profiles {
         // A profile whose values are right can still fail the build: a
         // document id in `include`/`exclude` that no template has, a
         // template folder or logo that cannot be read, an override template
@@ -595,7 +621,9 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
             .and_then(|l| {
                 let (files, _) =
                     pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
-                Ok((l, files.manifest.warnings))
+                let mut warnings = files.manifest.warnings;
+                warnings.extend(profile::semantic::starter_examples(&l.merged));
+                Ok((l, warnings))
             });
         match checked {
             Ok((l, warnings)) => {
@@ -647,14 +675,41 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
     };
     let t: OrgType = match serde_json::from_value(serde_json::Value::String(org_type.to_string())) {
         Ok(t) => t,
-        Err(_) => {
-            eprintln!(
-                "{} unknown organization type `{org_type}`; run `hicp schema` for the list",
-                red("error:")
-            );
-            return 2;
-        }
+        Err(_) => return UsageError::InitType(org_type.to_string()).report(),
     };
+    // The name is checked as the loader checks `organization.name`: a
+    // starter that `validate` then refuses is no starter.
+    if let Some(problem) = profile::check::text_problem(name, profile::check::MAX_VALUE_CHARS) {
+        use profile::check::TextProblem;
+        let hint = match problem {
+            TextProblem::Empty { .. } => {
+                "give the organization's legal name, e.g. --name \"Riverbend Family Health, P.C.\""
+                    .to_string()
+            }
+            TextProblem::TooLong { max, .. } => format!(
+                "shorten it to at most {max} characters: the name is printed on every page of every document"
+            ),
+            TextProblem::Unshowable { .. } => {
+                "delete the character (it often comes with text copied from another program)"
+                    .to_string()
+            }
+        };
+        return UsageError::InitName {
+            message: problem.message("the name"),
+            hint,
+        }
+        .report();
+    }
+    // A folder is not a file to write: say which file was probably meant
+    // (writing into it silently would put profile.yaml where the user did
+    // not say).
+    if path.is_dir() {
+        return UsageError::InitFolder {
+            path: path.display().to_string(),
+            suggestion: path.join("profile.yaml").display().to_string(),
+        }
+        .report();
+    }
     if path.exists() && !force {
         eprintln!(
             "{} {} already exists; use --force to overwrite it",
@@ -792,17 +847,38 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
     0
 }
 
-/// One reason `check` fails, for people (`message`) and for `--json`
-/// (`findings`: which profile and pack, what kind, about which document or file).
+/// One reason `check` fails, for people (`message`, then `because` and
+/// `fix` lines) and for `--json` (`findings`: which profile and pack, what
+/// kind, about which document or file, why, and the command that fixes it).
 #[derive(serde::Serialize)]
 struct Finding {
     profile: String,
     pack: String,
-    /// `not-built`, `stale`, `edited`, `overdue`, `due` or `draft`.
+    /// `not-built`, `stale`, `edited`, `missing`, `overdue`, `due` or `draft`.
     kind: &'static str,
     /// The document id or pack file concerned, when there is one.
     subject: Option<String>,
+    /// What is wrong, in one line starting with the profile.
     message: String,
+    /// Why, one line each: for a stale pack, what changed since it was built
+    /// (profile fields by YAML path, templates, hicp version).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    because: Vec<String>,
+    /// For a stale pack: each document a rebuild changes, adds or removes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<StaleDocument>,
+    /// The command that brings the pack up to date, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+/// A document of a stale pack: `changed` (with the formats whose files a
+/// rebuild changes), `added` or `removed`.
+#[derive(serde::Serialize)]
+struct StaleDocument {
+    id: String,
+    change: &'static str,
+    formats: Vec<String>,
 }
 
 impl Finding {
@@ -819,22 +895,370 @@ impl Finding {
             kind,
             subject: subject.map(str::to_string),
             message,
+            because: Vec::new(),
+            documents: Vec::new(),
+            fix: None,
         }
+    }
+
+    fn with_fix(mut self, fix: &str) -> Finding {
+        self.fix = Some(fix.to_string());
+        self
     }
 }
 
-fn cmd_check(args: CheckArgs) -> u8 {
-    let sources = match args.shard {
-        Some(shard) => shard
-            .select(args.profiles.clone())
-            .into_iter()
-            .map(ProfileSource::File)
-            .collect(),
-        None => profile_sources(&args.profiles),
+/// Why a command cannot start: each is a usage error (exit 2), said before
+/// anything is read or written.
+#[derive(Debug, thiserror::Error)]
+enum UsageError {
+    /// `check` or `validate` given no profile, with no ./profile.yaml: it
+    /// used to check the bundled example (or nothing) and exit 0, so a CI
+    /// step whose profile list came out empty passed.
+    #[error(
+        "no profile given and no ./profile.yaml in {dir}: `hicp {command}` has nothing to check\nhint: give the profiles, e.g. `hicp {command} profiles/*.yaml{example}`"
+    )]
+    NoProfile {
+        command: &'static str,
+        dir: String,
+        example: &'static str,
+    },
+    /// `SOURCE_DATE_EPOCH` is set but is not a date `check` can use.
+    #[error("{0}")]
+    Today(#[from] crate::dates::TodayError),
+    /// `init --name` that the profile loader would refuse.
+    #[error("--name: {message}\nhint: {hint}")]
+    InitName { message: String, hint: String },
+    /// `init PATH` where PATH is a folder.
+    #[error("{path} is a folder; give a file path such as {suggestion}")]
+    InitFolder { path: String, suggestion: String },
+    /// `init --type` that is not an organization type.
+    #[error("unknown organization type `{0}`; run `hicp schema` for the list")]
+    InitType(String),
+}
+
+impl UsageError {
+    fn exit_code(&self) -> u8 {
+        2
+    }
+
+    /// Print it the way every error is printed, and give its exit code.
+    fn report(&self) -> u8 {
+        let text = self.to_string();
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        eprintln!("{} {first}", red("error:"));
+        if !rest.is_empty() {
+            eprintln!("{rest}");
+        }
+        self.exit_code()
+    }
+}
+
+/// The profiles a command that must not guess works on: those given, else
+/// ./profile.yaml; with neither, an error (never the bundled example:
+/// checking it says nothing about the user's packs).
+fn given_or_default(
+    given: &[PathBuf],
+    command: &'static str,
+    example: &'static str,
+) -> Result<Vec<PathBuf>, UsageError> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    if Path::new("profile.yaml").is_file() {
+        return Ok(vec![PathBuf::from("profile.yaml")]);
+    }
+    let dir = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| ".".to_string());
+    Err(UsageError::NoProfile {
+        command,
+        dir,
+        example,
+    })
+}
+
+/// `s` as one shell word, for commands printed to be copied.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./,:=@+".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// "today", "in 1 day", "in 12 days"; "1 day ago", "28 days ago".
+fn days_phrase(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "in 1 day".to_string(),
+        -1 => "1 day ago".to_string(),
+        d if d > 0 => format!("in {d} days"),
+        d => format!("{} days ago", -d),
+    }
+}
+
+/// A value for a one-line message: at most 60 characters.
+fn short_value(v: Option<&str>) -> String {
+    match v {
+        None => "(absent)".to_string(),
+        Some(v) if v.chars().count() > 60 => {
+            format!("{}…", v.chars().take(59).collect::<String>())
+        }
+        Some(v) => v.to_string(),
+    }
+}
+
+/// The keys leading to a flattened profile path (`practices.1.S.A.note` →
+/// `practices`, `1.S.A`, `note`), up to its first list entry: flattened
+/// paths join keys with dots, and some keys hold dots, so each key is the
+/// shortest run of parts the merged profile has.
+fn field_keys(path: &str, merged: &serde_json::Value) -> Vec<String> {
+    let head = path.split('[').next().unwrap_or_default();
+    let parts: Vec<&str> = head.split('.').filter(|p| !p.is_empty()).collect();
+    let mut keys = Vec::new();
+    let mut node = merged;
+    let mut i = 0;
+    while i < parts.len() {
+        let Some(map) = node.as_object() else { break };
+        let found = (i + 1..=parts.len()).find_map(|j| {
+            let key = parts[i..j].join(".");
+            map.get(&key).map(|v| (j, key, v))
+        });
+        let Some((j, key, v)) = found else { break };
+        keys.push(key);
+        node = v;
+        i = j;
+    }
+    keys
+}
+
+/// What makes a pack stale, as one finding: which documents and files a
+/// rebuild changes, and why (the inputs the manifest records and today's
+/// differ in). `None` when a rebuild changes nothing.
+/// Format names in the order `-f` lists them (md, html, pdf, docx), not
+/// alphabetical: the order every other message uses.
+fn in_format_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut formats: Vec<Format> = names.filter_map(|n| Format::parse(n)).collect();
+    formats.sort();
+    formats.dedup();
+    formats.iter().map(|f| f.as_str().to_string()).collect()
+}
+
+fn stale_finding(
+    profile: &str,
+    dir: &Path,
+    old: &pack::Manifest,
+    new: &pack::Manifest,
+    loaded: &Loaded,
+    fix: &str,
+) -> Option<Finding> {
+    let mut documents = Vec::new();
+    for d in &new.documents {
+        match old.documents.iter().find(|o| o.id == d.id) {
+            None => documents.push(StaleDocument {
+                id: d.id.clone(),
+                change: "added",
+                formats: in_format_order(d.sha256.keys()),
+            }),
+            Some(o) => {
+                let formats = in_format_order(
+                    d.sha256
+                        .iter()
+                        .filter(|(fmt, sha)| o.sha256.get(*fmt) != Some(*sha))
+                        .map(|(fmt, _)| fmt),
+                );
+                if !formats.is_empty() {
+                    documents.push(StaleDocument {
+                        id: d.id.clone(),
+                        change: "changed",
+                        formats,
+                    });
+                }
+            }
+        }
+    }
+    for o in &old.documents {
+        if !new.documents.iter().any(|d| d.id == o.id) {
+            documents.push(StaleDocument {
+                id: o.id.clone(),
+                change: "removed",
+                formats: in_format_order(o.sha256.keys()),
+            });
+        }
+    }
+    let mut files: Vec<&str> = new
+        .files
+        .iter()
+        .filter(|(name, f)| old.files.get(*name).map(|o| &o.sha256) != Some(&f.sha256))
+        .map(|(_, f)| f.path.as_str())
+        .collect();
+    files.extend(
+        old.files
+            .iter()
+            .filter(|(name, _)| !new.files.contains_key(*name))
+            .map(|(_, f)| f.path.as_str()),
+    );
+    if documents.is_empty() && files.is_empty() {
+        return None;
+    }
+
+    // What a rebuild does, in one line.
+    let count = |change: &str| documents.iter().filter(|d| d.change == change).count();
+    let ids = |change: &str| -> String {
+        let ids: Vec<&str> = documents
+            .iter()
+            .filter(|d| d.change == change)
+            .map(|d| d.id.as_str())
+            .collect();
+        match ids.len() {
+            0..=3 => ids.join(", "),
+            n => format!("{} and {} more", ids[..3].join(", "), n - 3),
+        }
     };
-    let today = crate::dates::today();
+    let formats = in_format_order(
+        documents
+            .iter()
+            .filter(|d| d.change == "changed")
+            .flat_map(|d| d.formats.iter()),
+    );
+    let mut does = Vec::new();
+    let changed = count("changed");
+    if changed > 0 {
+        let of = old.documents.len();
+        let noun = if of == 1 { "document" } else { "documents" };
+        does.push(format!(
+            "changes {changed} of its {of} {noun} ({})",
+            formats.join(", ")
+        ));
+    }
+    if count("added") > 0 {
+        does.push(format!("adds {}", ids("added")));
+    }
+    if count("removed") > 0 {
+        does.push(format!("removes {}", ids("removed")));
+    }
+    let mut does = does.join("; ");
+    if !files.is_empty() {
+        does.push_str(&format!(
+            "{}{}",
+            if does.is_empty() { "changes " } else { " and " },
+            files.join(", ")
+        ));
+    }
+    let message = format!(
+        "{profile}: pack {} is stale: a rebuild {does}",
+        dir.display()
+    );
+
+    // Why: the inputs the manifest records against today's.
+    let mut because = Vec::new();
+    if old.profile.values.is_null() {
+        if old.profile.sha256 != new.profile.sha256 {
+            because.push(
+                "the profile changed (this pack's manifest does not record the values it was built from, so the fields cannot be named; `hicp diff` with the old profile can)"
+                    .to_string(),
+            );
+        }
+    } else {
+        let (mut before, mut after) = (Default::default(), Default::default());
+        crate::diff::flatten(&old.profile.values, "", &mut before);
+        crate::diff::flatten(&loaded.merged, "", &mut after);
+        let own_file = loaded.diagnostic_at(&[], None, "").file;
+        for f in crate::diff::field_changes(&before, &after) {
+            let keys = field_keys(&f.path, &loaded.merged);
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            // A value set in a parent profile (`extends`) is named with its file.
+            let at = if f.new.is_some() && !keys.is_empty() {
+                let d = loaded.diagnostic_at(&keys, None, "");
+                if d.file != own_file && d.line > 0 {
+                    format!(" (set in {}:{})", d.file, d.line)
+                } else {
+                    String::new()
+                }
+            } else {
+                String::new()
+            };
+            // A list entry added or removed is one change, named by its entry.
+            let entry = |v: &str| {
+                v.trim_end_matches(" (entry added)")
+                    .trim_end_matches(" (entry removed)")
+                    .to_string()
+            };
+            because.push(match (f.old.as_deref(), f.new.as_deref()) {
+                (Some(old), Some(new)) => format!(
+                    "profile field {} changed: {} → {}{at}",
+                    f.path,
+                    short_value(Some(old)),
+                    short_value(Some(new))
+                ),
+                (None, new) => format!(
+                    "profile field {} added: {}{at}",
+                    f.path,
+                    short_value(new.map(entry).as_deref())
+                ),
+                (old, None) => format!(
+                    "profile field {} removed (it was {})",
+                    f.path,
+                    short_value(old.map(entry).as_deref())
+                ),
+            });
+        }
+    }
+    if old.generator.version != new.generator.version {
+        because.push(format!(
+            "hicp changed: the pack was built by hicp {}, this is hicp {}",
+            old.generator.version, new.generator.version
+        ));
+    }
+    if old.template_pack.sha256 != new.template_pack.sha256 {
+        because.push(
+            "templates changed: the built-in templates, or the --templates / documents.templates overrides, are not those the pack was built with"
+                .to_string(),
+        );
+    }
+    if because.is_empty() {
+        because.push(
+            "no input the manifest records (profile values, templates, hicp version) changed, yet its files are not what a build gives (was manifest.json edited by hand?)"
+                .to_string(),
+        );
+    }
+    let mut finding = Finding::new(profile, dir, "stale", None, message).with_fix(fix);
+    finding.because = because;
+    finding.documents = documents;
+    Some(finding)
+}
+
+fn cmd_check(args: CheckArgs, verbose: bool) -> u8 {
+    let today = match crate::dates::today() {
+        Ok(d) => d,
+        Err(e) => return UsageError::from(e).report(),
+    };
+    let paths = match args.shard {
+        Some(shard) => {
+            let mine = shard.select(args.profiles.clone());
+            if mine.is_empty() && !args.json {
+                eprintln!(
+                    "shard {}/{}: no profile of the {} given falls in this shard; nothing to check",
+                    shard.index,
+                    shard.count,
+                    args.profiles.len()
+                );
+            }
+            mine
+        }
+        None => match given_or_default(&args.profiles, "check", " -o packs") {
+            Ok(p) => p,
+            Err(e) => return e.report(),
+        },
+    };
     let mut found: Vec<Finding> = Vec::new();
     let mut failed_input = false;
+    // Every profile looked at, and its pack: a report that lists none says
+    // plainly that nothing was checked.
+    let mut checked: Vec<serde_json::Value> = Vec::new();
     // Profiles that could not be checked, one object per problem (as
     // `validate --json` gives them) with the profile it belongs to: a CI job
     // reading the JSON learns why, not only that `ok` is false.
@@ -847,16 +1271,14 @@ fn cmd_check(args: CheckArgs) -> u8 {
             }
         }
     };
-    for src in &sources {
-        let (loaded, shown) = match load_source(src) {
-            Ok(x) => x,
+    for path in &paths {
+        let shown = path.display().to_string();
+        let loaded = match profile::load(path) {
+            Ok(l) => l,
             Err(d) => {
                 eprintln!("{d}");
-                let name = match src {
-                    ProfileSource::File(p) => p.display().to_string(),
-                    ProfileSource::Example => "the bundled example profile".to_string(),
-                };
-                add_problems(&name, &d);
+                add_problems(&shown, &d);
+                checked.push(serde_json::json!({"profile": shown, "pack": null, "ok": false}));
                 failed_input = true;
                 continue;
             }
@@ -869,9 +1291,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
         let slug = pack::pack_slug(&loaded);
         let dir = args.out.join(&slug);
         let old = pack::read_manifest(&dir);
-        let mut note = |kind, subject: Option<&str>, message: String| {
-            found.push(Finding::new(&shown, &dir, kind, subject, message))
-        };
+        let before = found.len();
         let formats: Vec<Format> = match &old {
             Some(m) => {
                 let mut f: Vec<Format> = m
@@ -885,6 +1305,27 @@ fn cmd_check(args: CheckArgs) -> u8 {
                 if f.is_empty() { vec![Format::Md] } else { f }
             }
             None => vec![Format::Md],
+        };
+        // The command that brings this pack up to date: the same formats
+        // and templates, into the same folder.
+        let fix = {
+            let mut cmd = format!(
+                "hicp build {} -o {}",
+                shell_word(&shown),
+                shell_word(&args.out.display().to_string())
+            );
+            let all = [Format::Md, Format::Html, Format::Pdf, Format::Docx];
+            if old.is_some() && formats.as_slice() != all.as_slice() {
+                let list: Vec<&str> = formats.iter().map(|f| f.as_str()).collect();
+                cmd.push_str(&format!(" -f {}", list.join(",")));
+            }
+            for t in &args.templates {
+                cmd.push_str(&format!(
+                    " --templates {}",
+                    shell_word(&t.display().to_string())
+                ));
+            }
+            cmd
         };
         let (files, info) = match pack::prepare_with(
             &loaded,
@@ -907,81 +1348,48 @@ fn cmd_check(args: CheckArgs) -> u8 {
                         )),
                     ),
                 }
+                checked.push(serde_json::json!({"profile": shown, "pack": dir.display().to_string(), "ok": false}));
                 failed_input = true;
                 continue;
             }
         };
         match &old {
-            None => note(
-                "not-built",
-                None,
-                format!("{}: no pack built yet (no manifest.json)", dir.display()),
+            None => found.push(
+                Finding::new(
+                    &shown,
+                    &dir,
+                    "not-built",
+                    None,
+                    format!(
+                        "{shown}: no pack at {} yet (no manifest.json)",
+                        dir.display()
+                    ),
+                )
+                .with_fix(&fix),
             ),
             Some(old) => {
-                for d in &files.manifest.documents {
-                    match old.documents.iter().find(|o| o.id == d.id) {
-                        None => note(
-                            "stale",
-                            Some(&d.id),
-                            format!(
-                                "{}: document {} is missing from the pack (stale)",
-                                dir.display(),
-                                d.id
-                            ),
-                        ),
-                        Some(o) => {
-                            let changed: Vec<&str> = d
-                                .sha256
-                                .iter()
-                                .filter(|(fmt, sha)| o.sha256.get(*fmt) != Some(*sha))
-                                .map(|(fmt, _)| fmt.as_str())
-                                .collect();
-                            if !changed.is_empty() {
-                                note(
-                                    "stale",
-                                    Some(&d.id),
-                                    format!(
-                                        "{}: document {} is stale (its inputs changed since the pack was built; a rebuild changes its {})",
-                                        dir.display(),
-                                        d.id,
-                                        changed.join(", ")
-                                    ),
-                                );
-                            }
-                        }
-                    }
-                }
-                for o in &old.documents {
-                    if !files.manifest.documents.iter().any(|d| d.id == o.id) {
-                        note(
-                            "stale",
-                            Some(&o.id),
-                            format!(
-                                "{}: document {} should no longer be in the pack (stale)",
-                                dir.display(),
-                                o.id
-                            ),
-                        );
-                    }
-                }
-                for (name, f) in &files.manifest.files {
-                    if old.files.get(name).map(|o| &o.sha256) != Some(&f.sha256) {
-                        note(
-                            "stale",
-                            Some(&f.path),
-                            format!(
-                                "{}: {} is stale (a rebuild changes it)",
-                                dir.display(),
-                                f.path
-                            ),
-                        );
-                    }
+                if let Some(stale) =
+                    stale_finding(&shown, &dir, old, &files.manifest, &loaded, &fix)
+                {
+                    found.push(stale);
                 }
                 // The files on disk are the ones the manifest lists: a file
                 // edited by hand or deleted is not the pack that was built.
-                for (path, what) in pack::verify_files(&dir, old) {
-                    let text = format!("{}: {path} {what}", dir.display());
-                    note("edited", Some(&path), text);
+                for (file, what) in pack::verify_files(&dir, old) {
+                    let inside = Path::new(&file)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                    let missing = inside && !dir.join(&file).exists();
+                    let (kind, note) = if missing {
+                        ("missing", "; a rebuild restores it")
+                    } else {
+                        (
+                            "edited",
+                            "; a rebuild replaces it, and a hand edit is lost (lasting changes belong in template overrides)",
+                        )
+                    };
+                    let text = format!("{shown}: pack {}: {file} {what}{note}", dir.display());
+                    found.push(Finding::new(&shown, &dir, kind, Some(&file), text).with_fix(&fix));
                 }
             }
         }
@@ -992,33 +1400,50 @@ fn cmd_check(args: CheckArgs) -> u8 {
             let window = args.due_within.map_or(-1, i64::from);
             for d in &files.manifest.documents {
                 if left < 0 {
-                    note(
+                    found.push(Finding::new(
+                        &shown,
+                        &dir,
                         "overdue",
                         Some(&d.id),
                         format!(
-                            "{}: {} ({}) review overdue since {} ({} days ago)",
-                            shown, d.id, d.title, info.next_review, -left
+                            "{shown}: {} ({}) review overdue since {} ({})",
+                            d.id,
+                            d.title,
+                            info.next_review,
+                            days_phrase(left)
                         ),
-                    );
+                    ));
                 } else if left <= window {
-                    note(
+                    found.push(Finding::new(
+                        &shown,
+                        &dir,
                         "due",
                         Some(&d.id),
                         format!(
-                            "{}: {} ({}) review due on {} (in {} days)",
-                            shown, d.id, d.title, info.next_review, left
+                            "{shown}: {} ({}) review due on {} ({})",
+                            d.id,
+                            d.title,
+                            info.next_review,
+                            days_phrase(left)
                         ),
-                    );
+                    ));
                 }
             }
         }
         if args.require_approved && !info.approved {
-            note(
+            found.push(Finding::new(
+                &shown,
+                &dir,
                 "draft",
                 None,
                 format!("{shown}: the pack is DRAFT (documents.approved_by is not set)"),
-            );
+            ));
         }
+        checked.push(serde_json::json!({
+            "profile": shown,
+            "pack": dir.display().to_string(),
+            "ok": found.len() == before,
+        }));
     }
     let reasons: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
     if args.json {
@@ -1026,6 +1451,7 @@ fn cmd_check(args: CheckArgs) -> u8 {
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "ok": reasons.is_empty() && !failed_input,
+                "checked": checked,
                 "reasons": reasons,
                 "findings": found,
                 "problems": problems,
@@ -1033,8 +1459,45 @@ fn cmd_check(args: CheckArgs) -> u8 {
             .unwrap_or_default()
         );
     } else {
-        for r in &reasons {
-            println!("{r}");
+        let stdout = std::io::stdout();
+        let mut w = stdout.lock();
+        for (i, f) in found.iter().enumerate() {
+            let _ = writeln!(w, "{}", f.message);
+            // Without -v, a long list of changed fields is cut short: the
+            // first few say what happened.
+            const FEW: usize = 5;
+            let shown = if verbose { f.because.len() } else { FEW };
+            for b in f.because.iter().take(shown) {
+                let _ = writeln!(w, "  because: {b}");
+            }
+            if f.because.len() > shown {
+                let _ = writeln!(
+                    w,
+                    "  because: {} more changes (-v lists them)",
+                    f.because.len() - shown
+                );
+            }
+            if verbose {
+                for d in &f.documents {
+                    let _ = match d.change {
+                        "changed" => writeln!(
+                            w,
+                            "  document {}: a rebuild changes its {}",
+                            d.id,
+                            d.formats.join(", ")
+                        ),
+                        "added" => writeln!(w, "  document {}: a rebuild adds it", d.id),
+                        _ => writeln!(w, "  document {}: a rebuild removes it", d.id),
+                    };
+                }
+            }
+            // One fix line after the last finding of a pack that it fixes.
+            let next_fix = found.get(i + 1).and_then(|n| n.fix.as_ref());
+            if let Some(fix) = &f.fix
+                && next_fix != Some(fix)
+            {
+                let _ = writeln!(w, "  fix: run `{fix}`");
+            }
         }
     }
     if failed_input {

@@ -166,20 +166,68 @@ impl fmt::Display for Date {
     }
 }
 
+/// Why `SOURCE_DATE_EPOCH` cannot be used as "today".
+///
+/// It is an error, not a fallback to the clock: a CI job pins the date to
+/// test what `check` says on a given day (an overdue review, say), and a
+/// value it cannot read would quietly test today instead and pass.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TodayError {
+    #[error(
+        "SOURCE_DATE_EPOCH is `{value}`, which is not a whole number of seconds since 1970-01-01 (UTC); \
+         give seconds such as 1780272000 (2026-06-01), or unset it to use today's date"
+    )]
+    NotSeconds { value: String },
+    #[error(
+        "SOURCE_DATE_EPOCH is `{value}`, which is {date}; hicp's dates are in the years 1900 to 2999"
+    )]
+    OutOfRange { value: String, date: String },
+}
+
+/// The date `SOURCE_DATE_EPOCH` names: `Ok(None)` when it is not set (or
+/// set to nothing, as `SOURCE_DATE_EPOCH= hicp …` does), an error when it
+/// is set to anything but a whole number of seconds (the reproducible-builds
+/// specification: an integer; `2027-03-01`, `1801958400.5`, `abc` are not).
+pub fn source_date_epoch(value: Option<&str>) -> Result<Option<Date>, TodayError> {
+    let Some(raw) = value else { return Ok(None) };
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let not_seconds = || TodayError::NotSeconds {
+        value: raw.to_string(),
+    };
+    if !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_seconds());
+    }
+    let secs: i64 = v.parse().map_err(|_| not_seconds())?;
+    // Whole days only from here on, so no arithmetic can overflow: 3000-01-01
+    // is day 376,200 and anything past it is refused before it is a Date.
+    let days = secs.div_euclid(86_400);
+    const DAY_3000: i64 = 376_200;
+    if days >= DAY_3000 {
+        return Err(TodayError::OutOfRange {
+            value: raw.to_string(),
+            date: "after 2999-12-31".to_string(),
+        });
+    }
+    Ok(Some(Date::from_days(days)))
+}
+
 /// "Today" for commands that compare against a date (`check --due-within`):
 /// `SOURCE_DATE_EPOCH` when set, else the system clock. Never used for content.
-pub fn today() -> Date {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-    {
-        return Date::from_unix(secs);
+pub fn today() -> Result<Date, TodayError> {
+    let pinned = std::env::var_os("SOURCE_DATE_EPOCH");
+    // A value that is not Unicode cannot be digits either.
+    let pinned = pinned.map(|v| v.to_string_lossy().into_owned());
+    if let Some(date) = source_date_epoch(pinned.as_deref())? {
+        return Ok(date);
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    Date::from_unix(secs)
+    Ok(Date::from_unix(secs))
 }
 
 #[cfg(test)]
@@ -210,5 +258,38 @@ mod tests {
         assert_eq!(Date::from_days(d.to_days()), d);
         assert_eq!(Date::from_unix(0).to_string(), "1970-01-01");
         assert_eq!(d.long(), "November 28, 2026");
+    }
+
+    #[test]
+    fn source_date_epoch_is_seconds_or_an_error() {
+        assert_eq!(source_date_epoch(None), Ok(None));
+        assert_eq!(source_date_epoch(Some("")), Ok(None));
+        assert_eq!(
+            source_date_epoch(Some("1780272000")).map(|d| d.map(|d| d.to_string())),
+            Ok(Some("2026-06-01".to_string()))
+        );
+        for bad in ["2027-03-01", "1801958400.5", "abc", "-5", "+5", "1e9"] {
+            assert!(
+                matches!(
+                    source_date_epoch(Some(bad)),
+                    Err(TodayError::NotSeconds { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            source_date_epoch(Some("99999999999999999")),
+            Err(TodayError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            source_date_epoch(Some("999999999999999999999999")),
+            Err(TodayError::NotSeconds { .. })
+        ));
+        // The first second of 3000 is refused, the last of 2999 is not.
+        assert!(source_date_epoch(Some("32503680000")).is_err());
+        assert_eq!(
+            source_date_epoch(Some("32503679999")).map(|d| d.map(|d| d.to_string())),
+            Ok(Some("2999-12-31".to_string()))
+        );
     }
 }

@@ -4,7 +4,11 @@
 //!
 //! A security officer regenerating a pack must see exactly what changed before
 //! signing it again, so the comparison is on the documents' text, not on the
-//! bytes of formats that embed layout.
+//! bytes of formats that embed layout. Two built packs are also compared file
+//! by file (every output their manifests list, as the folders hold it), so a
+//! deleted Word file or a changed PDF is a difference too, and the size the
+//! organization is assessed at is compared even when it is derived from
+//! `metrics` rather than written.
 
 use crate::pack::{self, Format};
 use crate::profile;
@@ -21,6 +25,13 @@ pub struct Side {
     pub fields: BTreeMap<String, String>,
     /// Document id → (title, Markdown).
     pub documents: BTreeMap<String, (String, String)>,
+    /// The organization's size (`small`, `medium`, `large`) and the sentence
+    /// saying how it was chosen; `None` when unknown.
+    pub size: Option<(String, String)>,
+    /// For a built pack: every output file its manifest lists (path in the
+    /// pack → sha256 of the file as the folder holds it, `None` when it is
+    /// missing). `None` for a profile, whose pack is not built.
+    pub files: Option<BTreeMap<String, Option<String>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,17 +69,47 @@ pub struct DocChange {
     pub summary: String,
 }
 
+/// The organization's size changed (it may follow from `metrics`, where no
+/// field says `size`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SizeChange {
+    pub old: String,
+    pub new: String,
+    /// How the new size was chosen ("Size medium was derived from metrics: …").
+    pub rule: String,
+}
+
+/// An output file of two built packs that differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileChange {
+    /// Path in the pack, `docx/access-control.docx`.
+    pub path: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// Why, when the manifests alone do not say: a file a manifest lists
+    /// that is missing from its folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffReport {
     pub old: String,
     pub new: String,
     pub fields: Vec<FieldChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<SizeChange>,
     pub documents: Vec<DocChange>,
+    /// Output files, when both sides are built packs.
+    pub files: Vec<FileChange>,
 }
 
 impl DiffReport {
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.documents.is_empty()
+        self.fields.is_empty()
+            && self.size.is_none()
+            && self.documents.is_empty()
+            && self.files.is_empty()
     }
 }
 
@@ -155,6 +196,8 @@ pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> 
             label,
             fields,
             documents,
+            size: Some((manifest.size.clone(), manifest.size_rule.clone())),
+            files: Some(pack_files(path, &manifest)),
         });
     }
     let loaded = profile::load(path).map_err(pack::BuildError::from)?;
@@ -176,7 +219,71 @@ pub fn load_side(path: &Path, templates: &[PathBuf]) -> Result<Side, DiffError> 
         label,
         fields,
         documents,
+        size: Some((
+            crate::render::context::size_str(loaded.size).to_string(),
+            loaded.size_rule.clone(),
+        )),
+        files: None,
     })
+}
+
+/// Every output file the manifest of the pack in `dir` lists, hashed as the
+/// folder holds it (`None`: missing or unreadable). A path that leaves the
+/// pack (a manifest edited by hand) is not followed.
+fn pack_files(dir: &Path, manifest: &pack::Manifest) -> BTreeMap<String, Option<String>> {
+    use rayon::prelude::*;
+    let paths: Vec<&String> = manifest
+        .documents
+        .iter()
+        .flat_map(|d| d.outputs.values())
+        .chain(manifest.files.values().map(|f| &f.path))
+        .collect();
+    paths
+        .par_iter()
+        .map(|rel| {
+            let inside = Path::new(rel.as_str())
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            let sha = inside
+                .then(|| std::fs::read(dir.join(rel.as_str())).ok())
+                .flatten()
+                .map(|b| pack::sha256_hex(&b));
+            ((*rel).clone(), sha)
+        })
+        .collect()
+}
+
+/// The output files that differ between two packs' folders.
+fn file_changes(
+    old: &BTreeMap<String, Option<String>>,
+    new: &BTreeMap<String, Option<String>>,
+) -> Vec<FileChange> {
+    let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut out = Vec::new();
+    for path in paths {
+        let missing = |side: &str| {
+            Some(format!(
+                "the {side} manifest lists it, but the folder has no such file"
+            ))
+        };
+        let (change, note) = match (old.get(path), new.get(path)) {
+            (Some(Some(a)), Some(Some(b))) if a == b => continue,
+            (Some(Some(_)), Some(Some(_))) => ("changed", None),
+            (Some(Some(_)), Some(None)) => ("removed", missing("new")),
+            (Some(Some(_)), None) => ("removed", None),
+            (Some(None), Some(Some(_))) => ("added", missing("old")),
+            (None, Some(Some(_))) => ("added", None),
+            // In neither folder (whatever the manifests list): no difference
+            // between what the two folders hold.
+            _ => continue,
+        };
+        out.push(FileChange {
+            path: path.clone(),
+            change: change.to_string(),
+            note,
+        });
+    }
+    out
 }
 
 /// Compare two sides.
@@ -208,18 +315,22 @@ fn lone_entries<'a>(
     out
 }
 
-pub fn compare(old: &Side, new: &Side) -> DiffReport {
+/// The profile fields that differ between two flattened profiles (see
+/// [`flatten`]), in path order; a list entry on one side only is one change.
+pub fn field_changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Vec<FieldChange> {
     let mut fields = Vec::new();
     // A list entry on one side only is one change, not one per field.
-    let removed = lone_entries(&old.fields, &new.fields);
-    let added = lone_entries(&new.fields, &old.fields);
-    let keys: std::collections::BTreeSet<&String> =
-        old.fields.keys().chain(new.fields.keys()).collect();
+    let removed = lone_entries(old, new);
+    let added = lone_entries(new, old);
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for k in keys {
         if entry_of(k).is_some_and(|e| removed.contains_key(e) || added.contains_key(e)) {
             continue;
         }
-        let (a, b) = (old.fields.get(k), new.fields.get(k));
+        let (a, b) = (old.get(k), new.get(k));
         if a != b {
             fields.push(FieldChange {
                 path: k.clone(),
@@ -243,6 +354,29 @@ pub fn compare(old: &Side, new: &Side) -> DiffReport {
         });
     }
     fields.sort_by(|a, b| a.path.cmp(&b.path));
+    fields
+}
+
+pub fn compare(old: &Side, new: &Side) -> DiffReport {
+    let fields = field_changes(&old.fields, &new.fields);
+    // A size written in the profile shows as the field `organization.size`;
+    // one derived from metrics shows only here.
+    let size = match (&old.size, &new.size) {
+        (Some((a, _)), Some((b, rule)))
+            if a != b && !fields.iter().any(|f| f.path == "organization.size") =>
+        {
+            Some(SizeChange {
+                old: a.clone(),
+                new: b.clone(),
+                rule: rule.clone(),
+            })
+        }
+        _ => None,
+    };
+    let files = match (&old.files, &new.files) {
+        (Some(a), Some(b)) => file_changes(a, b),
+        _ => Vec::new(),
+    };
     let mut documents = Vec::new();
     let ids: std::collections::BTreeSet<&String> =
         old.documents.keys().chain(new.documents.keys()).collect();
@@ -289,7 +423,9 @@ pub fn compare(old: &Side, new: &Side) -> DiffReport {
         old: old.label.clone(),
         new: new.label.clone(),
         fields,
+        size,
         documents,
+        files,
     }
 }
 
@@ -311,6 +447,12 @@ pub fn render_text(r: &DiffReport) -> String {
             ));
         }
     }
+    if let Some(size) = &r.size {
+        s.push_str(&format!(
+            "organization size: {} → {} ({})\n",
+            size.old, size.new, size.rule
+        ));
+    }
     if !r.documents.is_empty() {
         s.push_str(&format!(
             "documents whose text changes ({}):\n",
@@ -322,10 +464,19 @@ pub fn render_text(r: &DiffReport) -> String {
                 d.change, d.id, d.title, d.summary
             ));
         }
-        for d in &r.documents {
-            s.push('\n');
-            s.push_str(&d.unified_diff);
+    }
+    if !r.files.is_empty() {
+        s.push_str(&format!("output files that differ ({}):\n", r.files.len()));
+        for f in &r.files {
+            match &f.note {
+                Some(note) => s.push_str(&format!("  {} {} ({note})\n", f.change, f.path)),
+                None => s.push_str(&format!("  {} {}\n", f.change, f.path)),
+            }
         }
+    }
+    for d in &r.documents {
+        s.push('\n');
+        s.push_str(&d.unified_diff);
     }
     s
 }
@@ -363,6 +514,29 @@ pub fn render_html(r: &DiffReport) -> String {
                 esc(&f.path),
                 esc(f.old.as_deref().unwrap_or("(absent)")),
                 esc(f.new.as_deref().unwrap_or("(absent)"))
+            ));
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    if let Some(size) = &r.size {
+        h.push_str(&format!(
+            "<h2>Organization size</h2>\n<p><del>{}</del> → <ins>{}</ins> ({})</p>\n",
+            esc(&size.old),
+            esc(&size.new),
+            esc(&size.rule)
+        ));
+    }
+    if !r.files.is_empty() {
+        h.push_str("<h2>Output files</h2>\n<table>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
+        for f in &r.files {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}{}</td></tr>\n",
+                esc(&f.path),
+                esc(&f.change),
+                f.note
+                    .as_deref()
+                    .map(|n| format!(" ({})", esc(n)))
+                    .unwrap_or_default()
             ));
         }
         h.push_str("</tbody>\n</table>\n");
@@ -409,6 +583,8 @@ mod tests {
                 .iter()
                 .map(|(a, b)| (a.to_string(), (a.to_uppercase(), b.to_string())))
                 .collect(),
+            size: None,
+            files: None,
         }
     }
 
@@ -489,6 +665,8 @@ mod tests {
                 label: "x".into(),
                 fields,
                 documents: BTreeMap::new(),
+                size: None,
+                files: None,
             }
         };
         let old = side(serde_json::json!([

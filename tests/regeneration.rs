@@ -635,7 +635,7 @@ fn check_names_documents_due_and_reports_json() {
     assert_eq!(code, 3);
     assert!(
         stdout.contains(
-            "is stale (its inputs changed since the pack was built; a rebuild changes its md)"
+            "because: profile field people.security_officer.name changed: Dana Ortiz → Dana Ortiz-Brennan"
         ),
         "{stdout}"
     );

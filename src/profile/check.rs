@@ -16,6 +16,17 @@ use serde_json::{Map, Value};
 /// The only `pattern` the schema uses (`branding.accent_color`).
 pub const COLOR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
 
+/// A text value of a profile that the schema leaves free (see [`Checker::free_text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeText {
+    /// Its YAML path, `vendors[2].name`.
+    pub path: String,
+    /// The same with list positions left out, `vendors[].name`: an example
+    /// value is one whichever entry of the list it was copied into.
+    pub pattern: String,
+    pub text: String,
+}
+
 /// A schema walker over one merged tree.
 pub struct Checker<'a> {
     /// The whole schema (for `$ref` resolution).
@@ -206,6 +217,75 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The text leaves of `value` (a profile as JSON) that the schema leaves
+    /// free. Values whose form the schema fixes (a choice from a list, a
+    /// date, a colour) are settings, not facts about an organization, and
+    /// are left out. For telling which values a profile kept from the
+    /// starter profile's examples.
+    pub fn free_text(&self, value: &Value, schema: &'a Value) -> Vec<FreeText> {
+        let mut out = Vec::new();
+        self.free_text_into(value, schema, "", "", &mut out);
+        out
+    }
+
+    fn free_text_into(
+        &self,
+        value: &Value,
+        schema: &'a Value,
+        path: &str,
+        pattern: &str,
+        out: &mut Vec<FreeText>,
+    ) {
+        let schema = self.resolve(schema);
+        if enum_values(schema).is_some() {
+            return;
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(Value::Array(branches)) = schema.get(key) {
+                let others: Vec<&Value> = branches
+                    .iter()
+                    .filter(|b| type_list(self.resolve(b)) != ["null"])
+                    .collect();
+                if let [only] = others.as_slice() {
+                    self.free_text_into(value, only, path, pattern, out);
+                }
+                return;
+            }
+        }
+        match value {
+            Value::String(text) => {
+                let fixed_form = schema.get("format").and_then(Value::as_str) == Some("date")
+                    || schema.get("pattern").is_some();
+                if type_list(schema).contains(&"string") && !fixed_form {
+                    out.push(FreeText {
+                        path: path.to_string(),
+                        pattern: pattern.to_string(),
+                        text: text.clone(),
+                    });
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    let pattern = format!("{pattern}[]");
+                    for (i, item) in items.iter().enumerate() {
+                        let path = format!("{path}[{i}]");
+                        self.free_text_into(item, item_schema, &path, &pattern, out);
+                    }
+                }
+            }
+            Value::Object(map) => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                let extra = schema.get("additionalProperties").filter(|a| a.is_object());
+                for (k, v) in map {
+                    if let Some(s) = props.and_then(|p| p.get(k)).or(extra) {
+                        self.free_text_into(v, s, &join(path, k), &join(pattern, k), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn wrong_type(&mut self, node: &Node, schema: &'a Value, path: &str) {
         let d = self
             .diag(node.pos, path, format!("wrong type for `{path}`"))
@@ -286,67 +366,19 @@ impl<'a> Checker<'a> {
             .get("maxLength")
             .and_then(Value::as_u64)
             .unwrap_or(MAX_VALUE_CHARS as u64) as usize;
-        let chars = value.chars().count();
-        if value.trim().is_empty() {
+        if let Some(problem) = text_problem(value, max) {
             let d = self
-                .diag(node.pos, path, format!("`{path}` is empty"))
-                .with_expected_found(
-                    "text",
-                    if value.is_empty() {
-                        "\"\"".to_string()
-                    } else {
-                        format!("{chars} blank character(s)")
-                    },
-                )
-                .with_hint("give the value, or leave the key out if it is optional");
+                .diag(node.pos, path, problem.message(&format!("`{path}`")))
+                .with_expected_found(problem.expected(), problem.found())
+                .with_hint(problem.hint());
             self.diags.push(d);
-            return Value::String(value.clone());
-        }
-        if chars > max {
-            let d = self
-                .diag(
-                    node.pos,
-                    path,
-                    format!("`{path}` is {chars} characters long; a value holds at most {max}"),
-                )
-                .with_expected_found(
-                    format!("text of at most {max} characters"),
-                    format!("{chars} characters"),
-                )
-                .with_hint("shorten it: profile values are names, titles and short facts, printed in every document");
-            self.diags.push(d);
-            return Value::String(value.chars().take(max).collect());
-        }
-        if let Some((i, c)) = value.char_indices().find(|(_, c)| unshowable(*c)) {
-            let (what, hint) = if is_bidi_control(c) {
-                (
-                    "a bidirectional formatting character: it would reorder the text after it in the HTML pages",
-                    "delete it; right-to-left names need no formatting characters, write them as they are",
-                )
-            } else if c.is_control() {
-                (
-                    "a control character: HTML, PDF and Word files cannot hold it",
-                    "delete it; in a double-quoted value an escape such as \\0, \\b or \\x1b writes one",
-                )
-            } else {
-                (
-                    "a Unicode noncharacter: Word files holding it are unreadable",
-                    "delete it; it is often left over from a copy out of another program",
-                )
-            };
-            let d = self
-                .diag(
-                    node.pos,
-                    path,
-                    format!(
-                        "`{path}` contains U+{:04X} at character {}, {what}",
-                        c as u32,
-                        value[..i].chars().count() + 1
-                    ),
-                )
-                .with_expected_found("printable text", format!("U+{:04X}", c as u32))
-                .with_hint(hint);
-            self.diags.push(d);
+            match problem {
+                TextProblem::Empty { .. } => return Value::String(value.clone()),
+                TextProblem::TooLong { max, .. } => {
+                    return Value::String(value.chars().take(max).collect());
+                }
+                TextProblem::Unshowable { .. } => {}
+            }
         }
         if schema.get("pattern").and_then(Value::as_str) == Some(COLOR_PATTERN) {
             let ok = value.len() == 7
@@ -570,6 +602,106 @@ impl<'a> Checker<'a> {
 /// The longest text value a profile may hold, where the schema sets no
 /// other limit.
 pub const MAX_VALUE_CHARS: usize = 1000;
+
+/// Why a text value cannot go into a pack: the rules every profile text
+/// value is held to, in one place, so that `hicp init --name` refuses what
+/// the loader would refuse (it wrote profiles that then failed `validate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Empty or only blanks: the documents would print nothing where a name belongs.
+    Empty { blanks: usize },
+    /// Longer than `max` characters: every value is set in many documents.
+    TooLong { chars: usize, max: usize },
+    /// A character no HTML, PDF or Word file can carry, or one that
+    /// reorders the text after it; `at` counts characters from 1.
+    Unshowable { c: char, at: usize },
+}
+
+/// The first [`TextProblem`] of `value`, checked in the loader's order
+/// (blank, then length, then characters), or `None` when it may be printed.
+pub fn text_problem(value: &str, max: usize) -> Option<TextProblem> {
+    if value.trim().is_empty() {
+        return Some(TextProblem::Empty {
+            blanks: value.chars().count(),
+        });
+    }
+    let chars = value.chars().count();
+    if chars > max {
+        return Some(TextProblem::TooLong { chars, max });
+    }
+    let (i, c) = value.char_indices().find(|(_, c)| unshowable(*c))?;
+    Some(TextProblem::Unshowable {
+        c,
+        at: value[..i].chars().count() + 1,
+    })
+}
+
+impl TextProblem {
+    /// What is wrong, with `what` naming the value (`` `organization.name` ``, `--name`).
+    pub fn message(&self, what: &str) -> String {
+        match self {
+            TextProblem::Empty { .. } => format!("{what} is empty"),
+            TextProblem::TooLong { chars, max } => {
+                format!("{what} is {chars} characters long; a value holds at most {max}")
+            }
+            TextProblem::Unshowable { c, at } => format!(
+                "{what} contains U+{:04X} at character {at}, {}",
+                *c as u32,
+                self.kind().0
+            ),
+        }
+    }
+
+    pub fn expected(&self) -> String {
+        match self {
+            TextProblem::Empty { .. } => "text".to_string(),
+            TextProblem::TooLong { max, .. } => format!("text of at most {max} characters"),
+            TextProblem::Unshowable { .. } => "printable text".to_string(),
+        }
+    }
+
+    pub fn found(&self) -> String {
+        match self {
+            TextProblem::Empty { blanks: 0 } => "\"\"".to_string(),
+            TextProblem::Empty { blanks } => format!("{blanks} blank character(s)"),
+            TextProblem::TooLong { chars, .. } => format!("{chars} characters"),
+            TextProblem::Unshowable { c, .. } => format!("U+{:04X}", *c as u32),
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self {
+            TextProblem::Empty { .. } => "give the value, or leave the key out if it is optional",
+            TextProblem::TooLong { .. } => {
+                "shorten it: profile values are names, titles and short facts, printed in every document"
+            }
+            TextProblem::Unshowable { .. } => self.kind().1,
+        }
+    }
+
+    /// For an unshowable character: what it is, and what to do.
+    fn kind(&self) -> (&'static str, &'static str) {
+        let TextProblem::Unshowable { c, .. } = self else {
+            return ("", "");
+        };
+        if is_bidi_control(*c) {
+            (
+                "a bidirectional formatting character: it would reorder the text after it in the HTML pages",
+                "delete it; right-to-left names need no formatting characters, write them as they are",
+            )
+        } else if c.is_control() {
+            (
+                "a control character: HTML, PDF and Word files cannot hold it",
+                "delete it; in a double-quoted value an escape such as \\0, \\b or \\x1b writes one",
+            )
+        } else {
+            (
+                "a Unicode noncharacter: Word files holding it are unreadable",
+                "delete it; it is often left over from a copy out of another program",
+            )
+        }
+    }
+}
 
 /// Unicode's explicit embedding, override and isolate controls: in an
 /// HTML page they reverse or reorder the text that follows the value.

@@ -10,6 +10,10 @@ use super::types::Size;
 use super::yaml::{Kind, Node, Pos};
 use crate::catalog::{Catalog, SizeLetter, applies};
 
+/// `hicp init`'s default organization name, one of the starter's examples
+/// that [`starter_examples`] warns about.
+pub use super::starter::STARTER_ORG_NAME;
+
 /// The profile format version this build reads.
 pub const FORMAT_VERSION: u64 = 1;
 
@@ -388,5 +392,151 @@ fn practice_id(
                 .with_hint(hint);
             cx.diags.push(d);
         }
+    }
+}
+
+/// The starter profile's example values, as (path pattern, text): what
+/// `hicp init` writes on its commented-out lines, and its default
+/// organization name. Worked out from the starter text itself, for every
+/// size, so the list cannot drift from what `init` writes.
+///
+/// Left out: what the starter's own required lines hold besides the name
+/// (people named "Replace Me" are warned about by the build already; a
+/// title "Security Officer" or version "1.0" may well be right), values the
+/// schema fixes the form of (choices, dates, colours), references to people
+/// (`approved_by: executive_sponsor`), file paths (`./logo.png`: a build
+/// reads the file, so it is the user's own), and values under 3 characters
+/// (a state `OR` may be the organization's).
+fn starter_example_values() -> &'static [(String, String)] {
+    use super::starter::{STARTER_ORG_NAME, starter_profile, uncomment_examples};
+    use super::types::OrgType;
+    static EXAMPLES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    EXAMPLES.get_or_init(|| {
+        let schema = super::schema();
+        let checker = super::check::Checker::new(schema, &[]);
+        let leaves = |text: &str| -> Vec<(String, String)> {
+            let Ok(parsed) = super::yaml::parse(text, 0, "starter", super::limits()) else {
+                return Vec::new();
+            };
+            let Some(root) = parsed.root else {
+                return Vec::new();
+            };
+            checker
+                .free_text(&super::check::node_to_json(&root), schema)
+                .into_iter()
+                .map(|f| (f.pattern, f.text))
+                .collect()
+        };
+        let mut out: Vec<(String, String)> = Vec::new();
+        for size in [Size::Small, Size::Medium, Size::Large] {
+            let text = starter_profile(size, STARTER_ORG_NAME, OrgType::Other);
+            let required = leaves(&text);
+            for leaf in leaves(&uncomment_examples(&text)) {
+                let (_, value) = &leaf;
+                let keep = !required.contains(&leaf)
+                    && value.chars().count() >= 3
+                    && !value.starts_with("./")
+                    && !BUILTIN_PEOPLE.contains(&value.as_str());
+                if keep && !out.contains(&leaf) {
+                    out.push(leaf);
+                }
+            }
+        }
+        out.push((
+            "organization.name".to_string(),
+            STARTER_ORG_NAME.to_string(),
+        ));
+        out
+    })
+}
+
+/// Warnings for a profile's values that are still the starter profile's
+/// examples (see [`starter_example_values`]), one per value, by YAML path.
+///
+/// Why: `hicp init` shows an example for every optional key, and a line
+/// uncommented but not edited puts "Example Mutual" as the cyber insurer,
+/// or the default "Example Health Clinic" as the organization, into every
+/// document, silently. A warning, not an error: the pack is still built.
+/// `merged` is the merged profile ([`super::Loaded::merged`]).
+pub fn starter_examples(merged: &serde_json::Value) -> Vec<String> {
+    let examples = starter_example_values();
+    let schema = super::schema();
+    let checker = super::check::Checker::new(schema, &[]);
+    let mut out: Vec<String> = checker
+        .free_text(merged, schema)
+        .into_iter()
+        .filter(|f| {
+            examples
+                .iter()
+                .any(|(pattern, text)| *pattern == f.pattern && *text == f.text)
+        })
+        .map(|f| {
+            format!(
+                "{} is still the starter profile's example value `{}`: replace it with this organization's, or delete the line",
+                f.path, f.text
+            )
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(pattern: &str) -> bool {
+        starter_example_values().iter().any(|(p, _)| p == pattern)
+    }
+
+    #[test]
+    fn starter_examples_are_the_commented_values_and_the_default_name() {
+        // Facts the starter shows as examples, wherever they sit.
+        for p in [
+            "organization.name",
+            "organization.short_name",
+            "organization.website",
+            "organization.address.street",
+            "technology.ehr.name",
+            "technology.cloud_services[]",
+            "vendors[].name",
+            "incident_response.external_contacts[].reference",
+            "incident_response.isac",
+        ] {
+            assert!(has(p), "{p} is a starter example");
+        }
+        // Settings and references, and what the required lines hold.
+        for p in [
+            "organization.hipaa_role",
+            "organization.address.state",
+            "documents.approved_by",
+            "documents.approved_on",
+            "documents.paper",
+            "documents.templates",
+            "documents.version",
+            "branding.accent_color",
+            "branding.logo",
+            "people.security_officer.title",
+            "technology.ehr.hosting",
+            "incident_response.external_contacts[].role",
+        ] {
+            assert!(!has(p), "{p} is not an example fact");
+        }
+    }
+
+    #[test]
+    fn a_value_is_an_example_only_at_its_own_path() {
+        let merged = serde_json::json!({
+            "organization": { "name": "Example Health Clinic", "short_name": "Example Mutual" },
+            "incident_response": { "external_contacts": [
+                { "role": "cyber-insurance", "name": "Real Insurer", "reference": "EXAMPLE-POLICY-1" }
+            ] }
+        });
+        let warnings = starter_examples(&merged);
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+        assert!(
+            warnings[0].starts_with("incident_response.external_contacts[0].reference is still")
+        );
+        assert!(warnings[1].starts_with("organization.name is still"));
     }
 }
