@@ -535,11 +535,11 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                         );
                     } else {
                         eprintln!(
-                            "built {}: {} documents ({}); {} files written, {} unchanged, {} removed",
+                            "built {}: {} documents ({}); {} written, {} unchanged, {} removed",
                             report.pack,
                             report.documents,
                             fmts.join(", "),
-                            report.files_written,
+                            files_phrase(report.files_written),
                             report.files_unchanged,
                             report.files_removed
                         );
@@ -990,6 +990,15 @@ fn shell_word(s: &str) -> String {
 }
 
 /// "today", "in 1 day", "in 12 days"; "1 day ago", "28 days ago".
+/// "1 file", "5 files".
+fn files_phrase(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{n} files")
+    }
+}
+
 fn days_phrase(days: i64) -> String {
     match days {
         0 => "today".to_string(),
@@ -1438,6 +1447,32 @@ fn cmd_check(args: CheckArgs, verbose: bool) -> u8 {
                 None,
                 format!("{shown}: the pack is DRAFT (documents.approved_by is not set)"),
             ));
+        }
+        // Approved, but text changed after the version was issued: the
+        // approval printed on those documents was given for other text.
+        let unapproved: Vec<&str> = files
+            .manifest
+            .documents
+            .iter()
+            .filter(|d| d.changed_after_issue)
+            .map(|d| d.id.as_str())
+            .collect();
+        if args.require_approved && info.approved && !unapproved.is_empty() {
+            found.push(
+                Finding::new(
+                    &shown,
+                    &dir,
+                    "draft",
+                    None,
+                    format!(
+                        "{shown}: {} document(s) changed after version {} was issued and approved ({}): the approval does not cover the new text",
+                        unapproved.len(),
+                        info.version,
+                        unapproved.join(", ")
+                    ),
+                )
+                .with_fix("raise documents.version and effective_date, have the change approved, and set approved_on"),
+            );
         }
         checked.push(serde_json::json!({
             "profile": shown,

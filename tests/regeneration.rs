@@ -343,6 +343,18 @@ fn text_changed_under_the_same_version_is_warned_until_a_new_version_records_it(
     assert!(err.contains(WARNING), "{err}");
     assert!(err.contains("register-vendors"), "{err}");
     assert!(err.contains("was given for the text as issued"), "{err}");
+    // A CI job that asks for an approved pack fails on it.
+    let (code, stdout, err) = run(bin()
+        .args(["check", "--require-approved", "--json"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 3, "{stdout}{err}");
+    assert!(
+        stdout.contains("changed after version 1.0 was issued and approved (")
+            && stdout.contains("register-vendors"),
+        "{stdout}"
+    );
     // Version 1.1 records the change against the text as issued under 1.0,
     // not as "text unchanged" against the last build.
     profile_in(&dir, "p.yaml", |t| {
@@ -461,7 +473,7 @@ fn a_file_edited_by_hand_is_replaced_and_named() {
     );
     // Put back as built: the manifest's bytes are the same, so it is not
     // rewritten (one file written, not two).
-    assert!(err.contains("; 1 files written,"), "{err}");
+    assert!(err.contains("; 1 file written,"), "{err}");
     // Fewer formats than the pack had: the build says it removes the rest.
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
