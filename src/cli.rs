@@ -499,14 +499,7 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                             slug,
                             first,
                         }),
-                        None => pack::build(&loaded, &opts, &shown).map(|mut report| {
-                            // Example values `hicp init` wrote that are still
-                            // there: the pack prints them as the organization's.
-                            report
-                                .warnings
-                                .extend(profile::semantic::starter_examples(&loaded.merged));
-                            report
-                        }),
+                        None => pack::build(&loaded, &opts, &shown),
                     }
                 });
                 if let Some(b) = &bar {
@@ -621,9 +614,7 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
             .and_then(|l| {
                 let (files, _) =
                     pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
-                let mut warnings = files.manifest.warnings;
-                warnings.extend(profile::semantic::starter_examples(&l.merged));
-                Ok((l, warnings))
+                Ok((l, files.manifest.warnings))
             });
         match checked {
             Ok((l, warnings)) => {

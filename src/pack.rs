@@ -1233,6 +1233,9 @@ pub fn produce_incremental(
     warnings.extend(changed_after_issue_warning(info, &documents));
     warnings.extend(rendered.template_warnings.iter().cloned());
     warnings.extend(starter_placeholders(loaded));
+    // Example values `hicp init` wrote that are still there: the pack prints
+    // them as the organization's (kept in the manifest, so `check` sees them).
+    warnings.extend(crate::profile::semantic::starter_examples(&loaded.merged));
     warnings.extend(near_builtin_roles(loaded));
     warnings.sort();
     warnings.dedup();
