@@ -2074,6 +2074,9 @@ pub fn prepare_with(
     if let Some(prev) = history_manifest {
         let issue = render::issue(loaded);
         check_issue_against_history(loaded, prev, &issue)?;
+        // Text is issued by an approval: while the pack is a DRAFT, or in the
+        // build that approves it, the text as issued is this build's.
+        let approved = loaded.profile.documents.approved_by.is_some() && prev.status == "approved";
         let (mut before_values, mut after_values) = (BTreeMap::new(), BTreeMap::new());
         crate::diff::flatten(&prev.profile.values, "", &mut before_values);
         crate::diff::flatten(&loaded.merged, "", &mut after_values);
@@ -2134,7 +2137,11 @@ pub fn prepare_with(
                 }),
                 (None, None) => None,
             };
+            // Only approved text is issued: a DRAFT may change freely under
+            // its version (an office manager iterating on a first pack), so
+            // its text as issued follows the text and nothing is warned.
             if let (Some(d), Some(b)) = (before_doc, &before)
+                && approved
                 && b.history.last().is_some_and(|r| r.version == issue.version)
                 && let Some(issued) = b.body_sha256
                 && issued != body

@@ -296,12 +296,32 @@ fn a_new_version_adds_history_rows_only_to_documents_that_changed() {
 #[test]
 fn text_changed_under_the_same_version_is_warned_until_a_new_version_records_it() {
     const WARNING: &str = "changed text after version 1.0 was issued";
+    let approved = |t: String| {
+        t.replace(
+            "effective_date: 2026-02-01",
+            "effective_date: 2026-02-01\n  approved_by: executive_sponsor",
+        )
+    };
     let (dir, out, profile) = built_pack("reissued", "md");
     let manifest = || std::fs::read_to_string(out.join("riverbend/manifest.json")).unwrap();
+    // A DRAFT is not issued yet: its text may change under its version.
     profile_in(&dir, "p.yaml", |t| t.replace("athenaOne", "eClinicalWorks"));
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
+    assert!(!err.contains(WARNING), "{err}");
+    // Approved (the approval and dates are the issue's own facts: no
+    // warning), then changed.
+    profile_in(&dir, "p.yaml", approved);
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains(WARNING), "{err}");
+    profile_in(&dir, "p.yaml", |t| {
+        approved(t).replace("athenaOne", "eClinicalWorks")
+    });
+    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
+    assert_eq!(code, 0, "{err}");
     assert!(err.contains(WARNING), "{err}");
+    assert!(err.contains("was given for the text as issued"), "{err}");
     assert!(manifest().contains(WARNING), "kept for hicp check");
     // Said again by a build that writes nothing.
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
@@ -309,40 +329,24 @@ fn text_changed_under_the_same_version_is_warned_until_a_new_version_records_it(
     assert!(err.contains("unchanged, nothing written"), "{err}");
     assert!(err.contains(WARNING), "{err}");
     // Back as issued: no warning.
-    profile_in(&dir, "p.yaml", |t| t);
+    profile_in(&dir, "p.yaml", approved);
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains(WARNING), "{err}");
     assert!(!manifest().contains(WARNING));
-    // Approving the same version changes the overview's text, but approval
-    // and dates are the issue's own facts: no warning.
-    profile_in(&dir, "p.yaml", |t| {
-        t.replace(
-            "effective_date: 2026-02-01",
-            "effective_date: 2026-02-01\n  approved_by: executive_sponsor",
-        )
-    });
-    let (code, _, err) = build(&profile, &out, &["-f", "md"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(!err.contains(WARNING), "{err}");
-    // A value removed (a vendor) changes text too; the warning says the
-    // approval was for the text as issued.
-    let removed = |t: String| {
-        t.replace(
-            "effective_date: 2026-02-01",
-            "effective_date: 2026-02-01\n  approved_by: executive_sponsor",
-        )
-        .lines()
-        .filter(|l| !l.contains("name: RingCentral"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    // A value removed (a vendor) changes text too.
+    let removed = move |t: String| {
+        approved(t)
+            .lines()
+            .filter(|l| !l.contains("name: RingCentral"))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     profile_in(&dir, "p.yaml", removed);
     let (code, _, err) = build(&profile, &out, &["-f", "md"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(WARNING), "{err}");
     assert!(err.contains("register-vendors"), "{err}");
-    assert!(err.contains("was given for the text as issued"), "{err}");
     // A CI job that asks for an approved pack fails on it.
     let (code, stdout, err) = run(bin()
         .args(["check", "--require-approved", "--json"])
