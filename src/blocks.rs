@@ -166,6 +166,10 @@ pub fn parse(markdown: &str) -> Vec<Block> {
             kind: BlocksKind::Root,
             blocks: Vec::new(),
         }],
+        heading_ids: crate::writers::html::body::RESERVED_IDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     };
     for event in Parser::new_ext(markdown, markdown_options()) {
         f.event(event);
@@ -183,6 +187,10 @@ pub fn parse(markdown: &str) -> Vec<Block> {
 
 struct Folder {
     stack: Vec<Frame>,
+    /// Heading ids given so far: a repeated one gets `-2`, `-3`… in document
+    /// order, as the HTML page's ids do, so a link to `#same-heading-2` has a
+    /// target in the PDF and Word files too.
+    heading_ids: std::collections::BTreeSet<String>,
 }
 
 impl Folder {
@@ -441,7 +449,16 @@ impl Folder {
                     }
                 }
                 InlineKind::Heading { level, id } => {
-                    let id = id.unwrap_or_else(|| heading_slug(&plain_text(&inlines)));
+                    let wanted = match id {
+                        Some(id) if !id.is_empty() && !id.chars().any(char::is_whitespace) => id,
+                        _ => heading_slug(&plain_text(&inlines)),
+                    };
+                    let mut id = wanted.clone();
+                    let mut n = 2usize;
+                    while !self.heading_ids.insert(id.clone()) {
+                        id = format!("{wanted}-{n}");
+                        n += 1;
+                    }
                     self.push_block(Block::Heading { level, id, inlines });
                 }
                 InlineKind::Emph | InlineKind::Image => self.push_inline(Inline::Emph(inlines)),
@@ -606,6 +623,33 @@ mod tests {
             vec![Block::Paragraph(vec![t(
                 "Café “quoted” — 5 €, Straße, niño"
             )])]
+        );
+    }
+
+    fn ids(markdown: &str) -> Vec<String> {
+        parse(markdown)
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Heading { id, .. } => Some(id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repeated_headings_get_the_html_pages_ids() {
+        // The HTML writer's plan_headings: `-2`, `-3` in document order, and
+        // the page's own ids are never given to a heading.
+        assert_eq!(
+            ids(
+                "## Same heading\n\n## Same heading\n\n## Same heading {#same-heading}\n\n## Top {#hicp-top}\n"
+            ),
+            [
+                "same-heading",
+                "same-heading-2",
+                "same-heading-3",
+                "hicp-top-2"
+            ]
         );
     }
 }
