@@ -742,10 +742,6 @@ impl Previous {
             .unwrap_or_default()
     }
 
-    pub fn open(dir: &Path) -> Option<Previous> {
-        Previous::open_checked(dir).ok().flatten()
-    }
-
     /// The pack in `dir`, None when it has no manifest, and an error when
     /// its manifest cannot be read: it holds the pack's revision history,
     /// which a build must not silently start again.
