@@ -82,6 +82,24 @@ pub enum Block {
 }
 
 /// The plain text of inline content (links keep their text, breaks become spaces).
+/// A heading's text as the HTML page reads it for its slug: footnote
+/// references are not part of it, and white space is collapsed.
+fn heading_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
+                out.push_str(&heading_text(c))
+            }
+            Inline::Link { children, .. } => out.push_str(&heading_text(children)),
+            Inline::SoftBreak | Inline::HardBreak => out.push(' '),
+            Inline::FootnoteRef(_) => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     push_plain(inlines, &mut out);
@@ -451,7 +469,7 @@ impl Folder {
                 InlineKind::Heading { level, id } => {
                     let wanted = match id {
                         Some(id) if !id.is_empty() && !id.chars().any(char::is_whitespace) => id,
-                        _ => heading_slug(&plain_text(&inlines)),
+                        _ => heading_slug(&heading_text(&inlines)),
                     };
                     let mut id = wanted.clone();
                     let mut n = 2usize;

@@ -27,8 +27,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::blocks::{self, Align, Block, Inline, ListItem, plain_text};
 use crate::model::{PackInfo, PaperSize, RenderedDoc};
-use crate::writers::html::body::{LinkContext, RESERVED_IDS, resolve_link};
-use crate::writers::{doc_link_target, heading_slug};
+use crate::writers::doc_link_target;
+use crate::writers::html::body::{LinkContext, resolve_link};
 use xml::{Border, PPr, RPr, Side, Spacing, Xml, clean, escape};
 
 /// Why a Word file could not be written.
@@ -94,7 +94,6 @@ pub fn render_document(doc: &RenderedDoc, pack: &PackInfo) -> Result<Vec<u8>, Do
         header_fill: tint(&accent, 0.85),
         content_width,
         next_bookmark: 0,
-        heading_ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
         bookmarks: BTreeSet::new(),
         links: Vec::new(),
         lists: Vec::new(),
@@ -213,8 +212,6 @@ struct Writer<'a> {
     header_fill: String,
     content_width: usize,
     next_bookmark: usize,
-    /// Heading ids given so far, as the HTML page gives them (see [`Writer::heading_id`]).
-    heading_ids: BTreeSet<String>,
     /// Bookmark names already used in this document.
     bookmarks: BTreeSet<String>,
     /// External hyperlink targets; relationship `rIdLink{n}` is entry n-1.
@@ -248,7 +245,9 @@ impl Writer<'_> {
                     keep_next: true,
                     ..PPr::default()
                 };
-                let id = self.heading_id(id, inlines);
+                // The block model gives each heading the HTML page's id
+                // (unique in the document), which links are written against.
+                let id = id.clone();
                 // Names are unique by construction (see bookmark_name); should
                 // two ids still meet, the first keeps it, as in HTML.
                 let name = bookmark_name(&id);
@@ -361,29 +360,6 @@ impl Writer<'_> {
                 x.close("w:p");
                 self.blocks(rest, ctx, x);
             }
-        }
-    }
-
-    /// The id the HTML page gives this heading (`html::body::plan_headings`):
-    /// its `{#id}` when usable, else the slug of its text, made unique in the
-    /// document with `-2`, `-3`… in document order. Links are written against
-    /// those ids, so the bookmark must come from the same one.
-    fn heading_id(&mut self, id: &str, inlines: &[Inline]) -> String {
-        let wanted = if !id.is_empty() && !id.chars().any(char::is_whitespace) {
-            id.to_string()
-        } else {
-            heading_slug(&heading_text(inlines))
-        };
-        if self.heading_ids.insert(wanted.clone()) {
-            return wanted;
-        }
-        let mut n = 2usize;
-        loop {
-            let candidate = format!("{wanted}-{n}");
-            if self.heading_ids.insert(candidate.clone()) {
-                return candidate;
-            }
-            n += 1;
         }
     }
 
@@ -889,24 +865,6 @@ fn inline_refs(inlines: &[Inline], refs: &mut BTreeSet<String>) {
             Inline::Text(_) | Inline::Code(_) | Inline::SoftBreak | Inline::HardBreak => {}
         }
     }
-}
-
-/// A heading's text as the HTML page reads it for its slug: footnote
-/// references are not part of it.
-fn heading_text(inlines: &[Inline]) -> String {
-    let mut out = String::new();
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => {
-                out.push_str(&heading_text(c))
-            }
-            Inline::Link { children, .. } => out.push_str(&heading_text(children)),
-            Inline::SoftBreak | Inline::HardBreak => out.push(' '),
-            Inline::FootnoteRef(_) => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn cell_fmt(ctx: Ctx) -> Fmt {
@@ -1511,6 +1469,30 @@ impl StyleDef {
 /// and outline levels: that is what the navigation pane and a TOC field look
 /// for. `Normal`, `Default Paragraph Font` and `Normal Table` are the
 /// defaults (`w:default="1"`) Word assumes for unstyled text and tables.
+/// The header's and the footer's style: the page furniture's small muted
+/// text, alike but for the name Word knows it by.
+fn furniture_style(id: &'static str, name: &'static str) -> StyleDef {
+    StyleDef {
+        based_on: Some("Normal"),
+        priority: Some(99),
+        hidden: true,
+        ppr: PPr {
+            spacing: Some(Spacing {
+                before: Some(0),
+                after: Some(0),
+                line: Some(240),
+            }),
+            ..PPr::default()
+        },
+        rpr: RPr {
+            color: Some(MUTED.into()),
+            size: Some(16),
+            ..RPr::default()
+        },
+        ..StyleDef::new("paragraph", id, name)
+    }
+}
+
 fn styles(accent: &str) -> String {
     let mut x = Xml::new();
     x.open("w:docDefaults", &[]);
@@ -1677,36 +1659,8 @@ fn styles(accent: &str) -> String {
             },
             ..StyleDef::new("character", "FootnoteReference", "footnote reference")
         },
-        StyleDef {
-            based_on: Some("Normal"),
-            priority: Some(99),
-            hidden: true,
-            ppr: PPr {
-                spacing: spacing(Some(0), 0, 240),
-                ..PPr::default()
-            },
-            rpr: RPr {
-                color: Some(MUTED.into()),
-                size: Some(16),
-                ..RPr::default()
-            },
-            ..StyleDef::new("paragraph", "Header", "header")
-        },
-        StyleDef {
-            based_on: Some("Normal"),
-            priority: Some(99),
-            hidden: true,
-            ppr: PPr {
-                spacing: spacing(Some(0), 0, 240),
-                ..PPr::default()
-            },
-            rpr: RPr {
-                color: Some(MUTED.into()),
-                size: Some(16),
-                ..RPr::default()
-            },
-            ..StyleDef::new("paragraph", "Footer", "footer")
-        },
+        furniture_style("Header", "header"),
+        furniture_style("Footer", "footer"),
         StyleDef {
             rpr: RPr {
                 font: Some(MONO_FONT),
@@ -1754,8 +1708,8 @@ fn tint(hex: &str, amount: f32) -> String {
     format!("{:02X}{:02X}{:02X}", channel(0), channel(2), channel(4))
 }
 
-/// The Word bookmark name of a heading id (the HTML id, see
-/// [`Writer::heading_id`]). Word allows at most 40 letters, digits and `_`,
+/// The Word bookmark name of a heading id (the HTML id, which
+/// [`crate::blocks`] gives every heading). Word allows at most 40 letters, digits and `_`,
 /// starting with a letter, and compares names without regard to case; HTML
 /// ids allow far more. The same id gives the same name in every document, so
 /// a link from another file (`other.docx#name`) lands without knowing that
