@@ -618,42 +618,42 @@ fn size_derivation_at_every_boundary() {
         (
             "  metrics: { providers: 10, beds: 50 }\n",
             Size::Small,
-            "Size small was derived from metrics: 10 providers (≤ 10) and 50 beds (≤ 50).",
+            "Size small was derived from metrics: 10 providers (≤ 10) and 50 beds (≤ 50). The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { providers: 11, beds: 0 }\n",
             Size::Medium,
-            "Size medium was derived from metrics: 11 providers (≤ 50) and 0 beds (≤ 500), with more than 10 providers.",
+            "Size medium was derived from metrics: 11 providers (≤ 50) and 0 beds (≤ 500), with more than 10 providers. The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { providers: 1, beds: 51 }\n",
             Size::Medium,
-            "Size medium was derived from metrics: 1 provider (≤ 50) and 51 beds (≤ 500), with more than 50 beds.",
+            "Size medium was derived from metrics: 1 provider (≤ 50) and 51 beds (≤ 500), with more than 50 beds. The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { providers: 50, beds: 500 }\n",
             Size::Medium,
-            "Size medium was derived from metrics: 50 providers (≤ 50) and 500 beds (≤ 500), with more than 10 providers and more than 50 beds.",
+            "Size medium was derived from metrics: 50 providers (≤ 50) and 500 beds (≤ 500), with more than 10 providers and more than 50 beds. The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { providers: 51, beds: 0 }\n",
             Size::Large,
-            "Size large was derived from metrics: 51 providers (more than 50).",
+            "Size large was derived from metrics: 51 providers (more than 50). The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { providers: 0, beds: 501 }\n",
             Size::Large,
-            "Size large was derived from metrics: 501 beds (more than 500).",
+            "Size large was derived from metrics: 501 beds (more than 500). The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { providers: 60, beds: 1 }\n",
             Size::Large,
-            "Size large was derived from metrics: 60 providers (more than 50).",
+            "Size large was derived from metrics: 60 providers (more than 50). The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
         ),
         (
             "  metrics: { employees: 900 }\n",
             Size::Small,
-            "Size small was derived from metrics: 0 providers (≤ 10) and 0 beds (≤ 50). Providers and beds are not given and count as 0.",
+            "Size small was derived from metrics: 0 providers (≤ 10) and 0 beds (≤ 50). Providers and beds are not given and count as 0; HICP also sizes an organization by its staff, IT capability and complexity, so set organization.size if small does not fit.",
         ),
         (
             "  size: large\n  metrics: { providers: 2 }\n",
@@ -667,11 +667,11 @@ fn size_derivation_at_every_boundary() {
     }
     assert_eq!(
         size_of("  metrics: { providers: 12 }\n").1,
-        "Size medium was derived from metrics: 12 providers (≤ 50) and 0 beds (≤ 500), with more than 10 providers. Beds are not given and count as 0."
+        "Size medium was derived from metrics: 12 providers (≤ 50) and 0 beds (≤ 500), with more than 10 providers. Beds are not given and count as 0. The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise."
     );
     assert_eq!(
         size_of("  metrics: { providers: 600, beds: 900 }\n").1,
-        "Size large was derived from metrics: 600 providers (more than 50) and 900 beds (more than 500)."
+        "Size large was derived from metrics: 600 providers (more than 50) and 900 beds (more than 500). The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise."
     );
 }
 

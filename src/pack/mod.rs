@@ -18,10 +18,12 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod advice;
 mod history;
 mod manifest;
 mod write;
 
+use advice::profile_advice;
 use history::*;
 pub use manifest::*;
 pub use write::{WriteStats, write_pack};
@@ -1058,11 +1060,7 @@ pub fn produce_incremental(
     }
     warnings.extend(changed_after_issue_warning(info, &documents));
     warnings.extend(rendered.template_warnings.iter().cloned());
-    warnings.extend(starter_placeholders(loaded));
-    // Example values `hicp init` wrote that are still there: the pack prints
-    // them as the organization's (kept in the manifest, so `check` sees them).
-    warnings.extend(crate::profile::semantic::starter_examples(&loaded.merged));
-    warnings.extend(near_builtin_roles(loaded));
+    warnings.extend(profile_advice(loaded));
     warnings.sort();
     warnings.dedup();
     let manifest = Manifest {
@@ -1119,59 +1117,6 @@ pub fn produce_incremental(
             .collect(),
         read_from_manifest: previous.map(|p| p.manifest_sha256.clone()),
     })
-}
-
-/// People still as `hicp init` wrote them: every document would name
-/// "Replace Me" and write to its example.org addresses.
-fn starter_placeholders(loaded: &Loaded) -> Vec<String> {
-    let p = &loaded.profile.people;
-    let named = [
-        ("security_officer", Some(&p.security_officer)),
-        ("privacy_officer", Some(&p.privacy_officer)),
-        ("executive_sponsor", p.executive_sponsor.as_ref()),
-        ("it_contact", p.it_contact.as_ref()),
-        ("incident_commander", p.incident_commander.as_ref()),
-    ];
-    named
-        .into_iter()
-        .filter_map(|(k, person)| Some((k, person?)))
-        .chain(p.others.iter().map(|(k, v)| (k.as_str(), v)))
-        .filter(|(_, person)| {
-            person.name.trim() == crate::profile::STARTER_NAME
-                || crate::profile::STARTER_EMAILS.contains(&person.email.as_str())
-        })
-        .map(|(k, _)| {
-            format!(
-                "people.{k} is still the starter profile's placeholder (name `{}` or an example.org address): every document names this person; fill in the real one",
-                crate::profile::STARTER_NAME
-            )
-        })
-        .collect()
-}
-
-/// Roles of the profile's own whose key is a near-miss of a built-in role
-/// the profile leaves out (`it_contcat`, `IT_contact`): allowed, since a
-/// profile may name any role, but the documents then use the built-in
-/// role's default where it was meant.
-fn near_builtin_roles(loaded: &Loaded) -> Vec<String> {
-    let p = &loaded.profile.people;
-    let absent: Vec<&str> = [
-        ("executive_sponsor", p.executive_sponsor.is_none()),
-        ("it_contact", p.it_contact.is_none()),
-        ("incident_commander", p.incident_commander.is_none()),
-    ]
-    .into_iter()
-    .filter_map(|(k, absent)| absent.then_some(k))
-    .collect();
-    p.others
-        .keys()
-        .filter_map(|k| {
-            let builtin = crate::suggest::did_you_mean(k, absent.iter().copied())?;
-            Some(format!(
-                "people.{k} is a role of this profile's own, and the built-in `{builtin}` is not set, so the documents use its default; if `{k}` was meant as `{builtin}`, rename it"
-            ))
-        })
-        .collect()
 }
 
 /// Load, render and produce a pack in memory (no disk writes).

@@ -102,10 +102,20 @@ pub fn size_rule(set: Option<Size>, providers: Option<u64>, beds: Option<u64>) -
         )
     };
     match (providers.is_none(), beds.is_none()) {
-        (true, true) => text.push_str(" Providers and beds are not given and count as 0."),
+        (true, true) => text.push_str(
+            " Providers and beds are not given and count as 0; HICP also sizes an organization by its staff, IT capability and complexity, so set organization.size if small does not fit.",
+        ),
         (true, false) => text.push_str(" Providers are not given and count as 0."),
         (false, true) => text.push_str(" Beds are not given and count as 0."),
         (false, false) => {}
+    }
+    // Only "small: about 10 or fewer physicians" is corroborated in the
+    // sources; the bed cut-offs and the medium/large table are recalled,
+    // not verified (hicp-facts.md), so a size they decide says so.
+    if size != Size::Small || b > 0 {
+        text.push_str(
+            " The bed and medium/large cut-offs approximate HICP's size table and are not verified against it; set organization.size if the organization sees itself otherwise.",
+        );
     }
     (size, text)
 }
