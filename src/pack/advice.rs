@@ -162,3 +162,55 @@ fn near_builtin_roles(loaded: &Loaded) -> Vec<String> {
         })
         .collect()
 }
+
+/// Profile values with characters the bundled PDF fonts cannot draw, by
+/// YAML path: what `validate` says before any PDF is made (a build says it
+/// per document, from the PDFs themselves).
+pub fn glyph_advice(loaded: &Loaded) -> Vec<String> {
+    let Ok(fonts) = crate::writers::pdf::fonts::fonts() else {
+        return Vec::new();
+    };
+    let face = fonts.get(crate::writers::pdf::fonts::Face::Regular);
+    let mut out = Vec::new();
+    let mut walk = vec![(String::new(), &loaded.merged)];
+    while let Some((path, v)) = walk.pop() {
+        match v {
+            serde_json::Value::String(s) => {
+                let text = crate::writers::pdf::layout::printable(s);
+                let mut missing: Vec<char> = text
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control() && !face.has(*c))
+                    .collect();
+                missing.sort_unstable();
+                missing.dedup();
+                if !missing.is_empty() {
+                    let list: Vec<String> = missing
+                        .iter()
+                        .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+                        .collect();
+                    out.push(format!(
+                        "{path}: the bundled PDF fonts have no glyph for {}; in the PDFs these characters show as empty boxes",
+                        list.join(", ")
+                    ));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    walk.push((format!("{path}[{i}]"), item));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map.iter().rev() {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk.push((p, item));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

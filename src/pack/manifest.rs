@@ -78,6 +78,9 @@ pub struct FileEntry {
     /// For the binder: hash of everything it is typeset from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// For the binder: what it could not show, said again when it is reused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,6 +136,10 @@ pub struct ManifestDoc {
     /// version moves on or the text is back as issued.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub changed_after_issue: bool,
+    /// What the document's PDF could not show (characters without a glyph),
+    /// kept so a rebuild that reuses the PDF says it again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pdf_warnings: Vec<String>,
 }
 
 /// A document's text as issued under the current version, carried from

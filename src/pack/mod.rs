@@ -23,6 +23,7 @@ mod history;
 mod manifest;
 mod write;
 
+pub use advice::glyph_advice;
 use advice::profile_advice;
 use history::*;
 pub use manifest::*;
@@ -226,7 +227,7 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     let Some(rel) = &loaded.profile.branding.logo else {
         return Ok(None);
     };
-    let path = beside_profile(loaded, rel);
+    let path = beside_profile(loaded, &["branding", "logo"], rel);
     let shown = path.display().to_string();
     // Reported at the `branding.logo` line, like any other profile problem,
     // naming the file it resolved to.
@@ -235,7 +236,7 @@ fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
             loaded
                 .diagnostic_at(&["branding", "logo"], None, message)
                 .with_hint(format!(
-                    "the path is relative to the profile's folder; it names {shown}"
+                    "the path is relative to the folder of the profile file that sets it; it names {shown}"
                 )),
         ))
     };
@@ -368,8 +369,8 @@ fn contact_line(org: &crate::profile::types::Organization) -> String {
 
 /// A path the profile gives relative to itself, without `.` steps, so a
 /// message names `./logo.png` rather than `././logo.png`.
-fn beside_profile(loaded: &Loaded, rel: impl AsRef<Path>) -> PathBuf {
-    let joined = loaded.base_dir.join(rel);
+fn beside_profile(loaded: &Loaded, keys: &[&str], rel: impl AsRef<Path>) -> PathBuf {
+    let joined = loaded.folder_of(keys).join(rel);
     let mut parts = joined
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir));
@@ -395,7 +396,7 @@ fn beside_profile(loaded: &Loaded, rel: impl AsRef<Path>) -> PathBuf {
 pub fn template_dirs(loaded: &Loaded, cli: &[PathBuf]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     if let Some(t) = &loaded.profile.documents.templates {
-        dirs.push(beside_profile(loaded, t));
+        dirs.push(beside_profile(loaded, &["documents", "templates"], t));
     }
     dirs.extend(cli.iter().cloned());
     dirs
@@ -748,6 +749,10 @@ pub fn produce_incremental(
         pages: Option<writers::pdf::DocPages>,
         /// Where its PDF goes, when it must be written (not reused).
         pdf_to_write: Option<String>,
+        /// What its PDF could not show (glyphs the fonts lack): made when the
+        /// PDF is written, carried from the previous manifest when reused, so
+        /// a rebuild says and records what a build from nothing does.
+        pdf_warnings: Vec<String>,
     }
     let t = crate::timings::span("documents (md/html/layout)");
     let outs: Vec<Result<DocOut, BuildError>> = rendered
@@ -757,6 +762,7 @@ pub fn produce_incremental(
             let mut files = Vec::new();
             let warnings = Vec::new();
             let mut pdf_key = None;
+            let mut pdf_warnings = Vec::new();
             // The document's own inputs, hashed once for every key below.
             let digest = doc_digest(doc);
             let page_key = {
@@ -799,7 +805,13 @@ pub fn produce_incremental(
                         h.update(digest);
                         let key = sha256_hex(&h.finalize());
                         match reuse("pdf", &rel, &key, |d| &d.pdf_key) {
-                            Some(old) => files.push(OutFile::reused(rel, old)),
+                            Some(old) => {
+                                files.push(OutFile::reused(rel, old));
+                                pdf_warnings = previous
+                                    .and_then(|p| p.manifest.documents.iter().find(|d| d.id == id))
+                                    .map(|d| d.pdf_warnings.clone())
+                                    .unwrap_or_default();
+                            }
                             None => {
                                 // Laid out here; written below, beside the binder.
                                 let pdf_error = |e: writers::pdf::PdfError| BuildError::Pdf {
@@ -825,6 +837,7 @@ pub fn produce_incremental(
                 pdf_key,
                 pages,
                 pdf_to_write,
+                pdf_warnings,
             })
         })
         .collect();
@@ -878,9 +891,13 @@ pub fn produce_incremental(
                 })
             });
             if let Some(old) = reused {
+                let said = previous
+                    .and_then(|p| p.manifest.files.get("binder"))
+                    .map(|f| f.warnings.clone())
+                    .unwrap_or_default();
                 return Ok(Some((
                     OutFile::reused(binder_path.clone(), old),
-                    Vec::new(),
+                    said,
                     None,
                 )));
             }
@@ -950,7 +967,7 @@ pub fn produce_incremental(
     );
     for (out, written) in outs.iter_mut().zip(doc_pdfs) {
         if let Some((file, pdf_warnings)) = written? {
-            out.warnings.extend(pdf_warnings);
+            out.pdf_warnings = pdf_warnings;
             out.files.push(file);
         }
         out.pdf_to_write = None;
@@ -965,6 +982,7 @@ pub fn produce_incremental(
     let mut documents = Vec::new();
     for (doc, out) in rendered.documents.iter().zip(outs) {
         warnings.extend(out.warnings);
+        warnings.extend(out.pdf_warnings.iter().cloned());
         let mut outputs = BTreeMap::new();
         let mut hashes = BTreeMap::new();
         for f in out.files {
@@ -1019,6 +1037,7 @@ pub fn produce_incremental(
             sha256: hashes,
             pdf_key: out.pdf_key,
             page_key: Some(out.page_key),
+            pdf_warnings: out.pdf_warnings,
         });
     }
     let mut pack_files = BTreeMap::new();
@@ -1030,6 +1049,7 @@ pub fn produce_incremental(
                 path: "index.html".into(),
                 sha256: sha256_hex(&bytes),
                 key: None,
+                warnings: Vec::new(),
             },
         );
         files.insert("index.html".to_string(), bytes);
@@ -1040,13 +1060,14 @@ pub fn produce_incremental(
             unchanged.insert(file.path.clone());
         }
         page_cache = cache;
-        warnings.extend(binder_warnings);
+        warnings.extend(binder_warnings.iter().cloned());
         pack_files.insert(
             "binder".to_string(),
             FileEntry {
                 path: file.path.clone(),
                 sha256: file.sha256,
                 key: Some(binder_key),
+                warnings: binder_warnings,
             },
         );
         files.insert(file.path, file.bytes);

@@ -95,6 +95,28 @@ impl Loaded {
     }
 }
 
+impl Loaded {
+    /// The folder of the file in the `extends` chain that wrote the value
+    /// under `keys`: a relative path in a shared parent (its logo, its
+    /// template folder) means what it says beside that parent, wherever the
+    /// child profile lives.
+    pub fn folder_of(&self, keys: &[&str]) -> PathBuf {
+        let mut node = Some(&self.tree);
+        for k in keys {
+            node = node.and_then(|n| n.get(k));
+        }
+        match node.map(|n| n.pos.file) {
+            Some(i) if i > 0 => self
+                .sources
+                .get(i)
+                .and_then(|(p, _)| p.parent())
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            _ => self.base_dir.clone(),
+        }
+    }
+}
+
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
 enum ReadError {

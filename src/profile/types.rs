@@ -211,7 +211,7 @@ pub struct Documents {
     #[serde(default)]
     #[schemars(length(max = 200))]
     pub exclude: Vec<String>,
-    /// Folder of templates that override or add (relative to the profile).
+    /// Folder of templates that override or add (relative to the profile file that sets it: a parent profile's folder for a value it sets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<String>,
 }
@@ -452,7 +452,7 @@ pub struct Branding {
     #[serde(default)]
     #[schemars(extend("pattern" = "^#[0-9a-fA-F]{6}$"))]
     pub accent_color: Option<String>,
-    /// PNG or JPEG, relative to the profile.
+    /// PNG or JPEG, relative to the profile file that sets it (a parent profile's folder for a value it sets).
     #[serde(default)]
     pub logo: Option<String>,
 }
