@@ -61,8 +61,8 @@ fn fixture() -> Result<Fixture, String> {
     let tera = render::tera_for(&library).map_err(|e| format!("tera: {e}"))?;
     let rendered =
         render::render_pack(&loaded, &library, &tera).map_err(|e| format!("render: {e}"))?;
-    let info = pack::pack_info(&loaded, &rendered, &pack::Format::ALL)
-        .map_err(|e| format!("pack info: {e}"))?;
+    let logo = pack::read_logo(&loaded).map_err(|e| format!("logo: {e}"))?;
+    let info = pack::pack_info(&loaded, &rendered, &pack::Format::ALL, logo);
     Ok(Fixture {
         loaded,
         library,

@@ -36,7 +36,8 @@ fn main() -> Result<(), String> {
         lap("library + tera", &mut times);
         let rendered = render::render_pack(&loaded, &library, &tera).map_err(|e| e.to_string())?;
         lap("render (tera, parallel)", &mut times);
-        let info = pack::pack_info(&loaded, &rendered, &Format::ALL).map_err(|e| e.to_string())?;
+        let logo = pack::read_logo(&loaded).map_err(|e| e.to_string())?;
+        let info = pack::pack_info(&loaded, &rendered, &Format::ALL, logo);
         for d in &rendered.documents {
             std::hint::black_box(writers::markdown::render_document(d));
         }

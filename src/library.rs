@@ -549,10 +549,14 @@ fn not_a_template_name(shown: &Path, name: &str) -> String {
 /// followed, so nothing outside the folder is looked at.
 fn misplaced_templates(dir: &Path, root: &Path) -> Option<String> {
     const SHOWN: usize = 3;
+    // A look near the folder, not a search: files one level down are the
+    // usual slips (`document/`, `templates/documents/` one level too deep
+    // is two), and a folder such as `/` must not walk the machine.
+    const VISITED: usize = 2_000;
     let mut found = Vec::new();
     let walk = walkdir::WalkDir::new(root)
         .follow_links(false)
-        .max_depth(4)
+        .max_depth(3)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
@@ -560,7 +564,7 @@ fn misplaced_templates(dir: &Path, root: &Path) -> Option<String> {
             !(e.depth() >= 1 && name.starts_with('.'))
                 && !(e.depth() == 1 && (name == "documents" || name == "partials"))
         });
-    for entry in walk.filter_map(Result::ok) {
+    for entry in walk.filter_map(Result::ok).take(VISITED) {
         if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".md.tera")
         {
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());

@@ -168,3 +168,64 @@ fn a_parents_logo_and_templates_resolve_beside_the_parent() {
         "the parent's logo is on the index page"
     );
 }
+
+#[test]
+fn a_pack_inside_a_template_folders_documents_is_refused() {
+    let dir = tempdir("warnings", "out-in-templates");
+    let p = dir.join("profile.yaml");
+    std::fs::write(&p, profile("", "")).unwrap();
+    std::fs::create_dir_all(dir.join("tpl/documents")).unwrap();
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md", "--templates"])
+        .arg(dir.join("tpl"))
+        .arg("-o")
+        .arg(dir.join("tpl/documents"))
+        .arg(&p));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the output folder is inside the template folder"),
+        "{err}"
+    );
+    assert!(
+        !dir.join("tpl/documents/base-clinic").exists(),
+        "nothing written"
+    );
+    // Beside documents/ is where a repository keeps its packs.
+    let (code, _, err) = run(bin()
+        .args(["build", "-f", "md", "--templates"])
+        .arg(dir.join("tpl"))
+        .arg("-o")
+        .arg(dir.join("tpl/packs"))
+        .arg(&p));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn document_ids_template_folder_and_logo_are_reported_together() {
+    let dir = tempdir("warnings", "all-at-once");
+    let text = profile(
+        "",
+        ", include: [acceptable-usee, incident-reporting], exclude: [incident-reporting]",
+    ) + "branding: { logo: nothere.png }\n";
+    let (code, err) = validate(&dir, &text);
+    assert_eq!(code, 1, "{err}");
+    for said in [
+        "`acceptable-usee` is not a document of the library",
+        "did you mean `acceptable-use`?",
+        "`incident-reporting` is in both documents.include and documents.exclude",
+        "branding.logo cannot be read",
+        "3 problem(s)",
+    ] {
+        assert!(err.contains(said), "{said}\n{err}");
+    }
+    // A template folder that is not there is the profile's problem, at its line.
+    let text = profile("", ", templates: nothere") + "branding: { logo: nothere.png }\n";
+    let (code, err) = validate(&dir, &text);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("template folder ./nothere") || err.contains("template folder"),
+        "{err}"
+    );
+    assert!(err.contains("at documents.templates"), "{err}");
+    assert!(err.contains("branding.logo cannot be read"), "{err}");
+}

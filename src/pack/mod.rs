@@ -223,7 +223,8 @@ pub fn accessible_accent(requested: Option<&str>) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
 
-fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
+/// The profile's logo, read and checked (at the `branding.logo` line).
+pub fn read_logo(loaded: &Loaded) -> Result<Option<Logo>, BuildError> {
     let Some(rel) = &loaded.profile.branding.logo else {
         return Ok(None);
     };
@@ -298,7 +299,8 @@ pub fn pack_info(
     loaded: &Loaded,
     rendered: &RenderedPack,
     formats: &[Format],
-) -> Result<PackInfo, BuildError> {
+    logo: Option<Logo>,
+) -> PackInfo {
     let p = &loaded.profile;
     let short = p
         .organization
@@ -306,7 +308,7 @@ pub fn pack_info(
         .clone()
         .unwrap_or_else(|| p.organization.name.clone());
     let dates = render::context::pack_dates(&p.documents);
-    Ok(PackInfo {
+    PackInfo {
         organization: p.organization.name.clone(),
         slug: pack_slug(loaded),
         contact_line: contact_line(&p.organization),
@@ -323,10 +325,10 @@ pub fn pack_info(
             crate::profile::types::Paper::Letter => PaperSize::Letter,
         },
         accent_color: accessible_accent(p.branding.accent_color.as_deref()),
-        logo: read_logo(loaded)?,
+        logo,
         documents: rendered.documents.iter().map(|d| d.meta.clone()).collect(),
         formats: formats.to_vec(),
-    })
+    }
 }
 
 /// Address, phone and website on one line: "120 Mill Road, Riverbend, OR
@@ -1162,9 +1164,47 @@ pub fn prepare_with(
     history_dir: Option<&Path>,
 ) -> Result<(PackFiles, PackInfo), BuildError> {
     let t = crate::timings::span("library");
-    let shared = library_and_tera(&template_dirs(loaded, cli_templates))?;
-    let library = &shared.library;
+    let shared = library_and_tera(&template_dirs(loaded, cli_templates));
     drop(t);
+    let logo = read_logo(loaded);
+    // The profile's problems that show only against the library and the
+    // disk (a document id, its template folder, its logo) are reported
+    // together, as `validate` promises, not one stage at a time.
+    let mut problems = Vec::new();
+    if let Err(BuildError::Profile(d)) = &logo {
+        problems.extend(d.items.iter().cloned());
+    }
+    match &shared {
+        Ok(s) => problems.extend(render::document_id_problems(loaded, &s.library)),
+        Err(BuildError::Library(crate::library::LibraryError::Folder { path, message })) => {
+            if let Some(t) = &loaded.profile.documents.templates
+                && beside_profile(loaded, &["documents", "templates"], t)
+                    .display()
+                    .to_string()
+                    == *path
+            {
+                problems.insert(
+                    0,
+                    loaded.diagnostic_at(
+                        &["documents", "templates"],
+                        None,
+                        format!("template folder {path}: {message}"),
+                    ),
+                );
+            }
+        }
+        Err(_) => {}
+    }
+    if !problems.is_empty() {
+        // In the order they stand in the profile.
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Err(BuildError::Profile(profile::Diagnostics {
+            items: problems,
+        }));
+    }
+    let shared = shared?;
+    let logo = logo?;
+    let library = &shared.library;
     let t = crate::timings::span("render markdown");
     // Revision history: the rows depend on the text, so the pack is rendered
     // with the rows the previous manifest recorded (first-issue rows when
@@ -1356,7 +1396,7 @@ pub fn prepare_with(
         None => Vec::new(),
     };
     drop(t);
-    let info = pack_info(loaded, &rendered, formats)?;
+    let info = pack_info(loaded, &rendered, formats, logo);
     let _t = crate::timings::span("produce");
     let files = produce_incremental(
         loaded,
@@ -1380,6 +1420,7 @@ pub fn build(
     opts: &BuildOptions,
     profile_shown: &str,
 ) -> Result<BuildReport, BuildError> {
+    refuse_output_in_templates(loaded, opts)?;
     let reuse_dir = (!opts.force).then_some(opts.out_dir.as_path());
     let (files, info) = prepare_with(
         loaded,
@@ -1412,6 +1453,53 @@ pub fn build(
         size_rule: info.size_rule.clone(),
         status: info.status_line.clone(),
     })
+}
+
+/// A pack written inside a template folder's `documents/` or `partials/`
+/// is read back by the next build as files that are not templates (and
+/// warned about, file by file, for ever). Beside them is fine: a
+/// repository with `documents/` at its root may build into `packs/`.
+fn refuse_output_in_templates(loaded: &Loaded, opts: &BuildOptions) -> Result<(), BuildError> {
+    let out = resolved(&opts.out_dir);
+    for dir in template_dirs(loaded, &opts.templates) {
+        let root = resolved(&dir);
+        if ["documents", "partials"]
+            .iter()
+            .any(|sub| out.starts_with(root.join(sub)))
+        {
+            return Err(BuildError::Input {
+                file: opts.out_dir.display().to_string(),
+                message: format!(
+                    "the output folder is inside the template folder {}'s documents/ or partials/: the next build would read the pack's files there as templates\nhint: build into a folder outside them (-o)",
+                    dir.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `path` with its longest existing part resolved (symlinks, `..`), the
+/// rest appended: comparable for a folder the build has not made yet.
+fn resolved(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }
 
 #[cfg(test)]

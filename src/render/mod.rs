@@ -62,11 +62,10 @@ pub fn eval_when(cond: &str, profile: &Value) -> bool {
     when::eval(cond, profile)
 }
 
-/// Decide which documents the pack holds, in pack order (`order`, then id).
-pub fn plan<'a>(
-    loaded: &Loaded,
-    library: &'a Library,
-) -> Result<(Vec<&'a DocTemplate>, Vec<Selection>), RenderError> {
+/// Problems with the document ids a profile names: an id the library does
+/// not have (with a did-you-mean), and an id both included and excluded
+/// (exclude would win without a word), each at its list item.
+pub fn document_id_problems(loaded: &Loaded, library: &Library) -> Vec<crate::profile::Diagnostic> {
     let docs = &loaded.profile.documents;
     let mut unknown = Vec::new();
     for (list, ids) in [("include", &docs.include), ("exclude", &docs.exclude)] {
@@ -89,11 +88,34 @@ pub fn plan<'a>(
             );
         }
     }
+    for (i, id) in docs.include.iter().enumerate() {
+        if docs.exclude.contains(id) && library.documents.contains_key(id) {
+            unknown.push(
+                loaded
+                    .diagnostic_at(
+                        &["documents", "include"],
+                        Some(i),
+                        format!("`{id}` is in both documents.include and documents.exclude"),
+                    )
+                    .with_hint("keep it in one list: include to add it, exclude to leave it out"),
+            );
+        }
+    }
+    unknown
+}
+
+/// Decide which documents the pack holds, in pack order (`order`, then id).
+pub fn plan<'a>(
+    loaded: &Loaded,
+    library: &'a Library,
+) -> Result<(Vec<&'a DocTemplate>, Vec<Selection>), RenderError> {
+    let unknown = document_id_problems(loaded, library);
     if !unknown.is_empty() {
         return Err(RenderError::Profile(crate::profile::Diagnostics {
             items: unknown,
         }));
     }
+    let docs = &loaded.profile.documents;
     let mut chosen = Vec::new();
     let mut selections = Vec::new();
     for (id, t) in &library.documents {
