@@ -458,6 +458,139 @@ fn backup_json(b: Option<&Backups>, size: Size) -> Value {
     })
 }
 
+/// Words of a product or company name that say nothing about who it is:
+/// "Zoom for Healthcare" and "Acme Healthcare" are not the same company.
+const NAME_STOPWORDS: &[&str] = &[
+    "and",
+    "the",
+    "for",
+    "with",
+    "inc",
+    "llc",
+    "ltd",
+    "corp",
+    "company",
+    "health",
+    "healthcare",
+    "cloud",
+    "service",
+    "services",
+    "system",
+    "systems",
+    "partners",
+    "group",
+    "solutions",
+    "software",
+    "technologies",
+    "medical",
+    "online",
+    "data",
+    "hosting",
+    "business",
+];
+
+fn name_tokens(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| t.len() >= 3 && !NAME_STOPWORDS.contains(t))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether two names seem to name the same product or company: a shared
+/// word, or words with the same first five letters ("athenaOne" is sold by
+/// "athenahealth").
+fn names_match(a: &str, b: &str) -> bool {
+    let (ta, tb) = (name_tokens(a), name_tokens(b));
+    ta.iter().any(|x| {
+        tb.iter()
+            .any(|y| x == y || x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count() >= 5)
+    })
+}
+
+/// `unlisted_services`: the services the profile's `technology` names that
+/// hold or carry data for the organization (the hosted clinical system, the
+/// e-mail platform, the telehealth platform, the backup solution when it
+/// keeps an offsite copy, each cloud service) and that no vendor of the
+/// profile provides: by name ("athenaOne" is athenahealth's) or by the
+/// vendor's service ("cloud EHR", "e-mail"). Each is `{ name, purpose, phi }`;
+/// `phi` is true when the service's purpose means it handles PHI (e-mail,
+/// telehealth, backups, the clinical system) and false when the profile
+/// only lists it as a cloud service, whose PHI access is not recorded.
+fn unlisted_services_json(t: &Technology, vendors: &[Vendor], care: &Value) -> Value {
+    let kind = care["system_kind"].as_str().unwrap_or("clinical system");
+    let short = care["system_short"]
+        .as_str()
+        .unwrap_or("clinical system")
+        .to_lowercase();
+    let mut found: Vec<(String, String, bool, Vec<String>)> = Vec::new();
+    let mut add = |name: Option<&String>, purpose: &str, phi: bool, words: &[&str]| {
+        if let Some(n) = name.map(|n| n.trim()).filter(|n| !n.is_empty())
+            && !found
+                .iter()
+                .any(|(m, ..)| names_match(m, n) || m.eq_ignore_ascii_case(n))
+        {
+            found.push((
+                n.to_string(),
+                purpose.to_string(),
+                phi,
+                words.iter().map(|w| w.to_string()).collect(),
+            ));
+        }
+    };
+    if let Some(ehr) = &t.ehr
+        && matches!(ehr.hosting, Some(Hosting::Cloud) | Some(Hosting::Hybrid))
+    {
+        add(
+            Some(&ehr.name),
+            kind,
+            true,
+            &[
+                "ehr",
+                "emr",
+                "health record",
+                "practice management",
+                &short,
+                kind,
+            ],
+        );
+    }
+    if let Some(e) = &t.email {
+        add(e.platform.as_ref(), "e-mail", true, &["e-mail", "email"]);
+    }
+    if let Some(th) = &t.telehealth
+        && th.used
+    {
+        add(
+            th.platform.as_ref(),
+            "telehealth",
+            true,
+            &["telehealth", "telemedicine", "video visit"],
+        );
+    }
+    if let Some(b) = &t.backups
+        && b.offsite == Some(true)
+    {
+        add(b.solution.as_ref(), "offsite backup", true, &["backup"]);
+    }
+    for c in &t.cloud_services {
+        add(Some(c), "cloud service", false, &[]);
+    }
+    let unlisted: Vec<Value> = found
+        .into_iter()
+        .filter(|(name, _, _, words)| {
+            !vendors.iter().any(|v| {
+                let service = v.service.to_lowercase();
+                names_match(&v.name, name)
+                    || v.name.eq_ignore_ascii_case(name)
+                    || words.iter().any(|w| service.contains(w.as_str()))
+            })
+        })
+        .map(|(name, purpose, phi, _)| json!({ "name": name, "purpose": purpose, "phi": phi }))
+        .collect();
+    Value::Array(unlisted)
+}
+
 /// The whole-pack part of the context (everything but `doc`).
 pub struct PackContext {
     pub value: Map<String, Value>,
@@ -500,6 +633,7 @@ fn subpractice_json(
         "essential_cpgs": essential_cpgs,
         "hipaa": practice.map(|p| p.hipaa.clone()).unwrap_or_default(),
         "verified": sp.verified,
+        "source_note": sp.source_note,
         "status": status,
         "status_label": status_label(status),
         "owner": owner,
@@ -710,7 +844,12 @@ pub fn pack_context(
     let mut value = Map::new();
     value.insert("size".into(), json!(size));
     value.insert("org".into(), org_json);
-    value.insert("care".into(), care_json(org.org_type));
+    let care = care_json(org.org_type);
+    value.insert(
+        "unlisted_services".into(),
+        unlisted_services_json(&p.technology, &p.vendors, &care),
+    );
+    value.insert("care".into(), care);
     let it = people
         .get("it_contact")
         .filter(|v| !v.is_null())
@@ -789,4 +928,64 @@ pub fn pack_context(
     value.insert("subpractices".into(), Value::Array(subs));
     value.insert("sp".into(), Value::Object(sp_map));
     PackContext { value }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vendor(name: &str, service: &str) -> Vendor {
+        serde_json::from_value(json!({
+            "name": name, "service": service, "phi_access": true, "baa": true
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn services_without_a_vendor_are_listed_once() {
+        let tech: Technology = serde_json::from_value(json!({
+            "ehr": {"name": "athenaOne", "hosting": "cloud"},
+            "email": {"platform": "Microsoft 365"},
+            "telehealth": {"used": true, "platform": "Doxy.me"},
+            "backups": {"solution": "Datto SIRIS", "offsite": true},
+            "cloud_services": ["athenaOne", "Microsoft 365", "RingCentral"],
+        }))
+        .unwrap();
+        let vendors = vec![
+            vendor("Cascade IT Partners", "managed IT services"),
+            vendor("athenahealth", "cloud EHR and billing"),
+            vendor("RingCentral", "telephone and fax"),
+        ];
+        let care = care_json(OrgType::PrimaryCare);
+        let got = unlisted_services_json(&tech, &vendors, &care);
+        assert_eq!(
+            got,
+            json!([
+                {"name": "Microsoft 365", "purpose": "e-mail", "phi": true},
+                {"name": "Doxy.me", "purpose": "telehealth", "phi": true},
+                {"name": "Datto SIRIS", "purpose": "offsite backup", "phi": true},
+            ])
+        );
+        // A vendor named for the service, or providing it, covers it; a
+        // backup kept only on site is no vendor's; a cloud service whose
+        // PHI access is unknown says so.
+        let tech: Technology = serde_json::from_value(json!({
+            "email": {"platform": "Google Workspace"},
+            "telehealth": {"used": true, "platform": "Zoom for Healthcare"},
+            "backups": {"solution": "Veeam", "offsite": false},
+            "cloud_services": ["Cloudflare"],
+        }))
+        .unwrap();
+        let vendors = vec![
+            vendor("Google", "productivity suite"),
+            vendor("Acme Healthcare", "video visits for telehealth"),
+        ];
+        let got = unlisted_services_json(&tech, &vendors, &care);
+        assert_eq!(
+            got,
+            json!([{"name": "Cloudflare", "purpose": "cloud service", "phi": false}])
+        );
+        assert!(!names_match("Zoom for Healthcare", "Acme Healthcare"));
+        assert!(names_match("Epic Video Visits", "Epic Systems"));
+    }
 }

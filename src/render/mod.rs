@@ -279,10 +279,42 @@ fn parse_error_hint(library: &Library, message: &str) -> Option<String> {
     syntax_hint::hint(&source.text, line, column, message)
 }
 
-/// `tag` and `doc_link`. `titles` holds every document of the library by
-/// id, so that `doc_link` to one left out of this pack, built in or added by
-/// an override folder, prints its title in italics.
+/// A date the templates compute from a profile date: `value` (`YYYY-MM-DD`)
+/// plus `days` (negative counts back). Never the clock, so a pack rebuilt
+/// later prints the same deadline.
+fn add_days_filter(value: &str, days: i64) -> Result<String, String> {
+    crate::dates::Date::parse(value.trim())
+        .map(|d| d.add_days(days).to_string())
+        .ok_or_else(|| format!("add_days: `{value}` is not a date (YYYY-MM-DD)"))
+}
+
+/// `YYYY-MM-DD` as "March 3, 2026".
+fn long_date_filter(value: &str) -> Result<String, String> {
+    crate::dates::Date::parse(value.trim())
+        .map(crate::dates::Date::long)
+        .ok_or_else(|| format!("long_date: `{value}` is not a date (YYYY-MM-DD)"))
+}
+
+/// `tag` and `doc_link`, and the date filters `add_days(days=N)` and
+/// `long_date` (docs/templates.md). `titles` holds every document of the
+/// library by id, so that `doc_link` to one left out of this pack, built in
+/// or added by an override folder, prints its title in italics.
 fn register_functions(tera: &mut tera::Tera, titles: std::sync::Arc<BTreeMap<String, String>>) {
+    // {{ pack.effective_date | add_days(days=30) }}: a deadline as a date.
+    tera.register_filter(
+        "add_days",
+        |value: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let days: i64 = kwargs.must_get("days")?;
+            add_days_filter(value, days).map_err(tera::Error::message)
+        },
+    );
+    // {{ some_date | long_date }}: "March 3, 2026".
+    tera.register_filter(
+        "long_date",
+        |value: &str, _: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            long_date_filter(value).map_err(tera::Error::message)
+        },
+    );
     // tag(ids=[...]): the IDs of the organization's size, as " (HICP …)".
     tera.register_function(
         "tag",
@@ -985,6 +1017,33 @@ mod tests {
         let ids = heading_ids("# Title\n\n## Sanctions {#sanctions}\n\n## Roles and *duties*\n");
         let want: Vec<&str> = vec!["roles-and-duties", "sanctions", "title"];
         assert_eq!(ids.iter().map(String::as_str).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn date_filters_count_days_from_a_profile_date() {
+        assert_eq!(add_days_filter("2026-02-01", 30).unwrap(), "2026-03-03");
+        assert_eq!(add_days_filter("2026-02-01", 90).unwrap(), "2026-05-02");
+        assert_eq!(add_days_filter("2028-02-28", 1).unwrap(), "2028-02-29");
+        assert_eq!(add_days_filter("2026-12-15", 30).unwrap(), "2027-01-14");
+        assert_eq!(add_days_filter("2026-03-01", -1).unwrap(), "2026-02-28");
+        assert!(add_days_filter("February 1, 2026", 30).is_err());
+        assert_eq!(long_date_filter("2026-03-03").unwrap(), "March 3, 2026");
+        assert!(long_date_filter("2026-13-01").is_err());
+
+        // Through Tera, as a template writes them.
+        let mut tera = tera::Tera::new();
+        register_functions(&mut tera, std::sync::Arc::new(BTreeMap::new()));
+        tera.add_raw_template(
+            "t",
+            "{{ d | add_days(days=30) }} / {{ d | add_days(days=30) | long_date }}",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("d", "2026-02-01");
+        assert_eq!(
+            tera.render("t", &ctx).unwrap(),
+            "2026-03-03 / March 3, 2026"
+        );
     }
 
     #[test]
