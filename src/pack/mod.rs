@@ -30,6 +30,10 @@ pub use manifest::*;
 pub use write::{WriteStats, write_pack};
 
 pub const GENERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Fingerprint of the code and assets of this binary (build.rs): part of
+/// every key a rebuild reuses output by, so output made by another build
+/// of the same version is made again, not taken as this one's.
+pub const BUILD_ID: &str = env!("HICP_BUILD_ID");
 const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 const DEFAULT_ACCENT: &str = "#0b5394";
 
@@ -507,7 +511,7 @@ pub fn page_cache_path(out_dir: &Path, slug: &str) -> PathBuf {
 fn furniture_hash(info: &PackInfo) -> Sha256 {
     let mut h = Sha256::new();
     for part in [
-        GENERATOR_VERSION,
+        BUILD_ID,
         &info.organization,
         &info.short_name,
         &info.slug,

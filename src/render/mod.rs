@@ -722,7 +722,7 @@ pub fn render_pack_reusing(
             doc["history"] = serde_json::to_value(&rows).unwrap_or_default();
             let deps = {
                 let mut salt = Vec::new();
-                salt.extend_from_slice(crate::pack::GENERATOR_VERSION.as_bytes());
+                salt.extend_from_slice(crate::pack::BUILD_ID.as_bytes());
                 salt.push(0);
                 salt.extend_from_slice(template_salt.as_bytes());
                 salt.push(0);
