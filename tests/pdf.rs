@@ -605,3 +605,76 @@ fn combining_marks_compose_invisible_characters_vanish_and_code_stays_inside() {
         );
     }
 }
+
+/// What `pdftotext -layout` reads from the registers that a wide table and
+/// long tokens used to break: the asset register's eleven headers whole
+/// ("Hostnam" / "e" was read), a 200-character vendor name broken only
+/// with hyphens, and every vendor's finding on a few lines of its own
+/// column, so that 40 vendors take a few pages (a page held six).
+#[test]
+fn register_headers_stay_whole_and_long_tokens_break() {
+    let head = [
+        "Asset ID",
+        "Hostname",
+        "Purchase Order",
+        "Operating System",
+        "MAC Address",
+        "IP Address",
+        "Deployed to (User)",
+        "Last Logged on User",
+        "Purchase Date",
+        "Cost",
+        "Physical Location",
+    ];
+    let mut md = format!(
+        "# Registers\n\n## Assets\n\n| {} |\n|{}\n",
+        head.join(" | "),
+        "---|".repeat(head.len())
+    );
+    md.push_str(&format!("|{}\n\n", " |".repeat(head.len())));
+    md.push_str("## Vendors\n\n| Vendor | Service | PHI access | BAA signed | Contact | Finding |\n|---|---|---|---|---|---|\n");
+    md.push_str(&format!(
+        "| {} | hosting | Yes | Yes | {}@vendor.example | BAA on file |\n",
+        "V".repeat(200),
+        "c".repeat(100)
+    ));
+    for i in 0..40 {
+        md.push_str(&format!(
+            "| Vendor {i:02} | service {i} | Yes | No | v{i}@example.com | PHI access without a BAA: no PHI sent until a BAA is signed |\n"
+        ));
+    }
+    for paper in [PaperSize::Letter, PaperSize::A4] {
+        let mut d = doc();
+        d.markdown = md.clone();
+        let out = render_document(&d, &pack(paper)).expect("render");
+        let path = write_tmp(&format!("registers-{paper:?}.pdf"), &out.bytes);
+        if !tool("pdftotext") {
+            return;
+        }
+        run("pdftotext", &["-layout", "-enc", "UTF-8"], &path);
+        let text = std::fs::read_to_string(path.with_extension("txt")).expect("text");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for word in head.iter().flat_map(|h| h.split_whitespace()) {
+            assert!(
+                words.contains(&word),
+                "{paper:?}: {word:?} is not whole:\n{text}"
+            );
+        }
+        assert!(
+            !words
+                .iter()
+                .any(|w| ["Hostnam", "Purchas", "Operatin"].contains(w)),
+            "{paper:?}:\n{text}"
+        );
+        let v_parts: Vec<&&str> = words.iter().filter(|w| w.starts_with("VV")).collect();
+        assert!(v_parts.len() > 1, "{paper:?}: the name is not broken");
+        for part in &v_parts[..v_parts.len() - 1] {
+            assert!(
+                part.ends_with('-'),
+                "{paper:?}: {part:?} broken without a hyphen"
+            );
+        }
+        let pages = text.matches('\u{c}').count();
+        assert!(pages <= 5, "{paper:?}: {pages} pages");
+    }
+}

@@ -2,10 +2,12 @@
 //!
 //! Greedy line breaking with real glyph advances and kerning, ragged-right.
 //! Words too long for the measure (URLs, e-mail addresses) break at a
-//! punctuation point, else between characters, so nothing is ever set past
-//! the margins. Pagination keeps headings with what follows, avoids single
-//! widow and orphan lines, never splits a table row that fits on a page and
-//! repeats a table's header row on every page it spans.
+//! punctuation point, else with a hyphen between letters, else between
+//! characters, so nothing is ever set past the margins. A table too wide
+//! for its words is set a little smaller first. Pagination keeps headings
+//! with the first lines or row that follow, avoids single widow and orphan
+//! lines, never splits a table row that fits on a page and repeats a
+//! table's header row on every page it spans.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -22,6 +24,8 @@ const TABLE_SIZE: f32 = 8.5;
 const TABLE_LH: f32 = 11.0;
 const CODE_SIZE: f32 = 8.5;
 const CODE_LH: f32 = 11.5;
+/// Padding inside a code block's background.
+const CODE_PAD: f32 = 6.0;
 const CELL_PAD_X: f32 = 4.5;
 const CELL_PAD_Y: f32 = 3.5;
 const LIST_INDENT: f32 = 18.0;
@@ -32,6 +36,10 @@ const PARA_AFTER: f32 = 7.0;
 const SAFETY: f32 = 0.5;
 /// Line height of a wrapped kicker (8 pt capitals).
 const KICKER_LH: f32 = 10.0;
+/// Type sizes a table may be set in, largest first. A table whose longest
+/// words do not fit side by side at the body table size (an 11-column
+/// register) is set a little smaller before any word is broken.
+const TABLE_SIZES: [f32; 4] = [TABLE_SIZE, 8.0, 7.5, 7.0];
 
 /// Page size and margins, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,6 +172,71 @@ pub struct Layouter<'f> {
     para_after: f32,
     text_color: Rgb,
     footnotes: Vec<(String, Vec<Block>)>,
+    /// The block after a heading as keep-with-next measured it, keyed by
+    /// [`block_key`], so it is not broken into lines twice.
+    lead: Option<((usize, u32), Lead)>,
+}
+
+/// A block measured ahead of being set (see [`Layouter::lead_height`]).
+enum Lead {
+    Lines(Vec<Line>),
+    Table(Box<TablePrep>),
+}
+
+/// A block's identity while its document is set (its address; every block
+/// lives until the document is done) and the measure it is set to.
+fn block_key(block: &Block, w: f32) -> (usize, u32) {
+    (block as *const Block as usize, w.to_bits())
+}
+
+/// A table measured and its columns sized: what setting it needs, and what
+/// a heading before it needs to stay with its header and first row.
+struct TablePrep {
+    hst: Style,
+    bst: Style,
+    /// Line height at the table's type size.
+    lh: f32,
+    widths: Vec<f32>,
+    has_head: bool,
+    head_lines: Vec<Vec<Line>>,
+    /// The first body row, broken into lines.
+    first: Option<Vec<Vec<Line>>>,
+    /// The other body rows' words, broken when they are set.
+    rows: Vec<Vec<Vec<Word>>>,
+}
+
+impl TablePrep {
+    fn row_h(&self, lines: &[Vec<Line>]) -> f32 {
+        row_h(lines, self.lh)
+    }
+
+    fn head_h(&self) -> f32 {
+        if self.has_head {
+            self.row_h(&self.head_lines)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Height of a table row of these cells at line height `lh`.
+fn row_h(lines: &[Vec<Line>], lh: f32) -> f32 {
+    lines.iter().map(|l| l.len()).max().unwrap_or(0).max(1) as f32 * lh + 2.0 * CELL_PAD_Y
+}
+
+/// Per column of a table, from its words at one type size.
+struct ColumnMeasure {
+    /// Widest line between hard breaks.
+    natural: Vec<f32>,
+    /// Widest part no break point splits (see [`Layouter::unbreakable_width`]).
+    unbreakable: Vec<f32>,
+    /// Widest ordinary word (at most 24 characters), split at its break
+    /// points ("v1@example." of "v1@example.com").
+    word: Vec<f32>,
+    /// Widest ordinary word whole.
+    whole: Vec<f32>,
+    /// Per row (header first), per cell: text width and number of hard-broken lines.
+    cells: Vec<Vec<(f32, f32)>>,
 }
 
 impl<'f> Layouter<'f> {
@@ -184,6 +257,7 @@ impl<'f> Layouter<'f> {
             para_after: PARA_AFTER,
             text_color: Rgb::TEXT,
             footnotes: Vec::new(),
+            lead: None,
         }
     }
 
@@ -306,6 +380,7 @@ impl<'f> Layouter<'f> {
         self.doc = Some(ctx);
         self.title_done = false;
         self.footnotes.clear();
+        self.lead = None;
         let w = self.geom.content_width();
         let x = self.geom.left;
         self.blocks(blocks, x, w);
@@ -334,6 +409,7 @@ impl<'f> Layouter<'f> {
                 self.paragraph(&inl, st, x, w, TABLE_LH, 3.0);
             }
         }
+        self.lead = None;
         self.doc = None;
     }
 
@@ -361,10 +437,24 @@ impl<'f> Layouter<'f> {
                 Block::Paragraph(inl) => {
                     let st = self.style(Face::Regular, BODY, self.text_color);
                     let after = self.para_after;
-                    self.paragraph(inl, st, x, w, BODY_LH, after);
+                    match self.take_lead(block, w) {
+                        Some(Lead::Lines(lines)) => {
+                            self.place_lines(&lines, st, x, w, BODY_LH);
+                            self.y += after;
+                        }
+                        _ => self.paragraph(inl, st, x, w, BODY_LH, after),
+                    }
                 }
                 Block::List { start, items } => self.list(*start, items, x, w),
-                Block::Table { aligns, head, rows } => self.table(aligns, head, rows, x, w),
+                Block::Table { aligns, head, rows } => {
+                    let prep = match self.take_lead(block, w) {
+                        Some(Lead::Table(prep)) => Some(*prep),
+                        _ => self.prepare_table(head, rows, w),
+                    };
+                    if let Some(prep) = prep {
+                        self.table(prep, aligns, x);
+                    }
+                }
                 Block::Code { text, .. } => self.code(text, x, w),
                 Block::Quote(inner) => self.quote(inner, x, w),
                 Block::Rule => {
@@ -387,21 +477,104 @@ impl<'f> Layouter<'f> {
         }
     }
 
-    /// A rough height of what must follow a heading on its page.
-    fn lead_height(&self, rest: &[Block]) -> f32 {
-        match rest.first() {
-            None => 0.0,
-            Some(Block::Heading { level, .. }) => {
-                let (_, lh, before, after) = heading_metrics(*level);
-                before + lh + after + self.lead_height(&rest[1..])
+    /// The measured block after a heading, when `block` is the one measured.
+    fn take_lead(&mut self, block: &Block, w: f32) -> Option<Lead> {
+        match &self.lead {
+            Some((key, _)) if *key == block_key(block, w) => self.lead.take().map(|(_, l)| l),
+            _ => None,
+        }
+    }
+
+    /// The height that must follow a heading on its page: what the next
+    /// block needs before it would move to the next page itself (a
+    /// paragraph's first lines as widow control places them, a table's
+    /// header and first row, a list's first item), so a heading always
+    /// travels with its first content. The block is measured at its real
+    /// width, and kept in [`Layouter::lead`] for setting it.
+    fn lead_height(&mut self, rest: &[Block], w: f32) -> f32 {
+        let Some(block) = rest.first() else {
+            return 0.0;
+        };
+        let key = block_key(block, w);
+        match block {
+            Block::Heading { level, inlines, .. } => {
+                let (size, lh, before, after) = heading_metrics(*level);
+                let face = if *level >= 4 {
+                    Face::BoldItalic
+                } else {
+                    Face::Bold
+                };
+                let st = self.style(face, size, Rgb::TEXT);
+                let n = self.break_inlines(inlines, st, w).len();
+                let rule_h = if *level <= 2 { 5.0 } else { 0.0 };
+                before + n as f32 * lh + rule_h + after + self.lead_height(&rest[1..], w)
             }
-            Some(Block::Paragraph(_))
-            | Some(Block::List { .. })
-            | Some(Block::FootnoteDef { .. }) => 2.0 * BODY_LH,
-            Some(Block::Table { .. }) => 3.0 * TABLE_LH + 4.0 * CELL_PAD_Y,
-            Some(Block::Code { .. }) => 3.0 * CODE_LH,
-            Some(Block::Quote(inner)) => self.lead_height(inner).max(BODY_LH),
-            Some(Block::Rule) => 12.0,
+            Block::Paragraph(inl) => {
+                let n = match &self.lead {
+                    Some((k, Lead::Lines(lines))) if *k == key => lines.len(),
+                    _ => {
+                        let st = self.style(Face::Regular, BODY, self.text_color);
+                        let lines = self.break_inlines(inl, st, w);
+                        let n = lines.len();
+                        self.lead = Some((key, Lead::Lines(lines)));
+                        n
+                    }
+                };
+                // `place_lines` keeps at least two lines on each side of a
+                // page break: a paragraph of three lines or fewer moves whole.
+                let keep = if n <= 3 { n } else { 2 };
+                let h = keep as f32 * BODY_LH;
+                // A one-line lead-in ("Circle one answer in each row.") is
+                // not enough to follow a heading: what comes after it comes
+                // too, unless that is the next section.
+                if n < 2
+                    && rest
+                        .get(1)
+                        .is_some_and(|b| !matches!(b, Block::Heading { .. }))
+                {
+                    h + self.para_after + self.lead_height(&rest[1..], w)
+                } else {
+                    h
+                }
+            }
+            Block::List { items, .. } => match items.first() {
+                Some(item) => {
+                    let h = self.lead_height(&item.blocks, w - LIST_INDENT);
+                    // A one-line first item brings the second item's first line.
+                    if h < 2.0 * BODY_LH - 0.01 && items.len() > 1 {
+                        h + 3.0 + BODY_LH
+                    } else {
+                        h
+                    }
+                }
+                None => 0.0,
+            },
+            Block::Table { head, rows, .. } => {
+                if !matches!(&self.lead, Some((k, Lead::Table(_))) if *k == key) {
+                    match self.prepare_table(head, rows, w) {
+                        Some(prep) => self.lead = Some((key, Lead::Table(Box::new(prep)))),
+                        None => return self.lead_height(&rest[1..], w),
+                    }
+                }
+                match &self.lead {
+                    Some((_, Lead::Table(prep))) => 2.0 + self.table_keep(prep),
+                    _ => 0.0,
+                }
+            }
+            Block::Code { text, .. } => {
+                let n = self.code_lines(text, w - 2.0 * CODE_PAD).len();
+                2.0 + n.min(3) as f32 * CODE_LH + 2.0 * CODE_PAD
+            }
+            Block::Quote(inner) => {
+                // Measured in the quote's colour, as it is set.
+                let saved = self.text_color;
+                self.text_color = Rgb::MUTED;
+                let h = self.lead_height(inner, w - QUOTE_INDENT);
+                self.text_color = saved;
+                h
+            }
+            Block::Rule => 16.0,
+            Block::FootnoteDef { .. } => self.lead_height(&rest[1..], w),
         }
     }
 
@@ -442,7 +615,7 @@ impl<'f> Layouter<'f> {
         let rule_h = if level <= 2 { 5.0 } else { 0.0 };
         let h = kicker_h + lines.len() as f32 * lh + rule_h + after;
         self.vspace(before);
-        let keep = self.lead_height(rest);
+        let keep = self.lead_height(rest, w);
         self.ensure(h + keep);
         let dest = self.current_dest();
         let doc = self.doc_id();
@@ -634,10 +807,9 @@ impl<'f> Layouter<'f> {
         }
     }
 
-    fn code(&mut self, text: &str, x: f32, w: f32) {
+    /// A code block's lines at the measure `inner`.
+    fn code_lines(&mut self, text: &str, inner: f32) -> Vec<Line> {
         let st = self.style(Face::Mono, CODE_SIZE, Rgb::TEXT);
-        let pad = 6.0;
-        let inner = w - 2.0 * pad;
         let mut lines = Vec::new();
         for src in text.split('\n') {
             let words = self.words_from_spans(&[(src.replace('\t', "    "), st)], true);
@@ -647,6 +819,14 @@ impl<'f> Layouter<'f> {
                 lines.extend(self.break_words(words, inner));
             }
         }
+        lines
+    }
+
+    fn code(&mut self, text: &str, x: f32, w: f32) {
+        let st = self.style(Face::Mono, CODE_SIZE, Rgb::TEXT);
+        let pad = CODE_PAD;
+        let inner = w - 2.0 * pad;
+        let lines = self.code_lines(text, inner);
         self.ensure((lines.len().min(3) as f32) * CODE_LH + 2.0 * pad);
         self.vspace(2.0);
         let mut seg_start = (
@@ -692,23 +872,79 @@ impl<'f> Layouter<'f> {
 
     // ----- tables -----
 
-    fn table(
+    /// Measure a table and size its columns (`None` when it has no columns).
+    ///
+    /// The table is set at the largest of [`TABLE_SIZES`] at which every
+    /// column's longest ordinary word fits beside the others', so a wide
+    /// register's headers are not broken mid-word ("Hostnam/e"); only when
+    /// not even 7 pt does are words broken, with a hyphen.
+    fn prepare_table(
         &mut self,
-        aligns: &[Align],
         head: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
-        x: f32,
         w: f32,
-    ) {
+    ) -> Option<TablePrep> {
         let ncols = head
             .len()
             .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
         if ncols == 0 {
-            return;
+            return None;
         }
-        let hst = self.style(Face::Bold, TABLE_SIZE, Rgb::TEXT);
-        let bst = self.style(Face::Regular, TABLE_SIZE, self.text_color);
-        // Words of every cell, once.
+        let cap = w * 0.3;
+        let pad2 = 2.0 * CELL_PAD_X + SAFETY;
+        let floor_of = |word: f32| (word.min(cap) + pad2).max(24.0);
+        let (mut head_words, mut row_words) = self.table_words(head, rows, ncols, TABLE_SIZE);
+        let mut m = self.measure_columns(&head_words, &row_words);
+        // Widths scale with the type size, so the size that fits is found
+        // from this one measurement; the words are set again at that size.
+        let size = TABLE_SIZES
+            .iter()
+            .copied()
+            .find(|s| {
+                let k = s / TABLE_SIZE;
+                m.word.iter().map(|v| floor_of(v * k)).sum::<f32>() <= w
+            })
+            .unwrap_or(TABLE_SIZES[TABLE_SIZES.len() - 1]);
+        if size != TABLE_SIZE {
+            (head_words, row_words) = self.table_words(head, rows, ncols, size);
+            m = self.measure_columns(&head_words, &row_words);
+        }
+        let wants = ColumnWants {
+            nat: m.natural.iter().map(|v| v + pad2).collect(),
+            min: m.unbreakable.iter().map(|v| floor_of(*v)).collect(),
+            whole: m.whole.iter().map(|v| floor_of(*v)).collect(),
+            floor: m.word.iter().map(|v| floor_of(*v)).collect(),
+            cells: m.cells,
+            pad: pad2,
+        };
+        let widths = column_widths(&wants, w);
+        let has_head = head.iter().any(|c| !c.is_empty());
+        let head_lines = self.lay_row(head_words, &widths);
+        let mut rows = row_words.into_iter();
+        let first = rows.next().map(|r| self.lay_row(r, &widths));
+        Some(TablePrep {
+            hst: self.style(Face::Bold, size, Rgb::TEXT),
+            bst: self.style(Face::Regular, size, self.text_color),
+            lh: (TABLE_LH * size / TABLE_SIZE * 10.0).round() / 10.0,
+            widths,
+            has_head,
+            head_lines,
+            first,
+            rows: rows.collect(),
+        })
+    }
+
+    /// The words of every cell of a table, once, at type size `size`.
+    #[allow(clippy::type_complexity)]
+    fn table_words(
+        &mut self,
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        ncols: usize,
+        size: f32,
+    ) -> (Vec<Vec<Word>>, Vec<Vec<Vec<Word>>>) {
+        let hst = self.style(Face::Bold, size, Rgb::TEXT);
+        let bst = self.style(Face::Regular, size, self.text_color);
         let cell_words = |me: &mut Self, cells: &[Vec<Inline>], st: Style| -> Vec<Vec<Word>> {
             (0..ncols)
                 .map(|c| match cells.get(c) {
@@ -721,106 +957,137 @@ impl<'f> Layouter<'f> {
                 .collect()
         };
         let head_words = cell_words(self, head, hst);
-        let row_words: Vec<Vec<Vec<Word>>> =
-            rows.iter().map(|r| cell_words(self, r, bst)).collect();
+        let row_words = rows.iter().map(|r| cell_words(self, r, bst)).collect();
+        (head_words, row_words)
+    }
 
-        // Column widths from content: natural (one-line) and minimum (longest word) widths.
-        let cap = w * 0.3;
-        let mut natural = vec![0.0f32; ncols];
-        let mut minimum = vec![0.0f32; ncols];
-        // The widest ordinary word (at most 24 characters): what a column
-        // keeps even when long tokens elsewhere do not fit.
-        let mut word_floor = vec![0.0f32; ncols];
-        for row in std::iter::once(&head_words).chain(row_words.iter()) {
+    /// Natural, unbreakable and word widths of a table's columns, and each
+    /// cell's text width (see [`ColumnMeasure`]).
+    fn measure_columns(&self, head: &[Vec<Word>], rows: &[Vec<Vec<Word>>]) -> ColumnMeasure {
+        let ncols = head.len();
+        let mut m = ColumnMeasure {
+            natural: vec![0.0; ncols],
+            unbreakable: vec![0.0; ncols],
+            word: vec![0.0; ncols],
+            whole: vec![0.0; ncols],
+            cells: Vec::with_capacity(rows.len() + 1),
+        };
+        for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
+            let mut cells = Vec::with_capacity(ncols);
             for (c, words) in row.iter().enumerate() {
-                let mut line = 0.0f32;
-                let mut widest = 0.0f32;
+                let (mut line, mut text, mut lines) = (0.0f32, 0.0f32, 1.0f32);
                 for (i, wd) in words.iter().enumerate() {
                     line += wd.width;
                     if i + 1 < words.len() {
                         line += wd.space;
                     }
                     let unbreakable = self.unbreakable_width(wd);
-                    widest = widest.max(unbreakable);
+                    m.unbreakable[c] = m.unbreakable[c].max(unbreakable);
                     let chars: usize = wd.pieces.iter().map(|p| p.text.chars().count()).sum();
                     if chars <= 24 {
-                        word_floor[c] = word_floor[c].max(unbreakable.min(cap));
+                        m.word[c] = m.word[c].max(unbreakable);
+                        m.whole[c] = m.whole[c].max(wd.width);
                     }
                     if wd.hard_break {
-                        natural[c] = natural[c].max(line);
+                        m.natural[c] = m.natural[c].max(line);
+                        text += line;
                         line = 0.0;
+                        if i + 1 < words.len() {
+                            lines += 1.0;
+                        }
                     }
                 }
-                natural[c] = natural[c].max(line) + 0.0;
-                minimum[c] = minimum[c].max(widest.min(cap));
+                m.natural[c] = m.natural[c].max(line);
+                cells.push((text + line, lines));
             }
+            m.cells.push(cells);
         }
-        let pad2 = 2.0 * CELL_PAD_X + SAFETY;
-        let nat: Vec<f32> = natural.iter().map(|v| v + pad2).collect();
-        let min: Vec<f32> = minimum.iter().map(|v| (v + pad2).max(24.0)).collect();
-        let floor: Vec<f32> = word_floor.iter().map(|v| (v + pad2).max(24.0)).collect();
-        let widths = column_widths(&nat, &min, &floor, w);
+        m
+    }
 
-        let lay_row = |me: &Self, words: &[Vec<Word>]| -> Vec<Vec<Line>> {
-            words
-                .iter()
-                .enumerate()
-                .map(|(c, wd)| me.break_words(wd.clone(), widths[c] - 2.0 * CELL_PAD_X - SAFETY))
-                .collect()
-        };
-        let head_lines = lay_row(self, &head_words);
-        let has_head = head.iter().any(|c| !c.is_empty());
-        let row_h = |lines: &[Vec<Line>]| {
-            lines.iter().map(|l| l.len()).max().unwrap_or(0).max(1) as f32 * TABLE_LH
-                + 2.0 * CELL_PAD_Y
-        };
-        let head_h = if has_head { row_h(&head_lines) } else { 0.0 };
+    /// Break each cell of a row to its column's width.
+    fn lay_row(&self, words: Vec<Vec<Word>>, widths: &[f32]) -> Vec<Vec<Line>> {
+        words
+            .into_iter()
+            .enumerate()
+            .map(|(c, wd)| self.break_words(wd, widths[c] - 2.0 * CELL_PAD_X - SAFETY))
+            .collect()
+    }
 
+    /// What must fit below the cursor for a table to start on this page: its
+    /// header row and first row, or, when those are taller than a page (the
+    /// row is split line by line), the header and two lines of the row.
+    fn table_keep(&self, prep: &TablePrep) -> f32 {
+        let head_h = prep.head_h();
+        let first_h = prep.first.as_ref().map_or(0.0, |l| prep.row_h(l));
+        if head_h + first_h <= self.geom.body_bottom() - self.geom.top {
+            head_h + first_h
+        } else {
+            head_h + first_h.min(2.0 * prep.lh + 2.0 * CELL_PAD_Y)
+        }
+    }
+
+    fn table(&mut self, prep: TablePrep, aligns: &[Align], x: f32) {
+        let head_h = prep.head_h();
         self.vspace(2.0);
-        let first_h = row_words
-            .first()
-            .map(|r| row_h(&lay_row(self, r)))
-            .unwrap_or(0.0);
-        self.ensure(head_h + first_h);
+        let keep = self.table_keep(&prep);
+        self.ensure(keep);
+        let TablePrep {
+            hst,
+            bst,
+            lh,
+            widths,
+            has_head,
+            head_lines,
+            mut first,
+            rows,
+        } = prep;
+        let (widths, head_lines) = (&widths, &head_lines);
         if has_head {
-            self.table_row(&head_lines, &widths, aligns, x, hst, true);
+            self.table_row(head_lines, widths, aligns, x, hst, lh, true);
         }
-        for words in &row_words {
-            let mut lines = lay_row(self, words);
-            let h = row_h(&lines);
+        let mut rest = rows.into_iter();
+        loop {
+            let mut lines = match first.take() {
+                Some(lines) => lines,
+                None => match rest.next() {
+                    Some(words) => self.lay_row(words, widths),
+                    None => break,
+                },
+            };
+            let h = row_h(&lines, lh);
             if h > self.room() + 0.01
                 && !(self.at_top())
                 && head_h + h <= self.geom.body_bottom() - self.geom.top
             {
                 self.new_page();
                 if has_head {
-                    self.table_row(&head_lines, &widths, aligns, x, hst, true);
+                    self.table_row(head_lines, widths, aligns, x, hst, lh, true);
                 }
             }
             // A row taller than a whole page is split line by line (it cannot be kept whole).
             loop {
-                let fit = (((self.room() - 2.0 * CELL_PAD_Y) / TABLE_LH)
-                    .floor()
-                    .max(1.0)) as usize;
+                let fit = (((self.room() - 2.0 * CELL_PAD_Y) / lh).floor().max(1.0)) as usize;
                 let most = lines.iter().map(|l| l.len()).max().unwrap_or(0);
                 if most <= fit {
-                    self.table_row(&lines, &widths, aligns, x, bst, false);
+                    self.table_row(&lines, widths, aligns, x, bst, lh, false);
                     break;
                 }
                 let part: Vec<Vec<Line>> = lines
                     .iter_mut()
                     .map(|l| l.drain(..fit.min(l.len())).collect())
                     .collect();
-                self.table_row(&part, &widths, aligns, x, bst, false);
+                self.table_row(&part, widths, aligns, x, bst, lh, false);
                 self.new_page();
                 if has_head {
-                    self.table_row(&head_lines, &widths, aligns, x, hst, true);
+                    self.table_row(head_lines, widths, aligns, x, hst, lh, true);
                 }
             }
         }
         self.y += self.para_after + 4.0;
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn table_row(
         &mut self,
         cells: &[Vec<Line>],
@@ -828,10 +1095,11 @@ impl<'f> Layouter<'f> {
         aligns: &[Align],
         x: f32,
         st: Style,
+        lh: f32,
         header: bool,
     ) {
         let n = cells.iter().map(|l| l.len()).max().unwrap_or(0).max(1);
-        let h = n as f32 * TABLE_LH + 2.0 * CELL_PAD_Y;
+        let h = n as f32 * lh + 2.0 * CELL_PAD_Y;
         let total: f32 = widths.iter().sum();
         if header {
             self.push(Item::Rect {
@@ -848,7 +1116,7 @@ impl<'f> Layouter<'f> {
             let align = aligns.get(c).copied().unwrap_or(Align::Default);
             let mut y = self.y + CELL_PAD_Y;
             for line in lines {
-                let baseline = y + self.baseline_offset(st, TABLE_LH);
+                let baseline = y + self.baseline_offset(st, lh);
                 self.draw_line(
                     line,
                     cx + CELL_PAD_X,
@@ -856,7 +1124,7 @@ impl<'f> Layouter<'f> {
                     cw - 2.0 * CELL_PAD_X - SAFETY,
                     align,
                 );
-                y += TABLE_LH;
+                y += lh;
             }
             cx += cw;
         }
@@ -1137,7 +1405,9 @@ impl<'f> Layouter<'f> {
     }
 
     /// Split a word so that its head fits `max_w`: after a `/ . - _ ? & = # , ;`
-    /// or before an `@` where possible, else (when `anywhere`) between characters.
+    /// or before an `@` where possible, else (when `anywhere`) with a hyphen
+    /// between two letters (see [`Layouter::hyphenate`]), else between
+    /// characters.
     fn split_word(&self, word: &Word, max_w: f32, anywhere: bool) -> Option<(Word, Word)> {
         // (piece index, byte offset, char, advance)
         let mut chars: Vec<(usize, usize, char, f32)> = Vec::new();
@@ -1172,7 +1442,12 @@ impl<'f> Layouter<'f> {
         }
         let mut cut = match cut {
             Some(c) if c * 4 >= fit || !anywhere => c,
-            _ if anywhere => fit.max(1),
+            _ if anywhere => {
+                if let Some(split) = self.hyphenate(word, &chars, max_w) {
+                    return Some(split);
+                }
+                fit.max(1)
+            }
             _ => return None,
         };
         loop {
@@ -1186,6 +1461,81 @@ impl<'f> Layouter<'f> {
             }
             cut -= 1;
         }
+    }
+
+    /// Break a word with a visible hyphen, its head (hyphen included)
+    /// fitting `max_w`: at the last point between two letters that leaves
+    /// at least two letters before and three after and falls between two
+    /// consonants that do not begin a syllable together ("Host-name",
+    /// "Log-ged", not "Hostn-ame") or before a consonant and vowel
+    /// ("Loca-tion"); else at the last point between two letters. `None`
+    /// for URLs, e-mail addresses, paths and code, where a hyphen would read
+    /// as part of the text, and for scripts that are not hyphenated.
+    fn hyphenate(
+        &self,
+        word: &Word,
+        chars: &[(usize, usize, char, f32)],
+        max_w: f32,
+    ) -> Option<(Word, Word)> {
+        let n = chars.len();
+        if n < 4 || chars.iter().any(|c| matches!(c.2, '@' | '/' | '\\' | ':')) {
+            return None;
+        }
+        let letter = |i: usize| {
+            let (pi, _, c, _) = chars[i];
+            c.is_alphabetic() && (c as u32) < 0x0590 && word.pieces[pi].style.face != Face::Mono
+        };
+        let vowel = |i: usize| {
+            chars[i]
+                .2
+                .to_lowercase()
+                .any(|c| "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœαεηιουωάέήίόύώаеёиоуыэюяіє".contains(c))
+        };
+        let sensible = |j: usize| {
+            if n - j < 3 || !letter(j + 1) {
+                return false;
+            }
+            if vowel(j - 1) {
+                return !vowel(j) && vowel(j + 1);
+            }
+            let pair: String = chars[j - 1..=j]
+                .iter()
+                .flat_map(|c| c.2.to_lowercase())
+                .collect();
+            !vowel(j) && !ONSETS.split(' ').any(|o| o == pair)
+        };
+        // Candidate cuts (the head is `chars[..j]`) whose head and hyphen fit.
+        let mut width = 0.0;
+        let mut fits = Vec::new();
+        for j in 1..n - 1 {
+            width += chars[j - 1].3;
+            let (pi, ..) = chars[j - 1];
+            let p = &word.pieces[pi];
+            let hyphen = self.fonts.get(p.style.face).width("-", p.style.size);
+            if width + hyphen > max_w {
+                break;
+            }
+            if j >= 2 && letter(j - 1) && letter(j) {
+                fits.push(j);
+            }
+        }
+        let by_quality = fits
+            .iter()
+            .rev()
+            .filter(|&&j| sensible(j))
+            .chain(fits.iter().rev());
+        for &j in by_quality {
+            let (mut head, mut tail) = split_at_char(word, chars, j);
+            if let Some(last) = head.pieces.last_mut() {
+                last.text.push('-');
+            }
+            self.measure_word(&mut head);
+            self.measure_word(&mut tail);
+            if head.width <= max_w {
+                return Some((head, tail));
+            }
+        }
+        None
     }
 
     fn draw_line(&mut self, line: &Line, x: f32, baseline: f32, w: f32, align: Align) {
@@ -1310,6 +1660,11 @@ impl<'f> Layouter<'f> {
 /// after when it does not fit.
 const BREAK_AFTER: &str = "/.-_?&=#,;:";
 
+/// Consonant pairs that begin a syllable together, so a hyphen does not go
+/// between them ("Ad-dress", not "Add-ress").
+const ONSETS: &str =
+    "bl br ch ck cl cr dr fl fr gh gl gr kn ph pl pr qu sc sh sk sl sm sn sp st sw th tr tw wh wr";
+
 /// `text` as the PDF sets it. Accents typed as separate combining marks (as
 /// macOS and some copy-paste write them) are composed: the PDF sets each
 /// character as its own glyph, so a combining mark set after its letter
@@ -1396,18 +1751,34 @@ fn heading_metrics(level: u8) -> (f32, f32, f32, f32) {
     }
 }
 
-/// Column widths summing to `w` from natural (one-line) and minimum widths.
+/// What a table's columns want, for [`column_widths`]. Widths include the
+/// cells' padding.
+pub(crate) struct ColumnWants {
+    /// One line per cell.
+    pub nat: Vec<f32>,
+    /// The widest part no break point splits; a long token's (URL, e-mail,
+    /// vendor name) is capped at 30 % of the measure.
+    pub min: Vec<f32>,
+    /// The widest ordinary word (at most 24 characters) whole.
+    pub whole: Vec<f32>,
+    /// The same word split at its break points (`floor` ≤ `whole`, `min`):
+    /// the least a column keeps.
+    pub floor: Vec<f32>,
+    /// Per row (header first), per cell: text width and hard-broken lines.
+    pub cells: Vec<Vec<(f32, f32)>>,
+    /// The part of a column's width that holds no text.
+    pub pad: f32,
+}
+
+/// Column widths summing to `w`.
 ///
 /// Columns whose natural width is below a fair share keep it (a "Phone" or
 /// "Version" column is never wrapped to make room for a long e-mail column);
 /// the others share what is left, each getting its minimum plus a part of the
-/// rest in proportion to how much wrapping would otherwise cost it.
-/// `floor` (at most `min`) is the width each column
-/// keeps when the minimums do not fit: its longest ordinary word. Columns
-/// get their floor first and the space left is shared in proportion to what
-/// they want above it, so long tokens (which break anywhere) give up width
-/// before "Finding" becomes "Findin/g".
-pub(crate) fn column_widths(nat: &[f32], min: &[f32], floor: &[f32], w: f32) -> Vec<f32> {
+/// rest in proportion to how much wrapping would otherwise cost it. When not
+/// even the minimums fit, see [`share_by_height`].
+pub(crate) fn column_widths(cols: &ColumnWants, w: f32) -> Vec<f32> {
+    let (nat, min) = (&cols.nat, &cols.min);
     let n = nat.len();
     let sum_nat: f32 = nat.iter().sum();
     if sum_nat <= w {
@@ -1435,26 +1806,97 @@ pub(crate) fn column_widths(nat: &[f32], min: &[f32], floor: &[f32], w: f32) -> 
     let sum_min: f32 = free.iter().map(|&i| min[i]).sum();
     let mut out: Vec<f32> = nat.to_vec();
     if sum_min >= rest {
-        // Not even the minimums fit. Every column gets its floor (its
-        // longest ordinary word; the natural width of a narrow column), and
-        // what is left goes to the columns in proportion to their want
-        // above it; if even the floors do not fit, they are scaled.
-        let want = |i: usize| if fixed[i] { nat[i] } else { min[i] };
-        let base = |i: usize| want(i).min(floor[i].max(if fixed[i] { nat[i] } else { 0.0 }));
-        let total_base: f32 = (0..n).map(base).sum();
-        if total_base >= w {
-            return (0..n)
-                .map(|i| base(i) * w / total_base.max(0.001))
-                .collect();
-        }
-        let above: f32 = (0..n).map(|i| want(i) - base(i)).sum();
-        return (0..n)
-            .map(|i| base(i) + (w - total_base) * (want(i) - base(i)) / above.max(0.001))
-            .collect();
+        return share_by_height(cols, &fixed, w);
     }
     let spread: f32 = free.iter().map(|&i| nat[i] - min[i]).sum();
     for &i in &free {
         out[i] = min[i] + (rest - sum_min) * (nat[i] - min[i]) / spread.max(0.001);
+    }
+    out
+}
+
+/// Column widths when the columns' minimums do not fit: every column gets
+/// its longest ordinary word whole, or if those do not fit side by side,
+/// split at its break points (and a narrow column its natural width, when
+/// that fits too); the rest of the measure is handed out in small
+/// steps, each to the column whose widening shortens the table most, the
+/// height of each row estimated from its cells' text widths. A column of
+/// prose wrapped in every row so wins width from a column that is wide in
+/// one row only (a 200-character vendor name, a 100-character e-mail
+/// address, which break anywhere): long tokens give up width before prose
+/// columns do. What no column needs goes to those below their natural
+/// width. If even the floors do not fit, they are scaled down.
+///
+/// 48 steps over every cell: linear in the table's size.
+fn share_by_height(cols: &ColumnWants, fixed: &[bool], w: f32) -> Vec<f32> {
+    const STEPS: usize = 48;
+    let (nat, floor, cells, pad) = (&cols.nat, &cols.floor, &cols.cells, cols.pad);
+    let n = nat.len();
+    let narrow = |base: &[f32]| -> Vec<f32> {
+        (0..n)
+            .map(|i| {
+                if fixed[i] {
+                    nat[i].max(base[i])
+                } else {
+                    base[i]
+                }
+            })
+            .collect()
+    };
+    let tiers = [
+        narrow(&cols.whole),
+        cols.whole.clone(),
+        narrow(floor),
+        floor.clone(),
+    ];
+    let Some(mut out) = tiers.into_iter().find(|t| t.iter().sum::<f32>() <= w) else {
+        let total: f32 = floor.iter().sum();
+        return floor.iter().map(|v| v * w / total.max(0.001)).collect();
+    };
+    let total: f32 = out.iter().sum();
+    let step = (w - total) / STEPS as f32;
+    let lines = |width: f32, (text, hard): (f32, f32)| (text / (width - pad).max(1.0)).max(hard);
+    let mut gain = vec![0.0f32; n];
+    for _ in 0..STEPS {
+        gain.iter_mut().for_each(|g| *g = 0.0);
+        for row in cells {
+            // The row's tallest cell and the height of the next tallest.
+            let (mut top, mut at, mut second) = (0.0f32, usize::MAX, 0.0f32);
+            for (c, cell) in row.iter().enumerate() {
+                let l = lines(out[c], *cell).max(1.0);
+                if l > top {
+                    (second, top, at) = (top, l, c);
+                } else if l > second {
+                    second = l;
+                }
+            }
+            if at < n && out[at] < nat[at] {
+                let wider = lines((out[at] + step).min(nat[at]), row[at]).max(1.0);
+                gain[at] += top - wider.max(second);
+            }
+        }
+        let mut best: Option<usize> = None;
+        for c in 0..n {
+            if gain[c] > 1e-4 && best.is_none_or(|b| gain[c] > gain[b]) {
+                best = Some(c);
+            }
+        }
+        let Some(c) = best else { break };
+        out[c] = (out[c] + step).min(nat[c]);
+    }
+    let left = w - out.iter().sum::<f32>();
+    let want: Vec<f32> = (0..n).map(|i| (nat[i] - out[i]).max(0.0)).collect();
+    let sum_want: f32 = want.iter().sum();
+    let part = left.min(sum_want).max(0.0);
+    for i in 0..n {
+        out[i] += part * want[i] / sum_want.max(0.001);
+    }
+    let left = w - out.iter().sum::<f32>();
+    if left > 0.0 {
+        let total: f32 = out.iter().sum();
+        for v in &mut out {
+            *v += left * *v / total.max(0.001);
+        }
     }
     out
 }

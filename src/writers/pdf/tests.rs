@@ -2,7 +2,7 @@
 
 use super::display::{Item, LinkTarget, Page};
 use super::fonts::{Face, fonts};
-use super::layout::{DocContext, Geometry, Layouter, column_widths};
+use super::layout::{ColumnWants, DocContext, Geometry, Layouter, column_widths};
 use crate::blocks::parse;
 use crate::model::PaperSize;
 use std::collections::BTreeSet;
@@ -235,10 +235,22 @@ fn links_resolve_to_targets() {
     );
 }
 
+/// Column wants with no per-cell text (widths are shared by natural width).
+fn wants(nat: &[f32], min: &[f32], floor: &[f32]) -> ColumnWants {
+    ColumnWants {
+        nat: nat.to_vec(),
+        min: min.to_vec(),
+        whole: floor.to_vec(),
+        floor: floor.to_vec(),
+        cells: Vec::new(),
+        pad: 9.5,
+    }
+}
+
 #[test]
 fn narrow_columns_keep_their_natural_width() {
     let min = [30.0, 120.0, 40.0];
-    let w = column_widths(&[40.0, 400.0, 50.0], &min, &min, 400.0);
+    let w = column_widths(&wants(&[40.0, 400.0, 50.0], &min, &min), 400.0);
     assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.1);
     assert_eq!(w[0], 40.0);
     assert_eq!(w[2], 50.0);
@@ -252,9 +264,30 @@ fn long_tokens_give_up_width_before_ordinary_words() {
     let nat = [600.0, 600.0, 200.0];
     let min = [180.0, 180.0, 60.0];
     let floor = [50.0, 50.0, 60.0];
-    let w = column_widths(&nat, &min, &floor, 400.0);
+    let w = column_widths(&wants(&nat, &min, &floor), 400.0);
     assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.1, "{w:?}");
     assert!(w[2] >= 60.0, "{w:?}");
+    assert!(w[0] >= 50.0 && w[1] >= 50.0, "{w:?}");
+}
+
+/// The same columns with their cells: one row holds a 600-point token in
+/// each of the first two columns, forty rows hold 200 points of prose in
+/// the third. Width goes where it saves lines: to the prose column, which
+/// wraps in every row, not to the tokens that are long in one row.
+#[test]
+fn width_goes_to_the_column_that_wraps_in_every_row() {
+    let mut c = wants(
+        &[600.0, 600.0, 200.0],
+        &[180.0, 180.0, 60.0],
+        &[50.0, 50.0, 60.0],
+    );
+    c.cells.push(vec![(600.0, 1.0), (600.0, 1.0), (40.0, 1.0)]);
+    for _ in 0..40 {
+        c.cells.push(vec![(40.0, 1.0), (40.0, 1.0), (190.0, 1.0)]);
+    }
+    let w = column_widths(&c, 400.0);
+    assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.1, "{w:?}");
+    assert!(w[2] >= 150.0, "the prose column is squeezed: {w:?}");
     assert!(w[0] >= 50.0 && w[1] >= 50.0, "{w:?}");
 }
 
@@ -378,6 +411,289 @@ fn a_logo_is_prepared_once_and_a_bad_one_warns_every_time() {
             w.iter()
                 .any(|m| m.starts_with("branding.logo is not drawn in the PDFs")),
             "{w:?}"
+        );
+    }
+}
+
+/// The text items of the pages, with their position, face and size.
+fn texts(page: &Page) -> impl Iterator<Item = (f32, f32, &str, Face, f32)> {
+    page.items.iter().filter_map(|i| match i {
+        Item::Text {
+            x,
+            y,
+            text,
+            face,
+            size,
+            ..
+        } => Some((*x, *y, text.as_str(), *face, *size)),
+        _ => None,
+    })
+}
+
+/// Pages on which the last heading has nothing after it: a heading is set
+/// bold at 11.5 pt or more, or bold italic at 10 pt (level 4); anything else
+/// below it (body text, a table's header row) is its content.
+fn pages_ending_with_a_heading(
+    pages: &[Page],
+    outline: &[super::display::OutlineEntry],
+) -> Vec<String> {
+    let heading = |face: Face, size: f32| {
+        (face == Face::Bold && size > 11.4)
+            || (face == Face::BoldItalic && (size - 10.0).abs() < 0.01)
+    };
+    let mut bad = Vec::new();
+    for (pi, page) in pages.iter().enumerate() {
+        let last = outline
+            .iter()
+            .filter(|e| e.dest.page == pi)
+            .max_by(|a, b| a.dest.y.total_cmp(&b.dest.y));
+        if let Some(e) = last {
+            let content =
+                texts(page).any(|(_, y, _, face, size)| y > e.dest.y && !heading(face, size));
+            if !content {
+                bad.push(format!("page {}: {:?}", pi + 1, e.title));
+            }
+        }
+    }
+    bad
+}
+
+/// A heading followed by a table whose first row is three or four lines
+/// tall, a paragraph of one to five lines, a list or a one-line lead-in
+/// and a table, at every height on the page: the heading always goes with
+/// its first content (keep-with-next reserved a fixed 47 pt for a table,
+/// so a tall first row moved alone and left the heading at the page foot).
+#[test]
+fn a_heading_goes_with_its_first_content_at_any_height() {
+    let tall = "a cell that wraps over several lines of the narrow column it is set in, \
+                and on for a while longer so that the row is three or four lines tall";
+    let mut md = String::from("# T\n\n");
+    for i in 0..150 {
+        md.push_str(&format!(
+            "Filler {i} {}\n\n",
+            "word ".repeat(3 + (i * 11) % 40)
+        ));
+        match i % 5 {
+            0 => md.push_str(&format!(
+                "## Roles {i}\n\n| Role | Person | Duties | Notes |\n|---|---|---|---|\n| Security Officer | Dana Ortiz | {tall} | {tall} |\n| B | C | D | E |\n\n"
+            )),
+            1 => md.push_str(&format!(
+                "## Text {i}\n\n{}\n\n",
+                "lorem ipsum dolor ".repeat(1 + (i * 7) % 30)
+            )),
+            2 => md.push_str(&format!("### List {i}\n\n- one\n- {}\n\n", "two ".repeat(30))),
+            3 => md.push_str(&format!(
+                "## Lead-in {i}\n\nCircle one answer in each row.\n\n| Q | A | B |\n|---|---|---|\n| {tall} | {tall} | Yes / No |\n\n"
+            )),
+            _ => md.push_str(&format!("## Then {i}\n\n### Sub {i}\n\n```\ncode\nmore code\n```\n\n")),
+        }
+    }
+    for paper in [PaperSize::Letter, PaperSize::A4] {
+        let (_, pages, lay) = lay_out(&md, paper);
+        let bad = pages_ending_with_a_heading(&pages, &lay.outline);
+        assert!(bad.is_empty(), "{paper:?}: {bad:#?}");
+    }
+}
+
+/// The riverbend profile with what a hostile profile has: a 200-character
+/// vendor name, a 100-character e-mail address and 60 vendors.
+fn hostile_profile() -> (String, String) {
+    let path = format!(
+        "{}/profiles/riverbend-clinic.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let src = std::fs::read_to_string(&path).expect("riverbend profile");
+    let start = src.find("vendors:\n").expect("vendors") + "vendors:\n".len();
+    let end = start + src[start..].find("\n\n").expect("end of vendors") + 1;
+    let mut vendors = format!(
+        "  - {{ name: {}, service: long vendor name test, phi_access: true, baa: true, contact: {}@vendor.example }}\n",
+        "V".repeat(200),
+        "c".repeat(100)
+    );
+    for i in 0..60 {
+        vendors.push_str(&format!(
+            "  - {{ name: \"Vendor {i:02} Łódź Ünïcödé\", service: service number {i}, phi_access: {}, baa: {}, contact: v{i}@example.com }}\n",
+            i % 2 == 0,
+            i % 3 == 0
+        ));
+    }
+    (path, format!("{}{vendors}{}", &src[..start], &src[end..]))
+}
+
+/// Every document of a profile's pack, laid out.
+fn laid_pack(path: &str, src: &str) -> Vec<super::LaidOut> {
+    use crate::model::Format;
+    let loaded = crate::profile::load_str(path, src).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let library = crate::library::Library::load(&[]).expect("library");
+    let tera = crate::render::tera_for(&library).expect("templates");
+    let rendered = crate::render::render_pack(&loaded, &library, &tera).expect("renders");
+    let info = crate::pack::pack_info(&loaded, &rendered, &[Format::Pdf]).expect("pack info");
+    rendered
+        .documents
+        .iter()
+        .map(|d| super::lay_out(d, &info).expect("lays out"))
+        .collect()
+}
+
+/// No page of the example packs, or of a hostile profile's, ends with a
+/// heading (riverbend's access-control, backup and incident-response-plan,
+/// cascadia's data-classification, lakeside's roles policy and the hostile
+/// vendor register did: their tables moved to the next page alone).
+#[test]
+fn no_page_of_the_example_packs_ends_with_a_heading() {
+    let mut profiles: Vec<(String, String)> = [
+        "riverbend-clinic",
+        "cascadia-regional",
+        "lakeside-specialty",
+    ]
+    .iter()
+    .map(|p| {
+        let path = format!("{}/profiles/{p}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let src = std::fs::read_to_string(&path).expect("profile");
+        (path, src)
+    })
+    .collect();
+    profiles.push(hostile_profile());
+    let mut bad = Vec::new();
+    for (path, src) in &profiles {
+        for doc in laid_pack(path, src) {
+            for b in pages_ending_with_a_heading(&doc.pages, &doc.outline) {
+                bad.push(format!("{path} {}: {b}", doc.id));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The words set below the title (not the kicker above it) in text no larger
+/// than `max_size`, bold only when `bold`.
+fn table_tokens(page: &Page, max_size: f32, bold: bool) -> Vec<(String, f32)> {
+    let title = texts(page).find(|t| t.4 > 19.0).map_or(0.0, |t| t.1);
+    texts(page)
+        .filter(|t| t.1 > title && t.4 <= max_size && (!bold || t.3 == Face::Bold))
+        .flat_map(|(_, _, text, _, size)| {
+            text.split_whitespace()
+                .map(move |t| (t.to_string(), size))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The asset register's eleven columns were set at 8.5 pt with every
+/// column narrower than its longest word: "Hostnam/e", "Purchas/e Order",
+/// "Operatin/g System". The table is now set a size smaller, so every
+/// header word is whole, on Letter and on A4 (narrower).
+#[test]
+fn a_wide_register_keeps_its_header_words_whole() {
+    let head = [
+        "Asset ID",
+        "Hostname",
+        "Purchase Order",
+        "Operating System",
+        "MAC Address",
+        "IP Address",
+        "Deployed to (User)",
+        "Last Logged on User",
+        "Purchase Date",
+        "Cost",
+        "Physical Location",
+    ];
+    let mut md = format!(
+        "# Register\n\n| {} |\n|{}\n",
+        head.join(" | "),
+        "---|".repeat(head.len())
+    );
+    for _ in 0..5 {
+        md.push_str(&format!("|{}\n", " |".repeat(head.len())));
+    }
+    let words: BTreeSet<&str> = head.iter().flat_map(|h| h.split_whitespace()).collect();
+    for paper in [PaperSize::Letter, PaperSize::A4] {
+        let (_, pages, _) = lay_out(&md, paper);
+        let tokens = table_tokens(&pages[0], 8.5, true);
+        assert!(!tokens.is_empty(), "{paper:?}: no header row");
+        for (t, size) in &tokens {
+            assert!(
+                words.contains(t.as_str()),
+                "{paper:?}: header word broken: {t:?} ({tokens:?})"
+            );
+            assert!(*size >= 7.0, "{paper:?}: set at {size} pt");
+        }
+        let set: BTreeSet<&str> = tokens.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(set, words, "{paper:?}");
+    }
+}
+
+/// Columns too many for their words even at 7 pt: words are broken with a
+/// visible hyphen, at a syllable-like point ("Host-name"), never silently.
+#[test]
+fn words_that_cannot_fit_are_hyphenated() {
+    let n = 13;
+    let mut md = format!(
+        "# T\n\n|{}\n|{}\n",
+        " Hostname |".repeat(n),
+        "---|".repeat(n)
+    );
+    md.push_str(&format!("|{}\n", " Purchase |".repeat(n)));
+    let (_, pages, _) = lay_out(&md, PaperSize::Letter);
+    let tokens: Vec<String> = table_tokens(&pages[0], 8.5, false)
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    assert!(tokens.iter().any(|t| t.ends_with('-')), "{tokens:?}");
+    for t in &tokens {
+        assert!(
+            ["Hostname", "Host-", "name", "Purchase", "Pur-", "chase"].contains(&t.as_str()),
+            "{t:?} in {tokens:?}"
+        );
+    }
+}
+
+/// A 200-character vendor name and a 100-character e-mail address in one
+/// row of the vendor register squeezed its "Finding" column to a word's
+/// width (a finding took 14 lines, six vendors a page). The long tokens
+/// break (the name with hyphens, the e-mail address at any character, as
+/// addresses do, without one) and give up width; the findings keep theirs.
+#[test]
+fn long_tokens_do_not_squeeze_a_prose_column() {
+    let finding = "PHI access without a BAA: no PHI sent until a BAA is signed; BAA or end of service within 30 days";
+    let mut md = String::from(
+        "# Register\n\n| Vendor | Service | PHI access | BAA signed | Contact | Finding |\n|---|---|---|---|---|---|\n",
+    );
+    md.push_str(&format!(
+        "| {} | long vendor name test | Yes | Yes | {}@vendor.example | BAA on file; review at renewal |\n",
+        "V".repeat(200),
+        "c".repeat(100)
+    ));
+    for i in 0..60 {
+        md.push_str(&format!(
+            "| Vendor {i:02} Łódź Ünïcödé | service number {i} | Yes | No | v{i}@example.com | {finding} |\n"
+        ));
+    }
+    for paper in [PaperSize::Letter, PaperSize::A4] {
+        let (g, pages, _) = lay_out(&md, paper);
+        assert!(pages.len() <= 6, "{paper:?}: {} pages", pages.len());
+        let finding_x = texts(&pages[0])
+            .find(|(_, _, t, _, _)| *t == "Finding")
+            .map(|(x, ..)| x)
+            .expect("Finding header");
+        let column = g.width - g.right - finding_x;
+        assert!(
+            column >= 0.25 * g.content_width(),
+            "{paper:?}: Finding column {column} pt"
+        );
+        let all: Vec<&str> = pages.iter().flat_map(|p| texts(p).map(|t| t.2)).collect();
+        assert!(
+            all.iter()
+                .any(|t| t.starts_with("VVV") && t.ends_with("V-")),
+            "the name breaks with a hyphen"
+        );
+        assert!(
+            all.contains(&"v7@example.com"),
+            "a short e-mail address is whole"
+        );
+        assert!(
+            !all.iter().any(|t| t.starts_with("ccc") && t.ends_with('-')),
+            "an e-mail address is not hyphenated"
         );
     }
 }
