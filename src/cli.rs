@@ -1,6 +1,8 @@
 //! Command line (DESIGN §2): clap definitions, reporting and exit codes.
 //! Exit codes: 0 success; 1 invalid input; 2 usage error; 3 `check` found the
-//! pack stale or due; 4 an output could not be written.
+//! pack stale or due; 4 an output could not be written; 128 + the signal
+//! (130, 143, 129) a build stopped by SIGINT, SIGTERM or SIGHUP. With
+//! `--json`, every error is also one JSON object on stdout.
 
 use crate::pack::{self, BuildOptions, Format};
 use crate::profile::{self, Loaded};
@@ -8,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The example profile shipped inside the binary, used by `hicp build` when no
 /// profile is given and there is no `./profile.yaml`.
@@ -118,8 +121,8 @@ pub struct BuildArgs {
     /// Template override folder (same id replaces, new id adds).
     #[arg(long = "templates")]
     pub templates: Vec<PathBuf>,
-    /// Parallel jobs.
-    #[arg(short, long)]
+    /// Parallel jobs, 1 to 256 (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Machine-readable report on stdout.
     #[arg(long)]
@@ -131,6 +134,30 @@ pub struct BuildArgs {
     /// from 0, is K modulo N (for spreading a batch over N CI machines).
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
+}
+
+/// The most `-j` accepts. Each job is a thread with its own pack in
+/// memory; past the cores, more only adds switching and memory (`-j 1000`
+/// took 16 s for a 0.1 s build, `-j 100000` ran out of memory). A fixed
+/// number rather than a multiple of this machine's cores, so that one `-j`
+/// in a CI file works on every runner.
+pub const MAX_JOBS: usize = 256;
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number of jobs, 1 to {MAX_JOBS}, found `{s}`"))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match n {
+        0 => Err(format!(
+            "at least 1 job is needed (leave -j out for one per core: {cores} here)"
+        )),
+        n if n > MAX_JOBS => Err(format!(
+            "at most {MAX_JOBS} jobs; this machine has {cores} cores, and more jobs than cores do not build faster"
+        )),
+        n => Ok(n),
+    }
 }
 
 /// `--shard K/N`: this machine's share of a batch.
@@ -210,15 +237,38 @@ pub struct CheckArgs {
 /// Entry point: parse arguments, run, map errors to exit codes.
 pub fn main() -> ExitCode {
     restore_default_sigpipe();
+    // `--json` anywhere before a `--`: known before clap has parsed, so that
+    // an argument clap refuses is reported as JSON too.
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    JSON_REQUESTED.store(json, Ordering::Relaxed);
     install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
+            if json && e.use_stderr() {
+                // clap's text starts "error: " and goes on with a tip and
+                // the usage; its first line says what was wrong.
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                print_json_error(
+                    code,
+                    first.strip_prefix("error: ").unwrap_or(first),
+                    json_map(),
+                );
+            }
             return ExitCode::from(code);
         }
     };
+    // Only `build` leaves anything to clean up when it is stopped: its
+    // temporary pack folders (see `interrupt`).
+    if matches!(cli.command, Command::Build(_)) {
+        interrupt::install();
+    }
     let total = crate::timings::span("command");
     let code = run(cli);
     drop(total);
@@ -237,18 +287,127 @@ fn restore_default_sigpipe() {
     }
 }
 
-/// A panic is a bug in hicp, not the user's fault: say so briefly.
+/// A panic is a bug in hicp, not the user's fault: say so briefly (and,
+/// with `--json`, as the JSON error object on stdout, once).
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let loc = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
-            "error: hicp hit an internal error{loc}. Nothing was written. Please report it at \
+        let text = format!(
+            "hicp hit an internal error{loc}. Nothing was written. Please report it at \
              https://github.com/hicp-tool/hicp/issues with the command you ran."
         );
+        eprintln!("error: {text}");
+        if JSON_REQUESTED.swap(false, Ordering::Relaxed) {
+            // Rust's exit code for a panic.
+            write_stdout_raw(&json_error_line(101, &text, json_map()));
+        }
     }));
+}
+
+/// `--json` was given and no JSON has been printed yet.
+static JSON_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+fn json_map() -> serde_json::Map<String, serde_json::Value> {
+    serde_json::Map::new()
+}
+
+/// The JSON error object and its newline: `{"error": …, "exit_code": N,
+/// "ok": false}` and any `more` keys (`profile`, `problems`).
+fn json_error_line(
+    code: u8,
+    error: &str,
+    mut more: serde_json::Map<String, serde_json::Value>,
+) -> Vec<u8> {
+    more.insert("ok".into(), false.into());
+    more.insert("error".into(), error.into());
+    more.insert("exit_code".into(), code.into());
+    let mut line = serde_json::to_string_pretty(&serde_json::Value::Object(more))
+        .unwrap_or_default()
+        .into_bytes();
+    line.push(b'\n');
+    line
+}
+
+/// With `--json`, an error that ends a command is one object on stdout, in
+/// the shape `build --json` gives a pack it could not write (`ok`, `error`,
+/// `exit_code`), with the profile and its problems (as `validate --json`
+/// gives them) when a profile is at fault. The same error is still said on
+/// stderr, in words, for whoever reads the log.
+fn print_json_error(code: u8, error: &str, more: serde_json::Map<String, serde_json::Value>) {
+    JSON_REQUESTED.store(false, Ordering::Relaxed);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(&json_error_line(code, error, more));
+    let _ = out.flush();
+}
+
+/// A command's JSON report on stdout: the one JSON value it prints.
+fn print_json_report(value: &impl serde::Serialize) {
+    JSON_REQUESTED.store(false, Ordering::Relaxed);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+/// `bytes` to stdout without Rust's stdout lock, which the thread that
+/// panicked or was interrupted may not be able to take.
+fn write_stdout_raw(bytes: &[u8]) {
+    #[cfg(unix)]
+    {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            // SAFETY: `rest` is valid for `rest.len()` bytes; fd 1 is stdout.
+            let n = unsafe { libc::write(1, rest.as_ptr().cast(), rest.len()) };
+            if n <= 0 {
+                break;
+            }
+            rest = &rest[n as usize..];
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = std::io::stdout().write_all(bytes);
+    }
+}
+
+/// A failed command's error in one line, for `--json`'s `error`: a
+/// profile's problems (given whole in `problems`) are summed up.
+fn error_line(e: &pack::BuildError) -> String {
+    match e {
+        pack::BuildError::Profile(d) => match d.items.as_slice() {
+            [one] if one.line > 0 => {
+                format!("{}:{}:{}: {}", one.file, one.line, one.column, one.message)
+            }
+            [one] => format!("{}: {}", one.file, one.message),
+            [first, ..] => format!(
+                "{}: {} problems (each in `problems`), the first: {}",
+                first.file,
+                d.items.len(),
+                first.message
+            ),
+            [] => e.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// `error` for `--json` when the command fails on a profile: the profile
+/// and its problems, one object each, as `validate --json` gives them.
+fn profile_error_json(
+    profile: Option<&str>,
+    e: &pack::BuildError,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut more = json_map();
+    if let Some(p) = profile {
+        more.insert("profile".into(), p.into());
+    }
+    if let pack::BuildError::Profile(d) = e {
+        more.insert("problems".into(), problems_json(d));
+    }
+    more
 }
 
 fn color() -> bool {
@@ -372,16 +531,23 @@ fn run(cli: Cli) -> u8 {
 }
 
 fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
+    // `-` is stdout by custom, but a pack is a folder of files.
+    if args.out == Path::new("-") {
+        return UsageError::PackToStdout.report(args.json);
+    }
     let formats = match parse_formats(&args.format) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{} {e}", red("error:"));
+            if args.json {
+                print_json_error(2, &e, json_map());
+            }
             return 2;
         }
     };
     if let Some(j) = args.jobs {
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
+            .num_threads(j)
             .build_global();
     }
     // Every pack needs the HICP catalog (to check the profile) and, for
@@ -409,7 +575,7 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
                     );
                 }
                 if args.json {
-                    println!("[]");
+                    interrupt::finish(|| println!("[]"));
                 }
                 return 0;
             }
@@ -580,10 +746,7 @@ fn cmd_build(args: BuildArgs, quiet: bool, verbose: bool) -> u8 {
         eprintln!("{ok_count} pack(s) built, {failed} failed");
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&reports).unwrap_or_default()
-        );
+        interrupt::finish(|| print_json_report(&reports));
     }
     worst
 }
@@ -599,7 +762,7 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
     // With no argument, ./profile.yaml, as `build` and `check` read.
     let profiles = match given_or_default(profiles, "validate", "") {
         Ok(p) => p,
-        Err(e) => return e.report(),
+        Err(e) => return e.report(json),
     };
     let mut code = 0;
     let mut out = Vec::new();
@@ -652,7 +815,7 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        print_json_report(&out);
     }
     code
 }
@@ -666,7 +829,7 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
     };
     let t: OrgType = match serde_json::from_value(serde_json::Value::String(org_type.to_string())) {
         Ok(t) => t,
-        Err(_) => return UsageError::InitType(org_type.to_string()).report(),
+        Err(_) => return UsageError::InitType(org_type.to_string()).report(false),
     };
     // The name is checked as the loader checks `organization.name`: a
     // starter that `validate` then refuses is no starter.
@@ -689,7 +852,24 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
             message: problem.message("the name"),
             hint,
         }
-        .report();
+        .report(false);
+    }
+    let text = profile::starter_profile(size, name, t);
+    // `-`: the starter on stdout (`hicp init - > clinic.yaml`), and no
+    // schema file beside it, since there is no "beside".
+    if path == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!(
+                    "{} cannot write the starter profile to stdout: {}",
+                    red("error:"),
+                    crate::io_reason::io_reason(&e)
+                );
+                4
+            }
+        };
     }
     // A folder is not a file to write: say which file was probably meant
     // (writing into it silently would put profile.yaml where the user did
@@ -699,7 +879,7 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
             path: path.display().to_string(),
             suggestion: path.join("profile.yaml").display().to_string(),
         }
-        .report();
+        .report(false);
     }
     if path.exists() && !force {
         eprintln!(
@@ -709,7 +889,6 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
         );
         return 1;
     }
-    let text = profile::starter_profile(size, name, t);
     match std::fs::write(path, text) {
         Ok(()) => {
             // The starter's first lines point editors at profile.schema.json
@@ -747,12 +926,22 @@ fn cmd_init(path: &Path, size: &str, name: &str, org_type: &str, force: bool) ->
 }
 
 fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u8 {
+    let shown = profile_path.map(|p| p.display().to_string());
+    // Each way `list` fails is the profile's or the templates' (exit 1).
+    let fail = |e: pack::BuildError| -> u8 {
+        eprintln!("{}", render_error(&e));
+        if json {
+            print_json_error(
+                e.exit_code(),
+                &error_line(&e),
+                profile_error_json(shown.as_deref(), &e),
+            );
+        }
+        e.exit_code()
+    };
     let loaded = match profile_path.map(profile::load).transpose() {
         Ok(l) => l,
-        Err(d) => {
-            eprintln!("{d}");
-            return 1;
-        }
+        Err(d) => return fail(d.into()),
     };
     let dirs = match &loaded {
         Some(l) => pack::template_dirs(l, templates),
@@ -760,18 +949,12 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
     };
     let library = match crate::library::Library::load(&dirs) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("{} {e}", red("error:"));
-            return 1;
-        }
+        Err(e) => return fail(e.into()),
     };
     let selections = match &loaded {
         Some(l) => match crate::render::plan(l, &library) {
             Ok((_, s)) => Some(s),
-            Err(e) => {
-                eprintln!("{} {e}", red("error:"));
-                return 1;
-            }
+            Err(e) => return fail(e.into()),
         },
         None => None,
     };
@@ -829,11 +1012,8 @@ fn cmd_list(profile_path: Option<&Path>, templates: &[PathBuf], json: bool) -> u
         }
     }
     if json {
-        let _ = writeln!(
-            w,
-            "{}",
-            serde_json::to_string_pretty(&rows).unwrap_or_default()
-        );
+        drop(w);
+        print_json_report(&rows);
     }
     0
 }
@@ -925,6 +1105,11 @@ enum UsageError {
     /// `init --type` that is not an organization type.
     #[error("unknown organization type `{0}`; run `hicp schema` for the list")]
     InitType(String),
+    /// `build -o -`: it made a folder named `-`.
+    #[error(
+        "-o -: a pack is a folder of files (a page per document and format, and manifest.json), so it cannot be written to stdout\nhint: give the folder to write the pack folders into, e.g. -o out"
+    )]
+    PackToStdout,
 }
 
 impl UsageError {
@@ -932,13 +1117,21 @@ impl UsageError {
         2
     }
 
-    /// Print it the way every error is printed, and give its exit code.
-    fn report(&self) -> u8 {
+    /// Print it the way every error is printed (and, with `--json`, as the
+    /// JSON error object on stdout), and give its exit code.
+    fn report(&self, json: bool) -> u8 {
         let text = self.to_string();
         let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
         eprintln!("{} {first}", red("error:"));
         if !rest.is_empty() {
             eprintln!("{rest}");
+        }
+        if json {
+            let mut more = json_map();
+            if let Some(hint) = rest.strip_prefix("hint: ") {
+                more.insert("hint".into(), hint.into());
+            }
+            print_json_error(self.exit_code(), first, more);
         }
         self.exit_code()
     }
@@ -1234,7 +1427,7 @@ fn stale_finding(
 fn cmd_check(args: CheckArgs, verbose: bool) -> u8 {
     let today = match crate::dates::today() {
         Ok(d) => d,
-        Err(e) => return UsageError::from(e).report(),
+        Err(e) => return UsageError::from(e).report(args.json),
     };
     let paths = match args.shard {
         Some(shard) => {
@@ -1251,7 +1444,7 @@ fn cmd_check(args: CheckArgs, verbose: bool) -> u8 {
         }
         None => match given_or_default(&args.profiles, "check", " -o packs") {
             Ok(p) => p,
-            Err(e) => return e.report(),
+            Err(e) => return e.report(args.json),
         },
     };
     let mut found: Vec<Finding> = Vec::new();
@@ -1473,17 +1666,13 @@ fn cmd_check(args: CheckArgs, verbose: bool) -> u8 {
     }
     let reasons: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "ok": reasons.is_empty() && !failed_input,
-                "checked": checked,
-                "reasons": reasons,
-                "findings": found,
-                "problems": problems,
-            }))
-            .unwrap_or_default()
-        );
+        print_json_report(&serde_json::json!({
+            "ok": reasons.is_empty() && !failed_input,
+            "checked": checked,
+            "reasons": reasons,
+            "findings": found,
+            "problems": problems,
+        }));
     } else {
         let stdout = std::io::stdout();
         let mut w = stdout.lock();
@@ -1549,36 +1738,208 @@ fn cmd_diff(
         Ok(x) => x,
         Err(crate::diff::DiffError::Build(e)) => {
             eprintln!("{}", render_error(&e));
+            if json {
+                print_json_error(e.exit_code(), &error_line(&e), profile_error_json(None, &e));
+            }
             return e.exit_code();
         }
         Err(e) => {
             eprintln!("{} {e}", red("error:"));
+            if json {
+                print_json_error(e.exit_code(), &e.to_string(), json_map());
+            }
             return e.exit_code();
         }
     };
     let report = crate::diff::compare(&a, &b);
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        print!("{}", crate::diff::render_text(&report));
-    }
+    // The redline page first: with --json, a page that cannot be written is
+    // the one JSON value printed, not a second one after the report.
     if let Some(path) = html
         && let Err(e) = std::fs::write(path, crate::diff::render_html(&report))
     {
-        eprintln!(
-            "{} cannot write {}: {}",
-            red("error:"),
+        let text = format!(
+            "cannot write {}: {}",
             path.display(),
             crate::io_reason::io_reason(&e)
         );
+        eprintln!("{} {text}", red("error:"));
+        if json {
+            print_json_error(4, &text, json_map());
+        }
         return 4;
+    }
+    if json {
+        print_json_report(&report);
+    } else {
+        print!("{}", crate::diff::render_text(&report));
     }
     if exit_code && !report.is_empty() {
         3
     } else {
         0
+    }
+}
+
+/// Stopping a build cleanly on Ctrl-C (SIGINT), SIGTERM or SIGHUP.
+///
+/// A build writes each pack into a temporary folder beside the old one
+/// (`OUT/.<slug>.tmp-<pid>`, up to tens of megabytes) and swaps it in by
+/// rename. Killed, it left that folder behind until the next build of the
+/// pack. With `install`, the signals are taken by one thread of their own,
+/// which removes every temporary folder and file the process made, says so,
+/// and exits 128 + the signal's number (130 for SIGINT, 143 for SIGTERM,
+/// 129 for SIGHUP). A signal the process was started with ignored (`nohup`)
+/// stays ignored.
+///
+/// The pack writer (`pack::write`) makes each change that must not be cut
+/// in half a `step`: creating a temporary folder or file (and `track`ing
+/// it), swapping a pack into place, removing a folder it tracks. An
+/// interruption waits for the step in progress, then holds every later step
+/// back until the process has exited: the pack folder is always the old
+/// pack or the new one, never neither, and no temporary folder is made after
+/// the clean-up looked. Writing files inside a temporary folder is not a
+/// step (it would make Ctrl-C wait for a whole pack): a file written into a
+/// folder being removed fails, or is removed with it.
+pub mod interrupt {
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, RwLock};
+
+    /// Shared by each step; taken exclusively, and kept, by the interruption.
+    static STEP: RwLock<()> = RwLock::new(());
+    /// Temporary folders and files this process made and has not removed.
+    static TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    /// Run `f` as one step: an interruption waits for it to end, and once
+    /// an interruption has begun, `f` never runs (the thread waits for the
+    /// process to exit). Steps do not nest.
+    pub fn step<T>(f: impl FnOnce() -> T) -> T {
+        let _shared = STEP.read().unwrap_or_else(|e| e.into_inner());
+        f()
+    }
+
+    /// `path`, about to be created in this step, is removed if the build is
+    /// interrupted before `untrack`.
+    pub fn track(path: &Path) {
+        let mut t = TEMPS.lock().unwrap_or_else(|e| e.into_inner());
+        t.push(path.to_path_buf());
+    }
+
+    /// `path` is gone, or is no longer temporary (it was swapped into place).
+    pub fn untrack(path: &Path) {
+        let mut t = TEMPS.lock().unwrap_or_else(|e| e.into_inner());
+        t.retain(|p| p != path);
+    }
+
+    /// Run `f` as the last step: an interruption after it has begun finds
+    /// nothing to undo and prints no JSON of its own (the report on stdout
+    /// is the one JSON value; `f` prints it).
+    pub fn finish<T>(f: impl FnOnce() -> T) -> T {
+        step(|| {
+            super::JSON_REQUESTED.store(false, std::sync::atomic::Ordering::Relaxed);
+            f()
+        })
+    }
+
+    #[cfg(unix)]
+    const SIGNALS: [(libc::c_int, &str); 3] = [
+        (libc::SIGINT, "SIGINT"),
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGHUP, "SIGHUP"),
+    ];
+
+    /// Take SIGINT, SIGTERM and SIGHUP on a thread of their own. Call it
+    /// before any other thread starts: threads inherit the blocked signals,
+    /// so only that thread ever receives them.
+    #[cfg(unix)]
+    pub fn install() {
+        // SAFETY: plain libc calls on zeroed, then initialised, sigset_t and
+        // sigaction values that live on this stack frame.
+        let set = unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            let mut any = false;
+            for (sig, _) in SIGNALS {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                let ignored = libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                    && old.sa_sigaction == libc::SIG_IGN;
+                if !ignored {
+                    libc::sigaddset(&mut set, sig);
+                    any = true;
+                }
+            }
+            if !any || libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+                return;
+            }
+            set
+        };
+        let watcher = std::thread::Builder::new()
+            .name("hicp-signals".into())
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                loop {
+                    let mut sig: libc::c_int = 0;
+                    // SAFETY: `set` is an initialised signal set; `sig` is writable.
+                    if unsafe { libc::sigwait(&set, &mut sig) } == 0 {
+                        end(sig);
+                    }
+                }
+            });
+        if watcher.is_err() {
+            // No thread to take them: let the signals end the process as before.
+            // SAFETY: as above.
+            unsafe {
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            }
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn install() {}
+
+    /// Wait for the step in progress, remove what is tracked, say so, exit.
+    #[cfg(unix)]
+    fn end(sig: libc::c_int) -> ! {
+        let _all = STEP.write().unwrap_or_else(|e| e.into_inner());
+        let temps = TEMPS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        for path in &temps {
+            remove(path);
+        }
+        let name = SIGNALS
+            .iter()
+            .find(|(s, _)| *s == sig)
+            .map_or("a signal", |(_, n)| n);
+        let code = (128 + sig) as u8;
+        let text = format!(
+            "interrupted by {name}: no unfinished pack is left behind; each pack folder holds its previous pack, or the new one where that was already in place"
+        );
+        eprintln!("{} {text}", super::red("error:"));
+        if super::JSON_REQUESTED.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            super::write_stdout_raw(&super::json_error_line(code, &text, super::json_map()));
+        }
+        // Not `process::exit`: that flushes stdout, whose lock another
+        // thread may hold; there is nothing left to flush that matters.
+        // SAFETY: `_exit` ends the process at once, which is the intent.
+        unsafe { libc::_exit(i32::from(code)) }
+    }
+
+    /// Remove a temporary folder or file. Other threads may still be
+    /// writing into it (their next write fails once its folder is gone), so
+    /// a folder that is not empty yet is tried again.
+    #[cfg(unix)]
+    fn remove(path: &Path) {
+        for _ in 0..200 {
+            let Ok(meta) = std::fs::symlink_metadata(path) else {
+                return;
+            };
+            let _ = if meta.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
+            if std::fs::symlink_metadata(path).is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 }

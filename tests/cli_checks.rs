@@ -58,7 +58,13 @@ fn check_without_a_profile_fails_and_says_why() {
             "{err}"
         );
         assert!(err.contains("hicp check profiles/*.yaml"), "{err}");
-        assert!(out.is_empty(), "{out}");
+        if extra.is_empty() {
+            assert!(out.is_empty(), "{out}");
+        } else {
+            // With --json, the error object (tests/cli_errors.rs).
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["exit_code"], 2, "{out}");
+        }
     }
 }
 

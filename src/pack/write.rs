@@ -2,6 +2,7 @@
 //! pack, hard links for unchanged files, an atomic swap, a lock per pack.
 
 use super::*;
+use crate::cli::interrupt;
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Write {
@@ -84,10 +85,16 @@ fn write_pack_in(
     }
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
     let tmp = out_dir.join(format!(".{slug}.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
-    }
-    std::fs::create_dir_all(&tmp).map_err(write_err(&tmp))?;
+    // Made (and tracked) as one step, so that Ctrl-C removes it
+    // (`cli::interrupt`); so is every folder made inside it.
+    interrupt::step(|| {
+        interrupt::track(&tmp);
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir_all(&tmp)
+    })
+    .map_err(write_err(&tmp))?;
     let old_manifest: Option<Manifest> = old_manifest_bytes
         .as_deref()
         .and_then(|b| serde_json::from_slice(b).ok());
@@ -113,9 +120,12 @@ fn write_pack_in(
             .keys()
             .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
             .collect();
-        for parent in &parents {
-            std::fs::create_dir_all(parent).map_err(write_err(parent))?;
-        }
+        interrupt::step(|| -> Result<(), BuildError> {
+            for parent in &parents {
+                std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+            }
+            Ok(())
+        })?;
         let linked: Vec<Result<bool, BuildError>> = pack
             .files
             .par_iter()
@@ -182,7 +192,8 @@ fn write_pack_in(
                 }
                 let dest = tmp.join(rel);
                 if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+                    interrupt::step(|| std::fs::create_dir_all(parent))
+                        .map_err(write_err(parent))?;
                 }
                 if std::fs::hard_link(entry.path(), &dest).is_err() {
                     std::fs::copy(entry.path(), &dest).map_err(write_err(&dest))?;
@@ -193,6 +204,9 @@ fn write_pack_in(
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
+        // After Ctrl-C this is where a thread whose writes failed waits for
+        // the process to end, so no error about them is printed.
+        interrupt::step(|| interrupt::untrack(&tmp));
         return Err(e);
     }
     swap_into_place(&tmp, &target)?;
@@ -207,9 +221,22 @@ fn write_page_cache(out_dir: &Path, slug: &str, bytes: Option<&[u8]>) {
     let Some(bytes) = bytes else { return };
     let path = page_cache_path(out_dir, slug);
     let tmp = out_dir.join(format!(".{slug}.pages.tmp-{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    // Created as a step, written outside one (it may be megabytes: Ctrl-C
+    // does not wait for it), renamed as a step.
+    let created = interrupt::step(|| {
+        interrupt::track(&tmp);
+        std::fs::File::create(&tmp)
+    });
+    let written = created.and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(bytes)
+    });
+    interrupt::step(|| {
+        if written.is_err() || std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        interrupt::untrack(&tmp);
+    });
 }
 
 /// Exchange two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`), so the
@@ -271,17 +298,38 @@ fn refuse_foreign(target: &Path, built_here_before: bool) -> Result<(), BuildErr
     ))))
 }
 
+/// The swap is one step (`cli::interrupt`): Ctrl-C waits for its renames,
+/// so the pack folder is never left without a pack (the fallback's two
+/// renames are not separated by an interruption either). What it leaves to
+/// delete, the previous pack, is deleted outside the step, and by the
+/// interruption if one comes meanwhile.
 fn swap_into_place(tmp: &Path, target: &Path) -> Result<(), BuildError> {
+    if let Some(previous) = interrupt::step(|| swap_step(tmp, target))? {
+        let _ = std::fs::remove_dir_all(&previous);
+        interrupt::step(|| interrupt::untrack(&previous));
+    }
+    Ok(())
+}
+
+/// The renames of `swap_into_place`; gives the folder that holds the
+/// previous pack, if there was one, still tracked, for deleting.
+fn swap_step(tmp: &Path, target: &Path) -> Result<Option<PathBuf>, BuildError> {
     if !target.exists() {
-        return std::fs::rename(tmp, target).map_err(|e| {
-            let _ = std::fs::remove_dir_all(tmp);
-            write_err(target)(e)
-        });
+        return match std::fs::rename(tmp, target) {
+            Ok(()) => {
+                interrupt::untrack(tmp);
+                Ok(None)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(tmp);
+                interrupt::untrack(tmp);
+                Err(write_err(target)(e))
+            }
+        };
     }
     if exchange(tmp, target).is_ok() {
         // `tmp` now holds the previous pack.
-        let _ = std::fs::remove_dir_all(tmp);
-        return Ok(());
+        return Ok(Some(tmp.to_path_buf()));
     }
     // Fallback: two renames; `recover` restores the old pack if we die between them.
     let old = tmp.with_file_name(
@@ -289,14 +337,20 @@ fn swap_into_place(tmp: &Path, target: &Path) -> Result<(), BuildError> {
             .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
             .unwrap_or_else(|| ".old".into()),
     );
-    std::fs::rename(target, &old).map_err(write_err(target))?;
+    if let Err(e) = std::fs::rename(target, &old) {
+        let _ = std::fs::remove_dir_all(tmp);
+        interrupt::untrack(tmp);
+        return Err(write_err(target)(e));
+    }
     if let Err(e) = std::fs::rename(tmp, target) {
         let _ = std::fs::rename(&old, target);
         let _ = std::fs::remove_dir_all(tmp);
+        interrupt::untrack(tmp);
         return Err(write_err(target)(e));
     }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+    interrupt::untrack(tmp);
+    interrupt::track(&old);
+    Ok(Some(old))
 }
 
 /// Clean up after a build that was killed: restore a previous pack left
