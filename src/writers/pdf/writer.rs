@@ -18,10 +18,12 @@ use std::io::Write;
 use sha2::{Digest, Sha256};
 
 use super::content::{GlyphSet, LOGO, hex4, num};
+use super::display::Role;
 use super::display::{Dest, OutlineEntry};
 use super::fonts::Fonts;
 use super::image::{ColorSpace, PdfImage};
 use super::layout::Geometry;
+use super::tags::{KidRef, Tree, tag};
 
 /// Where a link goes, with pages known.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +82,12 @@ pub struct PdfInput<'a> {
     /// Every glyph the pages show, for the font subsets.
     pub glyphs: &'a GlyphSet,
     pub links: &'a [LinkOut],
+    /// The tagged-PDF structure: pages and links as in `pages` and `links`.
+    pub structure: &'a Tree,
     pub outline: &'a [OutlineEntry],
+    /// Top-level outline entries shown closed (the binder: one per
+    /// document, each opening onto its headings).
+    pub outline_closed: bool,
     /// Named destinations (heading ids), so other files can link to them.
     pub named: &'a BTreeMap<String, Dest>,
     pub meta: &'a Meta,
@@ -265,6 +272,11 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
         (0..=input.outline.len()).map(|_| ids.next()).collect()
     };
     let dests_id = (!input.named.is_empty()).then(|| ids.next());
+    let metadata = ids.next();
+    let struct_root = ids.next();
+    let parent_tree = ids.next();
+    let document = ids.next();
+    let st = Structure::new(input.structure, &mut ids, page_ids.len(), input.links.len());
 
     let body_len: usize = input
         .pages
@@ -283,7 +295,7 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     out.begin(catalog);
     let _ = write!(
         out.buf,
-        "<</Type/Catalog/Pages {pages_root} 0 R/Lang(en-US)/ViewerPreferences<</DisplayDocTitle true>>"
+        "<</Type/Catalog/Pages {pages_root} 0 R/Lang(en-US)/ViewerPreferences<</DisplayDocTitle true>>/MarkInfo<</Marked true>>/StructTreeRoot {struct_root} 0 R/Metadata {metadata} 0 R"
     );
     if let Some(d) = dests_id {
         let _ = write!(out.buf, "/Names<</Dests {d} 0 R>>");
@@ -395,7 +407,7 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
             }
             let _ = write!(out.buf, "{c} 0 R");
         }
-        out.put("]");
+        let _ = write!(out.buf, "]/StructParents {i}/Tabs/S");
         if !annots_of[i].is_empty() {
             out.put("/Annots[");
             for (k, a) in annots_of[i].iter().enumerate() {
@@ -419,9 +431,25 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     }
 
     // Links.
-    for (link, id) in input.links.iter().zip(&link_ids) {
+    let npages = page_ids.len();
+    for (k, (link, id)) in input.links.iter().zip(&link_ids).enumerate() {
         out.begin(*id);
-        out.put("<</Type/Annot/Subtype/Link/Rect[");
+        out.put("<</Type/Annot/Subtype/Link");
+        if let Some(node) = st.link_owner[k] {
+            let _ = write!(out.buf, "/StructParent {}", npages + k);
+            let text = input.structure.nodes[node as usize].text.trim();
+            out.put("/Contents");
+            if text.is_empty() {
+                text_string(&mut out.buf, &link_description(&link.action));
+            } else {
+                text_string(&mut out.buf, text);
+            }
+        }
+        let _ = write!(
+            out.buf,
+            "/P {} 0 R/Rect[",
+            page_ids.get(link.page).copied().unwrap_or(page_ids[0])
+        );
         out.num(link.x);
         out.put(" ");
         out.num(g.height - link.y - link.h);
@@ -463,8 +491,25 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
             input.outline,
             &page_ids,
             g.height,
+            input.outline_closed,
         );
     }
+
+    // Structure tree, and the XMP copy of the document information.
+    st.write(
+        &mut out,
+        input.structure,
+        StructIds {
+            root: struct_root,
+            parent_tree,
+            document,
+        },
+        &page_ids,
+        &link_ids,
+        input.links,
+    );
+    let xmp = xmp(input.meta);
+    out.stream(metadata, b"/Type/Metadata/Subtype/XML", &xmp);
 
     // Named destinations (heading ids), sorted as the name tree requires.
     if let Some(id) = dests_id {
@@ -552,7 +597,11 @@ fn write_font(
     raw_len: usize,
 ) {
     let data = fonts.get(face);
-    let name = format!("{}+{}", face.pdf_id(), data.postscript_name());
+    let name = format!(
+        "{}+{}",
+        super::fonts::subset_tag(face, glyphs),
+        data.postscript_name()
+    );
     let d = data.descriptor();
     out.begin(fid.type0);
     let _ = write!(
@@ -659,7 +708,9 @@ fn write_outline(
     entries: &[OutlineEntry],
     page_ids: &[usize],
     height: f32,
+    top_closed: bool,
 ) {
+    let open = |e: &OutlineEntry| e.level <= 1 && !top_closed;
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
     let mut stack: Vec<usize> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -705,9 +756,10 @@ fn write_outline(
             let _ = write!(out.buf, "/Next {} 0 R", ids[n]);
         }
         if let (Some(&f), Some(&l)) = (kids[i].first(), kids[i].last()) {
-            // Top-level entries open, deeper ones closed (negative count).
+            // Top-level entries open (in the binder closed), deeper ones
+            // closed (negative count).
             let n = kids[i].len() as i64;
-            let count = if e.level <= 1 { n } else { -n };
+            let count = if open(e) { n } else { -n };
             let _ = write!(
                 out.buf,
                 "/First {} 0 R/Last {} 0 R/Count {count}",
@@ -720,7 +772,7 @@ fn write_outline(
     let visible: usize = top.len()
         + top
             .iter()
-            .filter(|&&t| entries[t].level <= 1)
+            .filter(|&&t| open(&entries[t]))
             .map(|&t| kids[t].len())
             .sum::<usize>();
     out.begin(root);
@@ -730,4 +782,257 @@ fn write_outline(
     }
     let _ = write!(out.buf, "/Count {visible}>>");
     out.end();
+}
+
+/// A link annotation's description when its element has no text.
+fn link_description(action: &Action) -> String {
+    match action {
+        Action::Uri(u) => u.clone(),
+        Action::File { file, .. } => format!("Open {file}"),
+        Action::GoTo(d) => format!("Go to page {}", d.page + 1),
+    }
+}
+
+/// Object numbers of the structure tree's own dictionaries.
+struct StructIds {
+    root: usize,
+    parent_tree: usize,
+    document: usize,
+}
+
+/// The structure tree as it is written: the elements kept (those with
+/// content; an element left empty, such as a paragraph of invisible
+/// characters, is dropped), their object numbers and parents, and which
+/// element owns each link annotation.
+struct Structure {
+    /// Object number per element; 0 = dropped.
+    obj: Vec<usize>,
+    /// Parent element per element (`None`: the document element).
+    parent: Vec<Option<u32>>,
+    link_owner: Vec<Option<u32>>,
+}
+
+impl Structure {
+    fn new(tree: &Tree, ids: &mut Ids, npages: usize, nlinks: usize) -> Structure {
+        let n = tree.nodes.len();
+        // A parent is always made before its kids, so one pass from the
+        // last element up settles which are empty.
+        let mut keep = vec![false; n];
+        let mut parent = vec![None; n];
+        for i in (0..n).rev() {
+            keep[i] = tree.nodes[i].kids.iter().any(|k| match k.get() {
+                KidRef::Node(c) => keep.get(c as usize).copied().unwrap_or(false),
+                KidRef::Mc { page, .. } => (page as usize) < npages,
+                KidRef::Link(l) => (l as usize) < nlinks,
+            });
+            for k in &tree.nodes[i].kids {
+                if let KidRef::Node(c) = k.get()
+                    && let Some(p) = parent.get_mut(c as usize)
+                {
+                    *p = Some(i as u32);
+                }
+            }
+        }
+        let obj = keep
+            .iter()
+            .map(|&k| if k { ids.next() } else { 0 })
+            .collect();
+        let mut link_owner = vec![None; nlinks];
+        for (i, node) in tree.nodes.iter().enumerate() {
+            for k in &node.kids {
+                if let KidRef::Link(l) = k.get()
+                    && let Some(o) = link_owner.get_mut(l as usize)
+                {
+                    *o = Some(i as u32);
+                }
+            }
+        }
+        Structure {
+            obj,
+            parent,
+            link_owner,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &self,
+        out: &mut Out,
+        tree: &Tree,
+        sid: StructIds,
+        page_ids: &[usize],
+        link_ids: &[usize],
+        links: &[LinkOut],
+    ) {
+        let npages = page_ids.len();
+        // Parent tree: per page, the element of each MCID; per link, its element.
+        let mut marked: Vec<Vec<(u32, usize)>> = vec![Vec::new(); npages];
+        out.begin(sid.root);
+        let _ = write!(
+            out.buf,
+            "<</Type/StructTreeRoot/K[{} 0 R]/ParentTree {} 0 R/ParentTreeNextKey {}>>",
+            sid.document,
+            sid.parent_tree,
+            npages + links.len()
+        );
+        out.end();
+        out.begin(sid.document);
+        let _ = write!(
+            out.buf,
+            "<</Type/StructElem/S/Document/P {} 0 R/K[",
+            sid.root
+        );
+        let mut first = true;
+        for &r in &tree.roots {
+            let o = self.obj[r as usize];
+            if o != 0 {
+                if !first {
+                    out.put(" ");
+                }
+                first = false;
+                let _ = write!(out.buf, "{o} 0 R");
+            }
+        }
+        out.put("]>>");
+        out.end();
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let o = self.obj[i];
+            if o == 0 {
+                continue;
+            }
+            let has_link = node
+                .kids
+                .iter()
+                .any(|k| matches!(k.get(), KidRef::Link(l) if (l as usize) < links.len()));
+            let s = match node.role {
+                Role::Link if !has_link => "Span",
+                ref r => tag(r),
+            };
+            let parent = self.parent[i].map_or(sid.document, |p| self.obj[p as usize]);
+            out.begin(o);
+            let _ = write!(out.buf, "<</S/{s}/P {parent} 0 R");
+            let pg = node.kids.iter().find_map(|k| match k.get() {
+                KidRef::Mc { page, .. } => Some(page as usize),
+                _ => None,
+            });
+            if let Some(pg) = pg {
+                let _ = write!(out.buf, "/Pg {} 0 R", page_ids[pg]);
+            }
+            match &node.role {
+                Role::TH => out.put("/A<</O/Table/Scope/Column>>"),
+                Role::L { ordered: true } => out.put("/A<</O/List/ListNumbering/Decimal>>"),
+                Role::Figure(alt) => {
+                    out.put("/Alt");
+                    text_string(&mut out.buf, alt);
+                }
+                _ => {}
+            }
+            out.put("/K[");
+            let mut first = true;
+            for k in &node.kids {
+                let before = out.buf.len();
+                if !first {
+                    out.put(" ");
+                }
+                match k.get() {
+                    KidRef::Node(c) => match self.obj[c as usize] {
+                        0 => out.buf.truncate(before),
+                        co => {
+                            let _ = write!(out.buf, "{co} 0 R");
+                        }
+                    },
+                    KidRef::Mc { page, mcid } => {
+                        let page = page as usize;
+                        if page >= npages {
+                            out.buf.truncate(before);
+                        } else {
+                            marked[page].push((mcid, o));
+                            if Some(page) == pg {
+                                let _ = write!(out.buf, "{mcid}");
+                            } else {
+                                let _ = write!(
+                                    out.buf,
+                                    "<</Type/MCR/Pg {} 0 R/MCID {mcid}>>",
+                                    page_ids[page]
+                                );
+                            }
+                        }
+                    }
+                    KidRef::Link(l) => match (link_ids.get(l as usize), links.get(l as usize)) {
+                        (Some(a), Some(link)) => {
+                            let pg = page_ids.get(link.page).copied().unwrap_or(page_ids[0]);
+                            let _ = write!(out.buf, "<</Type/OBJR/Obj {a} 0 R/Pg {pg} 0 R>>");
+                        }
+                        _ => out.buf.truncate(before),
+                    },
+                }
+                first &= out.buf.len() == before;
+            }
+            out.put("]>>");
+            out.end();
+        }
+        out.begin(sid.parent_tree);
+        out.put("<</Nums[");
+        for (p, mut list) in marked.into_iter().enumerate() {
+            list.sort_unstable();
+            let _ = write!(out.buf, "{p}[");
+            for (k, (_, o)) in list.iter().enumerate() {
+                if k > 0 {
+                    out.put(" ");
+                }
+                let _ = write!(out.buf, "{o} 0 R");
+            }
+            out.put("]");
+        }
+        for (k, owner) in self.link_owner.iter().enumerate() {
+            if let Some(n) = owner {
+                let _ = write!(out.buf, " {} {} 0 R", npages + k, self.obj[*n as usize]);
+            }
+        }
+        out.put("]>>");
+        out.end();
+    }
+}
+
+/// Text for XML character data and attribute values.
+fn xml_escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// The XMP metadata stream: the information dictionary's title, author,
+/// subject, keywords, producer and dates, as XMP (the same values).
+fn xmp(m: &Meta) -> Vec<u8> {
+    let mut x = String::with_capacity(1500);
+    x.push_str("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n<dc:format>application/pdf</dc:format>\n<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escape(&mut x, &m.title);
+    x.push_str("</rdf:li></rdf:Alt></dc:title>\n<dc:creator><rdf:Seq><rdf:li>");
+    xml_escape(&mut x, &m.author);
+    x.push_str("</rdf:li></rdf:Seq></dc:creator>\n<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escape(&mut x, &m.subject);
+    x.push_str("</rdf:li></rdf:Alt></dc:description>\n<dc:language><rdf:Bag><rdf:li>en-US</rdf:li></rdf:Bag></dc:language>\n<pdf:Keywords>");
+    xml_escape(&mut x, &m.keywords.join(", "));
+    x.push_str("</pdf:Keywords>\n<pdf:Producer>");
+    x.push_str(concat!("hicp ", env!("CARGO_PKG_VERSION")));
+    x.push_str("</pdf:Producer>\n<xmp:CreatorTool>hicp</xmp:CreatorTool>\n");
+    if let Some(date) = xmp_date(&m.date) {
+        for key in ["CreateDate", "ModifyDate", "MetadataDate"] {
+            x.push_str(&format!("<xmp:{key}>{date}</xmp:{key}>\n"));
+        }
+    }
+    x.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
+    x.into_bytes()
+}
+
+/// `2026-01-28` → `2026-01-28T00:00:00Z` (the information dictionary's date).
+fn xmp_date(date: &str) -> Option<String> {
+    pdf_date(date).map(|_| format!("{date}T00:00:00Z"))
 }
