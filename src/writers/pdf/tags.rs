@@ -129,6 +129,127 @@ impl Tree {
     }
 }
 
+/// A role as a number, for [`Tree::to_flat`].
+fn role_code(role: &Role) -> u64 {
+    match role {
+        Role::Sect => 0,
+        Role::P => 1,
+        Role::L { ordered: false } => 2,
+        Role::L { ordered: true } => 3,
+        Role::LI => 4,
+        Role::Lbl => 5,
+        Role::LBody => 6,
+        Role::Table => 7,
+        Role::TR => 8,
+        Role::TH => 9,
+        Role::H(n) => 10 + u64::from((*n).clamp(1, 6)),
+        Role::TD => 17,
+        Role::Link => 18,
+        Role::BlockQuote => 19,
+        Role::Note => 20,
+        Role::Code => 21,
+        Role::TOC => 22,
+        Role::TOCI => 23,
+        Role::Figure(_) => 24,
+        Role::Artifact(_) => 25,
+    }
+}
+
+fn role_of(code: u64, text: String) -> Option<Role> {
+    Some(match code {
+        0 => Role::Sect,
+        1 => Role::P,
+        2 => Role::L { ordered: false },
+        3 => Role::L { ordered: true },
+        4 => Role::LI,
+        5 => Role::Lbl,
+        6 => Role::LBody,
+        7 => Role::Table,
+        8 => Role::TR,
+        9 => Role::TH,
+        11..=16 => Role::H((code - 10) as u8),
+        17 => Role::TD,
+        18 => Role::Link,
+        19 => Role::BlockQuote,
+        20 => Role::Note,
+        21 => Role::Code,
+        22 => Role::TOC,
+        23 => Role::TOCI,
+        24 => Role::Figure(text),
+        _ => return None,
+    })
+}
+
+/// A [`Tree`] as numbers and texts, for the page cache: thousands of
+/// elements per document encode and decode in one pass, with no object per
+/// element in the JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlatTree {
+    /// The number of top-level elements and their indices, then per
+    /// element its role, its number of kids and the kids ([`Kid`]).
+    nums: Vec<u64>,
+    /// (element, text): a link's text, a figure's alternative.
+    texts: Vec<(u32, String)>,
+}
+
+impl Tree {
+    pub fn to_flat(&self) -> FlatTree {
+        let kids: usize = self.nodes.iter().map(|n| n.kids.len() + 2).sum();
+        let mut nums = Vec::with_capacity(1 + self.roots.len() + kids);
+        let mut texts = Vec::new();
+        nums.push(self.roots.len() as u64);
+        nums.extend(self.roots.iter().map(|&r| u64::from(r)));
+        for (i, n) in self.nodes.iter().enumerate() {
+            nums.push(role_code(&n.role));
+            nums.push(n.kids.len() as u64);
+            nums.extend(n.kids.iter().map(|k| k.0));
+            let text = match &n.role {
+                Role::Figure(alt) => alt,
+                _ => &n.text,
+            };
+            if !text.is_empty() {
+                texts.push((i as u32, text.clone()));
+            }
+        }
+        FlatTree { nums, texts }
+    }
+
+    /// The tree of [`Tree::to_flat`]; `None` when `flat` is not one.
+    pub fn from_flat(flat: FlatTree) -> Option<Tree> {
+        let mut it = flat.nums.into_iter();
+        let nroots = usize::try_from(it.next()?).ok()?;
+        let roots = (0..nroots)
+            .map(|_| it.next().and_then(|r| u32::try_from(r).ok()))
+            .collect::<Option<Vec<u32>>>()?;
+        let mut texts = flat.texts.into_iter().peekable();
+        let mut nodes = Vec::new();
+        while let Some(code) = it.next() {
+            let i = nodes.len() as u32;
+            let n = usize::try_from(it.next()?).ok()?;
+            let kids = (0..n)
+                .map(|_| it.next().map(Kid))
+                .collect::<Option<Vec<Kid>>>()?;
+            let text = texts
+                .next_if(|(at, _)| *at == i)
+                .map(|(_, t)| t)
+                .unwrap_or_default();
+            let (role, text) = if code == 24 {
+                (role_of(code, text)?, String::new())
+            } else {
+                (role_of(code, String::new())?, text)
+            };
+            nodes.push(Node { role, kids, text });
+        }
+        let n = nodes.len() as u32;
+        let valid = roots.iter().all(|&r| r < n)
+            && nodes.iter().flat_map(|x| &x.kids).all(|k| match k.get() {
+                KidRef::Node(c) => c < n,
+                _ => true,
+            });
+        valid.then_some(Tree { nodes, roots })
+    }
+}
+
 /// What a run of a page's content is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -368,6 +489,36 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tree_survives_its_flat_form() {
+        let mut b = Builder::default();
+        let items = vec![
+            Item::Begin(Role::H(1)),
+            Item::Text {
+                x: 0.0,
+                y: 0.0,
+                text: "Title".into(),
+                face: crate::writers::pdf::fonts::Face::Bold,
+                size: 10.0,
+                color: crate::writers::pdf::display::Rgb::TEXT,
+                width: 10.0,
+            },
+            Item::End,
+            Item::Begin(Role::Figure("Logo of X".into())),
+            Item::Logo {
+                x: 0.0,
+                y: 0.0,
+                w: 1.0,
+                h: 1.0,
+            },
+            Item::End,
+        ];
+        let segs = b.page(0, &[&items]);
+        assert_eq!(segs.len(), 2);
+        let tree = b.finish();
+        assert_eq!(Tree::from_flat(tree.to_flat()), Some(tree));
+    }
 
     #[test]
     fn kids_pack_and_unpack() {

@@ -381,3 +381,26 @@ fn a_logo_is_prepared_once_and_a_bad_one_warns_every_time() {
         );
     }
 }
+
+#[test]
+fn practices_sort_by_number_then_letters() {
+    let mut ids = vec!["10.S.A", "2.S.A", "1.S.B", "1.S.A", "1.M.A"];
+    ids.sort_by(|a, b| {
+        super::practice_order(a)
+            .cmp(&super::practice_order(b))
+            .then_with(|| a.cmp(b))
+    });
+    assert_eq!(ids, ["1.M.A", "1.S.A", "1.S.B", "2.S.A", "10.S.A"]);
+}
+
+#[test]
+fn font_subset_tags_follow_the_glyphs() {
+    use super::fonts::subset_tag;
+    let a = subset_tag(Face::Regular, &[(3, ' '), (36, 'A')]);
+    let b = subset_tag(Face::Regular, &[(3, ' '), (37, 'B')]);
+    assert_eq!(a.len(), 6);
+    assert!(a.bytes().all(|c| c.is_ascii_uppercase()), "{a}");
+    assert_ne!(a, b);
+    assert_eq!(a, subset_tag(Face::Regular, &[(3, ' '), (36, 'A')]));
+    assert_ne!(a, subset_tag(Face::Bold, &[(3, ' '), (36, 'A')]));
+}

@@ -142,7 +142,17 @@ pub fn deflate_if_smaller(raw: Vec<u8>) -> (Vec<u8>, bool) {
 struct Out {
     buf: Vec<u8>,
     offsets: Vec<usize>,
+    /// Objects to be packed into object streams, back to back, with
+    /// (object number, start) of each; while one is written it is `buf`
+    /// (swapped with the file's bytes until [`Out::end`]).
+    packed: Vec<u8>,
+    packed_at: Vec<(usize, usize)>,
+    packing: bool,
 }
+
+/// Objects per object stream: streams are compressed in parallel, and a
+/// reader decompresses a whole stream to reach one of its objects.
+const PER_OBJECT_STREAM: usize = 200;
 
 impl Out {
     fn begin(&mut self, id: usize) {
@@ -153,8 +163,66 @@ impl Out {
         let _ = writeln!(self.buf, "{id} 0 obj");
     }
 
+    /// Begin an object that goes into an object stream (a dictionary or
+    /// other non-stream object: structure elements, annotations, outline
+    /// entries), ended by [`Out::end`].
+    fn begin_packed(&mut self, id: usize) {
+        self.packed_at.push((id, self.packed.len()));
+        std::mem::swap(&mut self.buf, &mut self.packed);
+        self.packing = true;
+    }
+
     fn end(&mut self) {
-        self.buf.extend_from_slice(b"\nendobj\n");
+        if self.packing {
+            self.buf.push(b'\n');
+            std::mem::swap(&mut self.buf, &mut self.packed);
+            self.packing = false;
+        } else {
+            self.buf.extend_from_slice(b"\nendobj\n");
+        }
+    }
+
+    /// Write the packed objects as compressed object streams (numbered from
+    /// `ids`); where each object is: (object number, (stream, index)).
+    fn object_streams(&mut self, ids: &mut Ids) -> Vec<(usize, (usize, usize))> {
+        use rayon::prelude::*;
+        let packed = std::mem::take(&mut self.packed);
+        let at = std::mem::take(&mut self.packed_at);
+        let chunks: Vec<&[(usize, usize)]> = at.chunks(PER_OBJECT_STREAM).collect();
+        let bodies: Vec<(Vec<u8>, usize)> = chunks
+            .par_iter()
+            .enumerate()
+            .map(|(c, chunk)| {
+                let start = chunk[0].1;
+                let end = at
+                    .get((c + 1) * PER_OBJECT_STREAM)
+                    .map_or(packed.len(), |n| n.1);
+                let mut data = Vec::with_capacity(end - start + chunk.len() * 12);
+                for (i, (id, off)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        data.push(b' ');
+                    }
+                    let _ = write!(data, "{id} {}", off - start);
+                }
+                data.push(b'\n');
+                let first = data.len();
+                data.extend_from_slice(&packed[start..end]);
+                (deflate(&data), first)
+            })
+            .collect();
+        let mut located = Vec::with_capacity(at.len());
+        for (chunk, (body, first)) in chunks.iter().zip(bodies) {
+            let id = ids.next();
+            let dict = format!(
+                "/Type/ObjStm/N {}/First {first}/Filter/FlateDecode",
+                chunk.len()
+            );
+            self.stream(id, dict.as_bytes(), &body);
+            for (i, (obj, _)) in chunk.iter().enumerate() {
+                located.push((*obj, (id, i)));
+            }
+        }
+        located
     }
 
     /// A stream object: `dict` holds the entries besides `/Length`.
@@ -287,6 +355,9 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let mut out = Out {
         buf: Vec::with_capacity(body_len + 64 * 1024),
         offsets: vec![0; ids.0 + 1],
+        packed: Vec::new(),
+        packed_at: Vec::new(),
+        packing: false,
     };
     // A binary comment line marks the file as binary for transfer tools.
     out.buf.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
@@ -433,7 +504,7 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     // Links.
     let npages = page_ids.len();
     for (k, (link, id)) in input.links.iter().zip(&link_ids).enumerate() {
-        out.begin(*id);
+        out.begin_packed(*id);
         out.put("<</Type/Annot/Subtype/Link");
         if let Some(node) = st.link_owner[k] {
             let _ = write!(out.buf, "/StructParent {}", npages + k);
@@ -523,22 +594,43 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
         out.end();
     }
 
-    // Cross-reference table and trailer; /ID from the inputs' hash or the file's.
-    let xref_at = out.buf.len();
-    let count = out.offsets.len();
-    let _ = write!(out.buf, "xref\n0 {count}\n0000000000 65535 f \n");
-    for off in &out.offsets[1..] {
-        let _ = writeln!(out.buf, "{off:010} 00000 n ");
-    }
+    // The packed objects, then a cross-reference stream (object streams
+    // need one) holding the trailer; /ID from the inputs' hash or the file's.
+    let located = out.object_streams(&mut ids);
     let digest = match input.id_seed {
         Some(seed) => Sha256::digest(format!("hicp /ID {seed}").as_bytes()),
         None => Sha256::digest(&out.buf),
     };
     let id = crate::pack::hex(&digest[..16]).to_ascii_uppercase();
-    let _ = write!(
-        out.buf,
-        "trailer\n<</Size {count}/Root {catalog} 0 R/Info {info} 0 R/ID[<{id}><{id}>]>>\nstartxref\n{xref_at}\n%%EOF\n"
+    let xref = ids.next();
+    let xref_at = out.buf.len();
+    let count = xref + 1;
+    // Per object: type (0 free, 1 at an offset, 2 in an object stream),
+    // offset or stream, generation or index: 1, 4 and 2 bytes.
+    let mut entries = vec![[0u8; 7]; count];
+    entries[0] = [0, 0, 0, 0, 0, 0xFF, 0xFF];
+    let entry = |kind: u8, a: usize, b: usize| {
+        let a = (a as u32).to_be_bytes();
+        let b = (b as u16).to_be_bytes();
+        [kind, a[0], a[1], a[2], a[3], b[0], b[1]]
+    };
+    for (obj, off) in out.offsets.iter().enumerate().skip(1) {
+        if *off != 0 && obj < count {
+            entries[obj] = entry(1, *off, 0);
+        }
+    }
+    for (obj, (stream, index)) in located {
+        if obj < count {
+            entries[obj] = entry(2, stream, index);
+        }
+    }
+    entries[xref] = entry(1, xref_at, 0);
+    let data = deflate(&entries.concat());
+    let dict = format!(
+        "/Type/XRef/Size {count}/W[1 4 2]/Root {catalog} 0 R/Info {info} 0 R/ID[<{id}><{id}>]/Filter/FlateDecode"
     );
+    out.stream(xref, dict.as_bytes(), &data);
+    let _ = write!(out.buf, "startxref\n{xref_at}\n%%EOF\n");
     Ok(out.buf)
 }
 
@@ -740,7 +832,7 @@ fn write_outline(
     for (i, e) in entries.iter().enumerate() {
         let siblings = siblings_of(i);
         let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
-        out.begin(ids[i]);
+        out.begin_packed(ids[i]);
         out.put("<</Title");
         text_string(&mut out.buf, &e.title);
         let _ = write!(
@@ -775,7 +867,7 @@ fn write_outline(
             .filter(|&&t| open(&entries[t]))
             .map(|&t| kids[t].len())
             .sum::<usize>();
-    out.begin(root);
+    out.begin_packed(root);
     out.put("<</Type/Outlines");
     if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
         let _ = write!(out.buf, "/First {} 0 R/Last {} 0 R", ids[f], ids[l]);
@@ -867,7 +959,7 @@ impl Structure {
         let npages = page_ids.len();
         // Parent tree: per page, the element of each MCID; per link, its element.
         let mut marked: Vec<Vec<(u32, usize)>> = vec![Vec::new(); npages];
-        out.begin(sid.root);
+        out.begin_packed(sid.root);
         let _ = write!(
             out.buf,
             "<</Type/StructTreeRoot/K[{} 0 R]/ParentTree {} 0 R/ParentTreeNextKey {}>>",
@@ -876,7 +968,7 @@ impl Structure {
             npages + links.len()
         );
         out.end();
-        out.begin(sid.document);
+        out.begin_packed(sid.document);
         let _ = write!(
             out.buf,
             "<</Type/StructElem/S/Document/P {} 0 R/K[",
@@ -909,7 +1001,7 @@ impl Structure {
                 ref r => tag(r),
             };
             let parent = self.parent[i].map_or(sid.document, |p| self.obj[p as usize]);
-            out.begin(o);
+            out.begin_packed(o);
             let _ = write!(out.buf, "<</S/{s}/P {parent} 0 R");
             let pg = node.kids.iter().find_map(|k| match k.get() {
                 KidRef::Mc { page, .. } => Some(page as usize),
@@ -971,7 +1063,7 @@ impl Structure {
             out.put("]>>");
             out.end();
         }
-        out.begin(sid.parent_tree);
+        out.begin_packed(sid.parent_tree);
         out.put("<</Nums[");
         for (p, mut list) in marked.into_iter().enumerate() {
             list.sort_unstable();
