@@ -678,3 +678,275 @@ fn register_headers_stay_whole_and_long_tokens_break() {
         assert!(pages <= 5, "{paper:?}: {pages} pages");
     }
 }
+
+/// The structure tree of a tagged PDF read back with lopdf: each element's
+/// type, in document order with its depth, and the (page, MCID) pairs and
+/// annotations it holds; checked against the pages' content streams and
+/// the parent tree.
+fn check_tagged(bytes: &[u8]) -> Vec<(usize, String)> {
+    use lopdf::Object;
+    let lo = lopdf::Document::load_mem(bytes).expect("lopdf parses our output");
+    let catalog = lo.catalog().expect("catalog");
+    let marked = catalog
+        .get(b"MarkInfo")
+        .and_then(|m| m.as_dict())
+        .and_then(|m| m.get(b"Marked"))
+        .and_then(|m| m.as_bool());
+    assert_eq!(marked.ok(), Some(true), "/MarkInfo <</Marked true>>");
+    assert!(catalog.get(b"Metadata").is_ok(), "XMP metadata");
+    let root_id = catalog
+        .get(b"StructTreeRoot")
+        .and_then(|r| r.as_reference())
+        .expect("StructTreeRoot");
+    let root = lo.get_dictionary(root_id).expect("root");
+    let parent_tree = match root.get(b"ParentTree").expect("ParentTree") {
+        Object::Reference(id) => lo.get_dictionary(*id).expect("parent tree"),
+        Object::Dictionary(d) => d,
+        _ => panic!("ParentTree"),
+    };
+    let nums = parent_tree
+        .get(b"Nums")
+        .and_then(|n| n.as_array())
+        .expect("Nums");
+    let mut parents = std::collections::BTreeMap::new();
+    for pair in nums.chunks(2) {
+        parents.insert(pair[0].as_i64().expect("key"), pair[1].clone());
+    }
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
+    let page_no = |id: lopdf::ObjectId| pages.iter().position(|p| *p == id).expect("page");
+    // Walk the tree.
+    let mut order = Vec::new();
+    let mut mcrs = std::collections::BTreeMap::<(usize, i64), lopdf::ObjectId>::new();
+    let mut objrs = std::collections::BTreeMap::<lopdf::ObjectId, lopdf::ObjectId>::new();
+    let mut roles = std::collections::BTreeMap::<lopdf::ObjectId, String>::new();
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        lo: &lopdf::Document,
+        id: lopdf::ObjectId,
+        depth: usize,
+        page_no: &dyn Fn(lopdf::ObjectId) -> usize,
+        order: &mut Vec<(usize, String)>,
+        mcrs: &mut std::collections::BTreeMap<(usize, i64), lopdf::ObjectId>,
+        objrs: &mut std::collections::BTreeMap<lopdf::ObjectId, lopdf::ObjectId>,
+        roles: &mut std::collections::BTreeMap<lopdf::ObjectId, String>,
+    ) {
+        let e = lo.get_dictionary(id).expect("element");
+        let s =
+            String::from_utf8_lossy(e.get(b"S").and_then(|s| s.as_name()).expect("S")).into_owned();
+        if s == "TH" {
+            let a = e
+                .get(b"A")
+                .and_then(|a| a.as_dict())
+                .expect("TH has attributes");
+            assert_eq!(
+                a.get(b"Scope").and_then(|s| s.as_name()).ok(),
+                Some(&b"Column"[..])
+            );
+        }
+        roles.insert(id, s.clone());
+        order.push((depth, s));
+        let pg = e.get(b"Pg").and_then(|p| p.as_reference()).ok();
+        let kids = match e.get(b"K") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(k) => vec![k.clone()],
+            Err(_) => Vec::new(),
+        };
+        for kid in kids {
+            match kid {
+                Object::Integer(mcid) => {
+                    let key = (page_no(pg.expect("/Pg for an MCID")), mcid);
+                    assert!(
+                        mcrs.insert(key, id).is_none(),
+                        "MCID {key:?} twice in the tree"
+                    );
+                }
+                Object::Reference(k) => {
+                    let kd = lo.get_dictionary(k).expect("kid");
+                    assert_eq!(kd.get(b"P").and_then(|p| p.as_reference()).ok(), Some(id));
+                    walk(lo, k, depth + 1, page_no, order, mcrs, objrs, roles);
+                }
+                Object::Dictionary(d) => {
+                    let t = d.get(b"Type").and_then(|t| t.as_name()).expect("Type");
+                    if t == b"OBJR" {
+                        objrs.insert(
+                            d.get(b"Obj").and_then(|o| o.as_reference()).expect("Obj"),
+                            id,
+                        );
+                    } else {
+                        let page = d.get(b"Pg").and_then(|p| p.as_reference()).expect("Pg");
+                        let mcid = d.get(b"MCID").and_then(|m| m.as_i64()).expect("MCID");
+                        assert!(mcrs.insert((page_no(page), mcid), id).is_none());
+                    }
+                }
+                other => panic!("unexpected kid {other:?}"),
+            }
+        }
+    }
+    let kids = match root.get(b"K").expect("K") {
+        Object::Array(a) => a.clone(),
+        k => vec![k.clone()],
+    };
+    for k in kids {
+        let id = k.as_reference().expect("element ref");
+        walk(
+            &lo, id, 0, &page_no, &mut order, &mut mcrs, &mut objrs, &mut roles,
+        );
+    }
+    // Every MCID of every page is in the tree once, and the parent tree
+    // names the same element; text is drawn only inside marked content.
+    let mut seen = 0;
+    for (i, page_id) in pages.iter().enumerate() {
+        let page = lo.get_dictionary(*page_id).expect("page");
+        let key = page
+            .get(b"StructParents")
+            .and_then(|k| k.as_i64())
+            .expect("StructParents");
+        assert_eq!(
+            page.get(b"Tabs").and_then(|t| t.as_name()).ok(),
+            Some(&b"S"[..])
+        );
+        let content = lo.get_page_content(*page_id);
+        let ops = lopdf::content::Content::decode(&content)
+            .expect("decode")
+            .operations;
+        let mut depth = 0;
+        for op in &ops {
+            match op.operator.as_str() {
+                "BDC" | "BMC" => {
+                    depth += 1;
+                    if let Some(Object::Dictionary(d)) = op.operands.get(1)
+                        && let Ok(mcid) = d.get(b"MCID").and_then(|m| m.as_i64())
+                    {
+                        seen += 1;
+                        let el = mcrs
+                            .get(&(i, mcid))
+                            .unwrap_or_else(|| panic!("page {i} MCID {mcid} not in the tree"));
+                        let arr = parents[&key].as_array().expect("page's parent array");
+                        assert_eq!(arr[mcid as usize].as_reference().ok(), Some(*el));
+                    }
+                }
+                "EMC" => depth -= 1,
+                "TJ" | "Tj" | "Do" => {
+                    assert!(depth > 0, "page {i}: content outside marked content")
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0, "balanced marked content");
+        // Link annotations: owned by a Link element, with a description.
+        if let Ok(annots) = page.get(b"Annots").and_then(|a| a.as_array()) {
+            for a in annots {
+                let aid = a.as_reference().expect("annot ref");
+                let ad = lo.get_dictionary(aid).expect("annot");
+                assert!(ad.get(b"Contents").is_ok(), "link without /Contents");
+                let sp = ad
+                    .get(b"StructParent")
+                    .and_then(|s| s.as_i64())
+                    .expect("StructParent");
+                let el = parents[&sp].as_reference().expect("element");
+                assert_eq!(roles.get(&el).map(String::as_str), Some("Link"));
+                assert_eq!(
+                    objrs.get(&aid),
+                    Some(&el),
+                    "the Link element holds the annotation"
+                );
+            }
+        }
+    }
+    assert_eq!(seen, mcrs.len(), "every MCID in the tree is on a page");
+    // Headings go down one level at a time.
+    let mut last = 0;
+    for (_, s) in &order {
+        if s == "Sect" {
+            last = 0;
+        }
+        if let Some(n) = s.strip_prefix('H').and_then(|n| n.parse::<u32>().ok()) {
+            assert!(n <= last + 1, "H{n} after H{last}");
+            last = n;
+        }
+    }
+    order
+}
+
+#[test]
+fn document_and_binder_are_tagged() {
+    let out = render_document(&doc(), &pack(PaperSize::Letter)).expect("render");
+    let order = check_tagged(&out.bytes);
+    let has = |s: &str| order.iter().any(|(_, r)| r == s);
+    for role in [
+        "Document",
+        "H1",
+        "H2",
+        "H3",
+        "P",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "Link",
+        "BlockQuote",
+    ] {
+        assert!(has(role), "no {role} element");
+    }
+    let path = write_tmp("tagged-access-control-policy.pdf", &out.bytes);
+    if tool("pdfinfo") {
+        let info = run("pdfinfo", &[], &path);
+        assert!(info.contains("Tagged:          yes"), "{info}");
+        // The tree's text: headings inside their elements, no running
+        // header or footer (artifacts).
+        let tree = run("pdfinfo", &["-struct-text"], &path);
+        let lines: Vec<&str> = tree.lines().collect();
+        // An element's text follows it (after its attributes, if any).
+        let after = |role: &str, text: &str| {
+            (0..lines.len()).any(|i| {
+                lines[i].trim_start().starts_with(role)
+                    && lines[i + 1..(i + 4).min(lines.len())]
+                        .iter()
+                        .any(|l| l.contains(text))
+            })
+        };
+        assert!(after("H1", "Access Control Policy"), "{tree}");
+        assert!(after("H2", "Purpose"), "{tree}");
+        assert!(after("H3", "Contacts"), "{tree}");
+        assert!(after("TH", "Role"), "{tree}");
+        assert!(!tree.contains("Page 1 of"), "the footer is an artifact");
+    }
+
+    let docs = vec![
+        doc(),
+        RenderedDoc {
+            meta: meta("incident-response-plan", "Incident Response Plan", DocKind::Plan),
+            markdown: "# Incident Response Plan\n\n## Reporting {#reporting}\n\nReport to the [access policy](access-control-policy.md#purpose).\n\n#### Skipped level\n\nText.\n".into(),
+        },
+    ];
+    let out = render_binder(&docs, &pack(PaperSize::A4)).expect("binder");
+    let order = check_tagged(&out.bytes);
+    // One tree: the cover, the contents, then a section per document.
+    let top: Vec<&str> = order
+        .iter()
+        .filter(|(d, _)| *d == 1)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    assert_eq!(top, ["Sect", "Sect", "Sect", "Sect"], "{order:?}");
+    assert!(order.iter().any(|(_, s)| s == "TOC"));
+    assert!(order.iter().filter(|(_, s)| s == "TOCI").count() >= 2);
+    // The outline opens on one line per part: documents' headings closed.
+    let lo = lopdf::Document::load_mem(&out.bytes).expect("lopdf");
+    let outlines = lo
+        .catalog()
+        .and_then(|c| c.get(b"Outlines"))
+        .and_then(|o| o.as_reference())
+        .and_then(|id| lo.get_dictionary(id))
+        .expect("outline");
+    assert_eq!(
+        outlines.get(b"Count").and_then(|c| c.as_i64()).ok(),
+        Some(4)
+    );
+    if tool("qpdf") {
+        assert_qpdf_clean(&write_tmp("tagged-binder.pdf", &out.bytes));
+    }
+}

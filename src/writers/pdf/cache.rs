@@ -19,8 +19,11 @@ use super::DocPages;
 use super::content::GlyphSet;
 use super::display::{Dest, LinkArea, OutlineEntry};
 use super::fonts::Face;
+use super::tags::{FlatTree, Tree};
 
-const MAGIC: &[u8] = b"HICP-PAGES 1\n";
+/// Format 2 added each document's structure tree (tagged PDF): a file of
+/// format 1 is not read (its pages lack marked content).
+const MAGIC: &[u8] = b"HICP-PAGES 2\n";
 
 #[derive(Serialize, Deserialize)]
 struct Meta {
@@ -39,6 +42,7 @@ struct DocMeta {
     anchors: Vec<(String, String, Dest)>,
     outline: Vec<OutlineEntry>,
     links: Vec<LinkArea>,
+    tree: FlatTree,
     missing: BTreeMap<String, BTreeSet<char>>,
 }
 
@@ -69,6 +73,7 @@ pub fn encode(docs: &[(&str, &DocPages)]) -> Vec<u8> {
                 .collect(),
             outline: p.outline.clone(),
             links: p.links.clone(),
+            tree: p.tree.to_flat(),
             missing: p.missing.clone(),
         });
     }
@@ -118,6 +123,7 @@ pub fn decode(bytes: &[u8]) -> Option<BTreeMap<String, (String, DocPages)>> {
                 .collect(),
             outline: d.outline,
             links: d.links,
+            tree: Tree::from_flat(d.tree)?,
             missing: d.missing,
             warnings: BTreeSet::new(),
         };

@@ -7,8 +7,9 @@
 //! in a [`GlyphSet`], from which the writer builds each file's font subsets,
 //! widths and `/ToUnicode` maps.
 
-use super::display::{Item, Rgb};
+use super::display::{Artifact, Item, Rgb};
 use super::fonts::{Face, Fonts};
+use super::tags::{Mark, Seg};
 
 /// The resource name of the logo image in every page's `/XObject`s.
 pub const LOGO: &str = "HicpLogo";
@@ -87,11 +88,17 @@ impl GlyphSet {
 /// `parts` are item lists drawn one after the other (a page's body, then its
 /// running header and footer). The stream sets every colour, line width and
 /// font it uses, so it can follow another stream in a page's `/Contents`.
+///
+/// `segs` ([`super::tags::Builder::page`]) say where each marked-content
+/// sequence starts: the content of a structure element (`/P <</MCID 0>>
+/// BDC`) or an artifact; each is closed (`EMC`) where the next starts, and
+/// lies outside text objects.
 pub fn page_content(
     fonts: &Fonts,
     parts: &[&[Item]],
     height: f32,
     glyphs: &mut GlyphSet,
+    segs: &[Seg],
 ) -> Vec<u8> {
     let n: usize = parts.iter().map(|p| p.len()).sum();
     let mut out = Vec::with_capacity(n * 48);
@@ -99,7 +106,35 @@ pub fn page_content(
     let mut cur_font: Option<(Face, f32)> = None;
     let mut cur_fill: Option<Rgb> = None;
     let mut cur_stroke: Option<(Rgb, f32)> = None;
-    for item in parts.iter().flat_map(|p| p.iter()) {
+    let mut marked = false;
+    let mut segs = segs.iter().peekable();
+    for (at, item) in parts.iter().flat_map(|p| p.iter()).enumerate() {
+        if let Some(seg) = segs.next_if(|s| s.at as usize == at) {
+            if in_text {
+                out.extend_from_slice(b"ET\n");
+                in_text = false;
+            }
+            if marked {
+                out.extend_from_slice(b"EMC\n");
+            }
+            marked = true;
+            match seg.mark {
+                Mark::Mc { mcid, tag } => {
+                    out.push(b'/');
+                    out.extend_from_slice(tag.as_bytes());
+                    out.extend_from_slice(b"<</MCID ");
+                    uint(&mut out, u64::from(mcid));
+                    out.extend_from_slice(b">>BDC\n");
+                }
+                Mark::Artifact(Artifact::Header) => {
+                    out.extend_from_slice(b"/Artifact<</Type/Pagination/Subtype/Header>>BDC\n")
+                }
+                Mark::Artifact(Artifact::Footer) => {
+                    out.extend_from_slice(b"/Artifact<</Type/Pagination/Subtype/Footer>>BDC\n")
+                }
+                Mark::Artifact(Artifact::Layout) => out.extend_from_slice(b"/Artifact BMC\n"),
+            }
+        }
         match item {
             Item::Text {
                 x,
@@ -111,9 +146,9 @@ pub fn page_content(
                 ..
             } => {
                 if !in_text {
+                    // The font is graphics state: it outlives the text object.
                     out.extend_from_slice(b"BT\n");
                     in_text = true;
-                    cur_font = None;
                 }
                 if cur_font != Some((*face, *size)) {
                     out.push(b'/');
@@ -235,12 +270,16 @@ pub fn page_content(
                 out.extend_from_slice(LOGO.as_bytes());
                 out.extend_from_slice(b" Do Q\n");
             }
-            // Links are annotations, written with the document structure.
-            Item::Link { .. } => {}
+            // Links are annotations, written with the document structure;
+            // structure brackets are in `segs`.
+            Item::Link { .. } | Item::Begin(_) | Item::End => {}
         }
     }
     if in_text {
         out.extend_from_slice(b"ET\n");
+    }
+    if marked {
+        out.extend_from_slice(b"EMC\n");
     }
     out
 }

@@ -91,6 +91,57 @@ pub enum Item {
     },
     /// The organization's logo; `y` is its top edge.
     Logo { x: f32, y: f32, w: f32, h: f32 },
+    /// Start of a structure element of the tagged PDF (or of an artifact),
+    /// closed by the next unmatched [`Item::End`]; the items between are
+    /// its content. Draws nothing.
+    Begin(Role),
+    /// End of the innermost [`Item::Begin`].
+    End,
+}
+
+/// What a run of items is to a reader (tagged PDF structure types).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Role {
+    /// A document of the binder, or the binder's cover.
+    Sect,
+    /// A heading, level 1–6.
+    H(u8),
+    P,
+    /// A list; `ordered` for a numbered one.
+    L {
+        ordered: bool,
+    },
+    LI,
+    /// A list item's bullet or number.
+    Lbl,
+    LBody,
+    Table,
+    TR,
+    /// A header cell of a table's (column) header row.
+    TH,
+    TD,
+    Link,
+    BlockQuote,
+    /// A footnote.
+    Note,
+    Code,
+    TOC,
+    TOCI,
+    /// An image with its text alternative.
+    Figure(String),
+    /// Not content: running header or footer, or drawn for the look.
+    Artifact(Artifact),
+}
+
+/// The kind of an artifact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Artifact {
+    /// Running header (pagination).
+    Header,
+    /// Running footer, page number (pagination).
+    Footer,
+    /// Rules, backgrounds, repeated table headers, leaders.
+    Layout,
 }
 
 /// A heading's place, for links and the outline.

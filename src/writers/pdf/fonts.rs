@@ -54,9 +54,10 @@ impl Face {
         matches!(self, Face::Italic | Face::BoldItalic)
     }
 
-    /// Our own PDF font id: six uppercase letters, so the subset tag
-    /// (`XXXXXX+Name`) is valid and identical in every run and every thread
-    /// (printpdf's own ids come from a process-wide counter).
+    /// Our own PDF font resource name (`/HCPREG` in every page's content
+    /// stream), identical in every run, thread and file (printpdf's own ids
+    /// come from a process-wide counter). The subset tag of the embedded
+    /// font is [`subset_tag`], which differs with the glyphs a file holds.
     pub fn pdf_id(self) -> &'static str {
         match self {
             Face::Regular => "HCPREG",
@@ -93,6 +94,23 @@ impl Face {
     fn index(self) -> usize {
         self as usize
     }
+}
+
+/// The six-letter tag of a subset of `face` holding `glyphs` (`ABCDEF` in
+/// `ABCDEF+LiberationSans`): from a hash of the face and its glyph ids, so
+/// the same subset has the same tag in every file and run, and files with
+/// different subsets of a face do not claim to hold the same font.
+pub fn subset_tag(face: Face, glyphs: &[(u16, char)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(face.pdf_id().as_bytes());
+    for (g, _) in glyphs {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
 }
 
 /// Characters below this are looked up in a dense table built once; the rest

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::display::{Dest, Item, LinkTarget, OutlineEntry, Page, Rgb};
+use super::display::{Artifact, Dest, Item, LinkTarget, OutlineEntry, Page, Rgb, Role};
 use super::fonts::{Face, Fonts};
 use crate::blocks::{Align, Block, Inline, ListItem, plain_text};
 use crate::model::PaperSize;
@@ -406,7 +406,9 @@ impl<'f> Layouter<'f> {
                     }
                 }
                 let st = self.style(Face::Regular, TABLE_SIZE, Rgb::MUTED);
+                self.push(Item::Begin(Role::Note));
                 self.paragraph(&inl, st, x, w, TABLE_LH, 3.0);
+                self.push(Item::End);
             }
         }
         self.lead = None;
@@ -627,6 +629,7 @@ impl<'f> Layouter<'f> {
         });
         if let Some((text, kst, width, wrapped)) = kicker {
             self.title_done = true;
+            self.push(Item::Begin(Role::P));
             match wrapped {
                 None => {
                     let y = self.y + 9.0;
@@ -639,13 +642,16 @@ impl<'f> Layouter<'f> {
                     }
                 }
             }
+            self.push(Item::End);
             self.y += kicker_h;
         }
+        self.push(Item::Begin(Role::H(level)));
         for line in &lines {
             let baseline = self.y + self.baseline_offset(st, lh);
             self.draw_line(line, x, baseline, w, Align::Left);
             self.y += lh;
         }
+        self.push(Item::End);
         if level <= 2 {
             let (width, color) = if level == 1 {
                 (1.5, self.accent)
@@ -668,7 +674,9 @@ impl<'f> Layouter<'f> {
 
     fn paragraph(&mut self, inlines: &[Inline], st: Style, x: f32, w: f32, lh: f32, after: f32) {
         let lines = self.break_inlines(inlines, st, w);
+        self.push(Item::Begin(Role::P));
         self.place_lines(&lines, st, x, w, lh);
+        self.push(Item::End);
         self.y += after;
     }
 
@@ -711,7 +719,9 @@ impl<'f> Layouter<'f> {
     fn flush_marker(&mut self, baseline: f32) {
         if let Some(m) = self.marker.take() {
             let width = self.measure(&m.text, m.style);
+            self.push(Item::Begin(Role::Lbl));
             self.text_item(m.x_right - width, baseline, m.text, m.style, width);
+            self.push(Item::End);
         }
     }
 
@@ -736,6 +746,9 @@ impl<'f> Layouter<'f> {
         } else {
             "•"
         };
+        self.push(Item::Begin(Role::L {
+            ordered: start.is_some(),
+        }));
         for (n, item) in items.iter().enumerate() {
             let text = match (item.task, start) {
                 (Some(true), _) => self.task_box(true),
@@ -757,9 +770,14 @@ impl<'f> Layouter<'f> {
                 text,
                 style: st,
             });
+            self.push(Item::Begin(Role::LI));
+            self.push(Item::Begin(Role::LBody));
             self.blocks(&item.blocks, x + LIST_INDENT, w - LIST_INDENT);
+            self.push(Item::End);
+            self.push(Item::End);
             self.marker = None;
         }
+        self.push(Item::End);
         self.para_after = saved_after;
         self.vspace(saved_after - 3.0);
     }
@@ -779,7 +797,9 @@ impl<'f> Layouter<'f> {
         let start = self.current_dest();
         let saved = self.text_color;
         self.text_color = Rgb::MUTED;
+        self.push(Item::Begin(Role::BlockQuote));
         self.blocks(inner, x + QUOTE_INDENT, w - QUOTE_INDENT);
+        self.push(Item::End);
         self.text_color = saved;
         let end = self.current_dest();
         let bar_x = x + 4.0;
@@ -829,6 +849,8 @@ impl<'f> Layouter<'f> {
         let lines = self.code_lines(text, inner);
         self.ensure((lines.len().min(3) as f32) * CODE_LH + 2.0 * pad);
         self.vspace(2.0);
+        self.push(Item::Begin(Role::P));
+        self.push(Item::Begin(Role::Code));
         let mut seg_start = (
             self.page_index(),
             self.pages
@@ -851,6 +873,8 @@ impl<'f> Layouter<'f> {
         }
         self.y += pad;
         self.code_background(seg_start, x, w, self.y);
+        self.push(Item::End);
+        self.push(Item::End);
         self.y += self.para_after;
     }
 
@@ -1032,6 +1056,7 @@ impl<'f> Layouter<'f> {
         self.vspace(2.0);
         let keep = self.table_keep(&prep);
         self.ensure(keep);
+        self.push(Item::Begin(Role::Table));
         let TablePrep {
             hst,
             bst,
@@ -1062,7 +1087,7 @@ impl<'f> Layouter<'f> {
             {
                 self.new_page();
                 if has_head {
-                    self.table_row(head_lines, widths, aligns, x, hst, lh, true);
+                    self.repeated_head(head_lines, widths, aligns, x, hst, lh);
                 }
             }
             // A row taller than a whole page is split line by line (it cannot be kept whole).
@@ -1080,11 +1105,28 @@ impl<'f> Layouter<'f> {
                 self.table_row(&part, widths, aligns, x, bst, lh, false);
                 self.new_page();
                 if has_head {
-                    self.table_row(head_lines, widths, aligns, x, hst, lh, true);
+                    self.repeated_head(head_lines, widths, aligns, x, hst, lh);
                 }
             }
         }
+        self.push(Item::End);
         self.y += self.para_after + 4.0;
+    }
+
+    /// The header row again at the top of a page a table continues on: an
+    /// artifact, the header cells are tagged once (where the table starts).
+    fn repeated_head(
+        &mut self,
+        cells: &[Vec<Line>],
+        widths: &[f32],
+        aligns: &[Align],
+        x: f32,
+        st: Style,
+        lh: f32,
+    ) {
+        self.push(Item::Begin(Role::Artifact(Artifact::Layout)));
+        self.table_row(cells, widths, aligns, x, st, lh, true);
+        self.push(Item::End);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1110,8 +1152,10 @@ impl<'f> Layouter<'f> {
                 color: self.accent.tint(0.88),
             });
         }
+        self.push(Item::Begin(Role::TR));
         let mut cx = x;
         for (c, lines) in cells.iter().enumerate() {
+            self.push(Item::Begin(if header { Role::TH } else { Role::TD }));
             let cw = widths[c];
             let align = aligns.get(c).copied().unwrap_or(Align::Default);
             let mut y = self.y + CELL_PAD_Y;
@@ -1126,8 +1170,10 @@ impl<'f> Layouter<'f> {
                 );
                 y += lh;
             }
+            self.push(Item::End);
             cx += cw;
         }
+        self.push(Item::End);
         let (rw, rc) = if header {
             (0.9, self.accent)
         } else {
@@ -1621,13 +1667,36 @@ impl<'f> Layouter<'f> {
                 });
             }
         }
+        // A link's runs are bracketed as a link element, its annotation
+        // inside (tagged PDF: the annotation belongs to the link's element).
+        let mut open: Option<usize> = None;
         for ((text, st), (at, width)) in runs.into_iter().zip(placed) {
+            if open.is_some() && open != st.link {
+                self.close_link(&mut open, &link_spans, baseline);
+            }
+            if open.is_none()
+                && let Some(l) = st.link
+            {
+                self.push(Item::Begin(Role::Link));
+                open = Some(l);
+            }
             self.text_item(at, baseline, text, st, width);
         }
+        self.close_link(&mut open, &link_spans, baseline);
         for line in strikes {
             self.push(line);
         }
-        for (l, x0, x1, size) in link_spans {
+    }
+
+    /// End the link element `open` with its annotation.
+    fn close_link(
+        &mut self,
+        open: &mut Option<usize>,
+        spans: &[(usize, f32, f32, f32)],
+        baseline: f32,
+    ) {
+        let Some(l) = open.take() else { return };
+        for &(_, x0, x1, size) in spans.iter().filter(|s| s.0 == l) {
             if let Some(target) = self.links.get(l).cloned() {
                 self.push(Item::Link {
                     x: x0,
@@ -1638,6 +1707,7 @@ impl<'f> Layouter<'f> {
                 });
             }
         }
+        self.push(Item::End);
     }
 
     fn text_item(&mut self, x: f32, y: f32, text: String, st: Style, width: f32) {

@@ -18,6 +18,7 @@ pub mod fonts;
 pub mod image;
 pub mod layout;
 pub mod subset;
+pub mod tags;
 pub mod writer;
 
 use image::PdfImage;
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::blocks;
 use crate::model::{DocMeta, PackInfo, RenderedDoc};
-use display::{Dest, Item, LinkTarget, Rgb};
+use display::{Artifact, Dest, Item, LinkTarget, Rgb, Role};
 use fonts::Face;
 use layout::{DocContext, Geometry, Layouter};
 use writer::{Action, LinkOut, Meta, PdfInput};
@@ -131,6 +132,9 @@ pub struct DocPages {
     anchors: BTreeMap<(String, String), Dest>,
     outline: Vec<display::OutlineEntry>,
     links: Vec<display::LinkArea>,
+    /// The structure of the pages (pages counted from the document's
+    /// first, links by their index in `links`).
+    tree: tags::Tree,
     missing: BTreeMap<String, BTreeSet<char>>,
     warnings: BTreeSet<String>,
 }
@@ -166,12 +170,24 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
         Some(&doc.meta),
         logo.as_deref(),
     );
+    // The structure, in page order (elements run on from page to page);
+    // then the streams, page by page in parallel.
+    let mut builder = tags::Builder::default();
+    let segs: Vec<Vec<tags::Seg>> = laid
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| builder.page(i as u32, &[&page.items, &furn]))
+        .collect();
+    let tree = builder.finish();
     let results: Vec<(Vec<u8>, bool, content::GlyphSet)> = laid
         .pages
         .par_iter()
-        .map(|page| {
+        .zip(&segs)
+        .map(|(page, segs)| {
             let mut glyphs = content::GlyphSet::default();
-            let raw = content::page_content(fonts, &[&page.items, &furn], geom.height, &mut glyphs);
+            let raw =
+                content::page_content(fonts, &[&page.items, &furn], geom.height, &mut glyphs, segs);
             let (bytes, deflated) = writer::deflate_if_smaller(raw);
             (bytes, deflated, glyphs)
         })
@@ -191,6 +207,7 @@ pub fn doc_pages(doc: &RenderedDoc, laid: &LaidOut, pack: &PackInfo) -> Result<D
         anchors: laid.anchors.clone(),
         outline: laid.outline.clone(),
         links,
+        tree,
         missing: laid.missing.clone(),
         warnings,
     })
@@ -209,6 +226,10 @@ fn page_number_stream(
         &[std::slice::from_ref(&item)],
         lay.geom.height,
         glyphs,
+        &[tags::Seg {
+            at: 0,
+            mark: tags::Mark::Artifact(Artifact::Footer),
+        }],
     )
 }
 
@@ -258,13 +279,15 @@ pub fn write_document(
             draws_logo: pages.draws_logo,
         })
         .collect();
-    let links = resolve_links(
+    let (links, map) = resolve_links(
         pages.links.iter(),
         &pages.anchors,
         pack,
         Some(&doc.meta.id),
         &mut warnings,
     );
+    let mut tree = pages.tree.clone();
+    tree.map_links(&map);
     let named: BTreeMap<String, Dest> = pages
         .anchors
         .iter()
@@ -289,7 +312,9 @@ pub fn write_document(
         pages: &out_pages,
         glyphs: &glyphs,
         links: &links,
+        structure: &tree,
         outline: &pages.outline,
+        outline_closed: false,
         named: &named,
         meta: &meta,
         logo: logo.as_deref(),
@@ -390,13 +415,16 @@ pub fn render_laid_binder(
         offset += l.bodies.len();
     }
     let total = offset;
-    // Page numbers in the contents, now that they are known.
-    for (entry, &page) in toc.iter().zip(&first_pages) {
+    // Page numbers in the contents, now that they are known: in each
+    // entry's link, after its title (last entry first, so that the places
+    // of the earlier ones on a page stay where they were).
+    for (entry, &page) in toc.iter().zip(&first_pages).rev() {
+        let mut items = Vec::with_capacity(4);
         let text = (page + 1).to_string();
         let size = 10.0;
         let w = lay.width_of(&text, Face::Regular, size);
         let x = geom.width - geom.right - w;
-        lay.pages[entry.page].items.push(Item::Text {
+        let number = Item::Text {
             x,
             y: entry.baseline,
             text,
@@ -404,7 +432,7 @@ pub fn render_laid_binder(
             size,
             color: Rgb::TEXT,
             width: w,
-        });
+        };
         // Dot leader between the title and the number.
         let dot = ". ";
         let dot_w = lay.width_of(dot, Face::Regular, size);
@@ -414,7 +442,8 @@ pub fn render_laid_binder(
             let n = ((to - from) / dot_w).floor() as usize;
             let leader = dot.repeat(n).trim_end().to_string();
             let lw = lay.width_of(&leader, Face::Regular, size);
-            lay.pages[entry.page].items.push(Item::Text {
+            items.push(Item::Begin(Role::Artifact(Artifact::Layout)));
+            items.push(Item::Text {
                 x: to - lw,
                 y: entry.baseline,
                 text: leader,
@@ -423,25 +452,32 @@ pub fn render_laid_binder(
                 color: Rgb::RULE,
                 width: lw,
             });
+            items.push(Item::End);
         }
+        items.push(number);
+        let at = entry.at.min(lay.pages[entry.page].items.len());
+        lay.pages[entry.page].items.splice(at..at, items);
     }
     // Cover and contents: set here, one stream each.
     let mut glyphs = content::GlyphSet::default();
     let mut front_streams = Vec::with_capacity(front);
+    let mut builder = tags::Builder::default();
     for i in 0..front {
         let mut items: Vec<Item> = Vec::new();
         if i > 0 {
             items = furniture(&lay, pack, "Contents", None, logo.as_deref());
+            items.push(Item::Begin(Role::Artifact(Artifact::Footer)));
             items.push(page_number(&lay, i, total));
+            items.push(Item::End);
         }
-        let raw = content::page_content(
-            fonts,
-            &[&lay.pages[i].items, &items],
-            geom.height,
-            &mut glyphs,
-        );
+        let parts: [&[Item]; 2] = [&lay.pages[i].items, &items];
+        let segs = builder.page(i as u32, &parts);
+        let raw = content::page_content(fonts, &parts, geom.height, &mut glyphs, &segs);
         front_streams.push(writer::deflate_if_smaller(raw));
     }
+    // One structure for the binder: the cover and contents, then each
+    // document as a section, its pages and links where the binder has them.
+    let mut tree = builder.finish();
     let mut numbers = Vec::with_capacity(total - front);
     for (p, start) in pages.iter().zip(&offsets) {
         glyphs.merge(&p.glyphs);
@@ -481,18 +517,24 @@ pub fn render_laid_binder(
     }
     let mut areas = link_areas(&lay.pages);
     for (p, off) in pages.iter().zip(&offsets) {
+        tree.append(&p.tree, Some(Role::Sect), *off as u32, areas.len() as u32);
         areas.extend(p.links.iter().map(|a| display::LinkArea {
             page: a.page + off,
             ..a.clone()
         }));
     }
-    let links = resolve_links(areas.iter(), &lay.anchors, pack, None, &mut warnings);
+    let (links, map) = resolve_links(areas.iter(), &lay.anchors, pack, None, &mut warnings);
+    tree.map_links(&map);
     missing_glyph_warnings(&lay.missing, &mut warnings);
     let mut keywords: Vec<String> = docs
         .iter()
         .flat_map(|d| d.meta.practices.iter().cloned())
         .collect();
-    keywords.sort();
+    keywords.sort_by(|a, b| {
+        practice_order(a)
+            .cmp(&practice_order(b))
+            .then_with(|| a.cmp(b))
+    });
     keywords.dedup();
     let meta = Meta {
         title: format!("{} — Cybersecurity Policy Pack", pack.organization),
@@ -511,7 +553,9 @@ pub fn render_laid_binder(
         pages: &out_pages,
         glyphs: &glyphs,
         links: &links,
+        structure: &tree,
         outline: &lay.outline,
+        outline_closed: true,
         named: &named,
         meta: &meta,
         logo: logo.as_deref(),
@@ -527,6 +571,16 @@ pub fn render_laid_binder(
     })
 }
 
+/// A HICP practice id (`10.S.A`) as (practice number, the rest), so that
+/// practice 2 sorts before practice 10; anything else after them, as text.
+fn practice_order(id: &str) -> (u32, &str) {
+    let (num, rest) = id.split_once('.').unwrap_or((id, ""));
+    match num.parse() {
+        Ok(n) => (n, rest),
+        Err(_) => (u32::MAX, id),
+    }
+}
+
 fn doc_context(meta: &DocMeta, pack: &PackInfo) -> DocContext {
     DocContext {
         id: meta.id.clone(),
@@ -537,6 +591,8 @@ fn doc_context(meta: &DocMeta, pack: &PackInfo) -> DocContext {
 /// A table-of-contents line waiting for its page number.
 struct TocEntry {
     page: usize,
+    /// Where in the page's items the number goes (inside the entry's link).
+    at: usize,
     baseline: f32,
     title_end: f32,
 }
@@ -546,14 +602,20 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
     let accent = lay.accent();
     let (x, w) = (g.left, g.content_width());
     lay.new_page();
+    lay.push_item(Item::Begin(Role::Sect));
     if let Some(img) = logo {
         let (lw, lh) = logo_box(img, 180.0, 54.0);
+        lay.push_item(Item::Begin(Role::Figure(format!(
+            "Logo of {}",
+            pack.organization
+        ))));
         lay.push_item(Item::Logo {
             x,
             y: g.top + 20.0,
             w: lw,
             h: lh,
         });
+        lay.push_item(Item::End);
     }
     lay.check_glyphs("the binder cover", &pack.organization, Face::Bold);
     lay.check_glyphs("the binder cover", &pack.contact_line, Face::Regular);
@@ -566,6 +628,7 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
         color: accent,
     });
     lay.set_y(g.top + 90.0);
+    lay.push_item(Item::Begin(Role::P));
     lay.text_block(
         &pack.organization.to_uppercase(),
         Face::Bold,
@@ -575,8 +638,10 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
         w,
         16.0,
     );
+    lay.push_item(Item::End);
     if !pack.contact_line.is_empty() {
         lay.set_y(lay.y() + 2.0);
+        lay.push_item(Item::Begin(Role::P));
         lay.text_block(
             &pack.contact_line,
             Face::Regular,
@@ -586,8 +651,10 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
             w,
             14.0,
         );
+        lay.push_item(Item::End);
     }
     lay.set_y(lay.y() + 10.0);
+    lay.push_item(Item::Begin(Role::H(1)));
     lay.text_block(
         "Cybersecurity Policy Pack",
         Face::Bold,
@@ -597,12 +664,15 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
         w,
         36.0,
     );
+    lay.push_item(Item::End);
     lay.set_y(lay.y() + 6.0);
     let sub = format!(
         "Policies, plans and procedures under the HHS 405(d) Health Industry Cybersecurity Practices (HICP), for a {} organization",
         pack.size
     );
+    lay.push_item(Item::Begin(Role::P));
     lay.text_block(&sub, Face::Regular, 12.5, Rgb::MUTED, x, w * 0.85, 17.0);
+    lay.push_item(Item::End);
     lay.set_y(lay.y() + 18.0);
     lay.push_item(Item::Line {
         x1: x,
@@ -623,6 +693,7 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
     let label_w = 110.0;
     for (label, value) in facts {
         let y0 = lay.y();
+        lay.push_item(Item::Begin(Role::P));
         lay.text_block(label, Face::Bold, 10.5, Rgb::MUTED, x, label_w, 15.0);
         let after_label = lay.y();
         lay.set_y(y0);
@@ -632,12 +703,16 @@ fn cover(lay: &mut Layouter<'_>, pack: &PackInfo, n_docs: usize, logo: Option<&P
             (Face::Regular, Rgb::TEXT)
         };
         lay.text_block(&value, face, 10.5, color, x + label_w, w - label_w, 15.0);
+        lay.push_item(Item::End);
         let y = lay.y().max(after_label) + 6.0;
         lay.set_y(y);
     }
     let foot = format!("{} — {}", pack.short_name, pack.size_rule);
     lay.set_y(g.body_bottom() - 30.0);
+    lay.push_item(Item::Begin(Role::P));
     lay.text_block(&foot, Face::Regular, 8.5, Rgb::MUTED, x, w, 11.0);
+    lay.push_item(Item::End);
+    lay.push_item(Item::End);
     let dest = Dest { page: 0, y: 0.0 };
     lay.add_outline(1, "Cover", dest);
 }
@@ -648,7 +723,10 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
     let (x, w) = (g.left, g.content_width());
     lay.new_page();
     lay.add_outline(1, "Contents", lay.current_dest());
+    lay.push_item(Item::Begin(Role::Sect));
+    lay.push_item(Item::Begin(Role::H(1)));
     lay.text_block("Contents", Face::Bold, 20.0, Rgb::TEXT, x, w, 24.0);
+    lay.push_item(Item::End);
     lay.set_y(lay.y() + 2.0);
     lay.push_item(Item::Line {
         x1: x,
@@ -659,6 +737,7 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
         color: accent,
     });
     lay.set_y(lay.y() + 16.0);
+    lay.push_item(Item::Begin(Role::TOC));
     let mut entries = Vec::with_capacity(docs.len());
     let mut last_kind = None;
     let _ = pack;
@@ -672,6 +751,8 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
             last_kind = Some(doc.meta.kind);
             let label = doc.meta.kind.plural().to_uppercase();
             let lw = lay.width_of(&label, Face::Bold, 8.5);
+            lay.push_item(Item::Begin(Role::TOCI));
+            lay.push_item(Item::Begin(Role::P));
             lay.push_item(Item::Text {
                 x,
                 y: lay.y() + 10.0,
@@ -681,6 +762,8 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
                 color: accent,
                 width: lw,
             });
+            lay.push_item(Item::End);
+            lay.push_item(Item::End);
             lay.set_y(lay.y() + 18.0);
         }
         if lay.y() + lh > g.body_bottom() {
@@ -693,6 +776,8 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
         let title = fit_text(lay, &doc.meta.title, Face::Regular, size, max_title);
         let tw = lay.width_of(&title, Face::Regular, size);
         let baseline = lay.y() + 12.0;
+        lay.push_item(Item::Begin(Role::TOCI));
+        lay.push_item(Item::Begin(Role::Link));
         lay.push_item(Item::Text {
             x,
             y: baseline,
@@ -715,11 +800,16 @@ fn contents(lay: &mut Layouter<'_>, pack: &PackInfo, docs: &[RenderedDoc]) -> Ve
         });
         entries.push(TocEntry {
             page,
+            at: lay.pages[page].items.len(),
             baseline,
             title_end: x + tw,
         });
+        lay.push_item(Item::End);
+        lay.push_item(Item::End);
         lay.set_y(lay.y() + lh);
     }
+    lay.push_item(Item::End);
+    lay.push_item(Item::End);
     entries
 }
 
@@ -816,7 +906,7 @@ fn furniture(
     let g = lay.geom;
     let accent = lay.accent();
     let size = 8.0;
-    let mut items = Vec::new();
+    let mut items = vec![Item::Begin(Role::Artifact(Artifact::Header))];
     // Header: the logo (if any), the organization, the document title.
     let hy = g.top - 20.0;
     let mut left_x = g.left;
@@ -874,7 +964,9 @@ fn furniture(
         width: 0.5,
         color: Rgb::RULE,
     });
+    items.push(Item::End);
     // Footer.
+    items.push(Item::Begin(Role::Artifact(Artifact::Footer)));
     let fy = g.body_bottom() + 30.0;
     items.push(Item::Line {
         x1: g.left,
@@ -928,6 +1020,7 @@ fn furniture(
         });
         x += w;
     }
+    items.push(Item::End);
     items
 }
 
@@ -957,8 +1050,9 @@ fn resolve_links<'i>(
     pack: &PackInfo,
     single: Option<&str>,
     warnings: &mut BTreeSet<String>,
-) -> Vec<LinkOut> {
+) -> (Vec<LinkOut>, Vec<Option<u32>>) {
     let mut out = Vec::new();
+    let mut map = Vec::new();
     for area in areas {
         let action = match &area.target {
             LinkTarget::Uri(u) => Some(Action::Uri(u.clone())),
@@ -989,6 +1083,7 @@ fn resolve_links<'i>(
                 }
             }
         };
+        map.push(action.is_some().then_some(out.len() as u32));
         if let Some(action) = action {
             out.push(LinkOut {
                 page: area.page,
@@ -1000,7 +1095,7 @@ fn resolve_links<'i>(
             });
         }
     }
-    out
+    (out, map)
 }
 
 /// The link areas of some pages, numbered from the first of them.

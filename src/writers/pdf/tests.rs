@@ -527,7 +527,8 @@ fn laid_pack(path: &str, src: &str) -> Vec<super::LaidOut> {
     let library = crate::library::Library::load(&[]).expect("library");
     let tera = crate::render::tera_for(&library).expect("templates");
     let rendered = crate::render::render_pack(&loaded, &library, &tera).expect("renders");
-    let info = crate::pack::pack_info(&loaded, &rendered, &[Format::Pdf]).expect("pack info");
+    let logo = crate::pack::read_logo(&loaded).expect("logo");
+    let info = crate::pack::pack_info(&loaded, &rendered, &[Format::Pdf], logo);
     rendered
         .documents
         .iter()
@@ -696,4 +697,27 @@ fn long_tokens_do_not_squeeze_a_prose_column() {
             "an e-mail address is not hyphenated"
         );
     }
+}
+
+#[test]
+fn practices_sort_by_number_then_letters() {
+    let mut ids = vec!["10.S.A", "2.S.A", "1.S.B", "1.S.A", "1.M.A"];
+    ids.sort_by(|a, b| {
+        super::practice_order(a)
+            .cmp(&super::practice_order(b))
+            .then_with(|| a.cmp(b))
+    });
+    assert_eq!(ids, ["1.M.A", "1.S.A", "1.S.B", "2.S.A", "10.S.A"]);
+}
+
+#[test]
+fn font_subset_tags_follow_the_glyphs() {
+    use super::fonts::subset_tag;
+    let a = subset_tag(Face::Regular, &[(3, ' '), (36, 'A')]);
+    let b = subset_tag(Face::Regular, &[(3, ' '), (37, 'B')]);
+    assert_eq!(a.len(), 6);
+    assert!(a.bytes().all(|c| c.is_ascii_uppercase()), "{a}");
+    assert_ne!(a, b);
+    assert_eq!(a, subset_tag(Face::Regular, &[(3, ' '), (36, 'A')]));
+    assert_ne!(a, subset_tag(Face::Bold, &[(3, ' '), (36, 'A')]));
 }

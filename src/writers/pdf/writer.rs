@@ -18,10 +18,12 @@ use std::io::Write;
 use sha2::{Digest, Sha256};
 
 use super::content::{GlyphSet, LOGO, hex4, num};
+use super::display::Role;
 use super::display::{Dest, OutlineEntry};
 use super::fonts::Fonts;
 use super::image::{ColorSpace, PdfImage};
 use super::layout::Geometry;
+use super::tags::{KidRef, Tree, tag};
 
 /// Where a link goes, with pages known.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +82,12 @@ pub struct PdfInput<'a> {
     /// Every glyph the pages show, for the font subsets.
     pub glyphs: &'a GlyphSet,
     pub links: &'a [LinkOut],
+    /// The tagged-PDF structure: pages and links as in `pages` and `links`.
+    pub structure: &'a Tree,
     pub outline: &'a [OutlineEntry],
+    /// Top-level outline entries shown closed (the binder: one per
+    /// document, each opening onto its headings).
+    pub outline_closed: bool,
     /// Named destinations (heading ids), so other files can link to them.
     pub named: &'a BTreeMap<String, Dest>,
     pub meta: &'a Meta,
@@ -135,7 +142,17 @@ pub fn deflate_if_smaller(raw: Vec<u8>) -> (Vec<u8>, bool) {
 struct Out {
     buf: Vec<u8>,
     offsets: Vec<usize>,
+    /// Objects to be packed into object streams, back to back, with
+    /// (object number, start) of each; while one is written it is `buf`
+    /// (swapped with the file's bytes until [`Out::end`]).
+    packed: Vec<u8>,
+    packed_at: Vec<(usize, usize)>,
+    packing: bool,
 }
+
+/// Objects per object stream: streams are compressed in parallel, and a
+/// reader decompresses a whole stream to reach one of its objects.
+const PER_OBJECT_STREAM: usize = 200;
 
 impl Out {
     fn begin(&mut self, id: usize) {
@@ -146,8 +163,66 @@ impl Out {
         let _ = writeln!(self.buf, "{id} 0 obj");
     }
 
+    /// Begin an object that goes into an object stream (a dictionary or
+    /// other non-stream object: structure elements, annotations, outline
+    /// entries), ended by [`Out::end`].
+    fn begin_packed(&mut self, id: usize) {
+        self.packed_at.push((id, self.packed.len()));
+        std::mem::swap(&mut self.buf, &mut self.packed);
+        self.packing = true;
+    }
+
     fn end(&mut self) {
-        self.buf.extend_from_slice(b"\nendobj\n");
+        if self.packing {
+            self.buf.push(b'\n');
+            std::mem::swap(&mut self.buf, &mut self.packed);
+            self.packing = false;
+        } else {
+            self.buf.extend_from_slice(b"\nendobj\n");
+        }
+    }
+
+    /// Write the packed objects as compressed object streams (numbered from
+    /// `ids`); where each object is: (object number, (stream, index)).
+    fn object_streams(&mut self, ids: &mut Ids) -> Vec<(usize, (usize, usize))> {
+        use rayon::prelude::*;
+        let packed = std::mem::take(&mut self.packed);
+        let at = std::mem::take(&mut self.packed_at);
+        let chunks: Vec<&[(usize, usize)]> = at.chunks(PER_OBJECT_STREAM).collect();
+        let bodies: Vec<(Vec<u8>, usize)> = chunks
+            .par_iter()
+            .enumerate()
+            .map(|(c, chunk)| {
+                let start = chunk[0].1;
+                let end = at
+                    .get((c + 1) * PER_OBJECT_STREAM)
+                    .map_or(packed.len(), |n| n.1);
+                let mut data = Vec::with_capacity(end - start + chunk.len() * 12);
+                for (i, (id, off)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        data.push(b' ');
+                    }
+                    let _ = write!(data, "{id} {}", off - start);
+                }
+                data.push(b'\n');
+                let first = data.len();
+                data.extend_from_slice(&packed[start..end]);
+                (deflate(&data), first)
+            })
+            .collect();
+        let mut located = Vec::with_capacity(at.len());
+        for (chunk, (body, first)) in chunks.iter().zip(bodies) {
+            let id = ids.next();
+            let dict = format!(
+                "/Type/ObjStm/N {}/First {first}/Filter/FlateDecode",
+                chunk.len()
+            );
+            self.stream(id, dict.as_bytes(), &body);
+            for (i, (obj, _)) in chunk.iter().enumerate() {
+                located.push((*obj, (id, i)));
+            }
+        }
+        located
     }
 
     /// A stream object: `dict` holds the entries besides `/Length`.
@@ -265,6 +340,11 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
         (0..=input.outline.len()).map(|_| ids.next()).collect()
     };
     let dests_id = (!input.named.is_empty()).then(|| ids.next());
+    let metadata = ids.next();
+    let struct_root = ids.next();
+    let parent_tree = ids.next();
+    let document = ids.next();
+    let st = Structure::new(input.structure, &mut ids, page_ids.len(), input.links.len());
 
     let body_len: usize = input
         .pages
@@ -275,6 +355,9 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     let mut out = Out {
         buf: Vec::with_capacity(body_len + 64 * 1024),
         offsets: vec![0; ids.0 + 1],
+        packed: Vec::new(),
+        packed_at: Vec::new(),
+        packing: false,
     };
     // A binary comment line marks the file as binary for transfer tools.
     out.buf.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
@@ -283,7 +366,7 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     out.begin(catalog);
     let _ = write!(
         out.buf,
-        "<</Type/Catalog/Pages {pages_root} 0 R/Lang(en-US)/ViewerPreferences<</DisplayDocTitle true>>"
+        "<</Type/Catalog/Pages {pages_root} 0 R/Lang(en-US)/ViewerPreferences<</DisplayDocTitle true>>/MarkInfo<</Marked true>>/StructTreeRoot {struct_root} 0 R/Metadata {metadata} 0 R"
     );
     if let Some(d) = dests_id {
         let _ = write!(out.buf, "/Names<</Dests {d} 0 R>>");
@@ -395,7 +478,7 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
             }
             let _ = write!(out.buf, "{c} 0 R");
         }
-        out.put("]");
+        let _ = write!(out.buf, "]/StructParents {i}/Tabs/S");
         if !annots_of[i].is_empty() {
             out.put("/Annots[");
             for (k, a) in annots_of[i].iter().enumerate() {
@@ -419,9 +502,25 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
     }
 
     // Links.
-    for (link, id) in input.links.iter().zip(&link_ids) {
-        out.begin(*id);
-        out.put("<</Type/Annot/Subtype/Link/Rect[");
+    let npages = page_ids.len();
+    for (k, (link, id)) in input.links.iter().zip(&link_ids).enumerate() {
+        out.begin_packed(*id);
+        out.put("<</Type/Annot/Subtype/Link");
+        if let Some(node) = st.link_owner[k] {
+            let _ = write!(out.buf, "/StructParent {}", npages + k);
+            let text = input.structure.nodes[node as usize].text.trim();
+            out.put("/Contents");
+            if text.is_empty() {
+                text_string(&mut out.buf, &link_description(&link.action));
+            } else {
+                text_string(&mut out.buf, text);
+            }
+        }
+        let _ = write!(
+            out.buf,
+            "/P {} 0 R/Rect[",
+            page_ids.get(link.page).copied().unwrap_or(page_ids[0])
+        );
         out.num(link.x);
         out.put(" ");
         out.num(g.height - link.y - link.h);
@@ -463,8 +562,25 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
             input.outline,
             &page_ids,
             g.height,
+            input.outline_closed,
         );
     }
+
+    // Structure tree, and the XMP copy of the document information.
+    st.write(
+        &mut out,
+        input.structure,
+        StructIds {
+            root: struct_root,
+            parent_tree,
+            document,
+        },
+        &page_ids,
+        &link_ids,
+        input.links,
+    );
+    let xmp = xmp(input.meta);
+    out.stream(metadata, b"/Type/Metadata/Subtype/XML", &xmp);
 
     // Named destinations (heading ids), sorted as the name tree requires.
     if let Some(id) = dests_id {
@@ -478,22 +594,43 @@ pub fn write(input: &PdfInput<'_>) -> Result<Vec<u8>, String> {
         out.end();
     }
 
-    // Cross-reference table and trailer; /ID from the inputs' hash or the file's.
-    let xref_at = out.buf.len();
-    let count = out.offsets.len();
-    let _ = write!(out.buf, "xref\n0 {count}\n0000000000 65535 f \n");
-    for off in &out.offsets[1..] {
-        let _ = writeln!(out.buf, "{off:010} 00000 n ");
-    }
+    // The packed objects, then a cross-reference stream (object streams
+    // need one) holding the trailer; /ID from the inputs' hash or the file's.
+    let located = out.object_streams(&mut ids);
     let digest = match input.id_seed {
         Some(seed) => Sha256::digest(format!("hicp /ID {seed}").as_bytes()),
         None => Sha256::digest(&out.buf),
     };
     let id = crate::pack::hex(&digest[..16]).to_ascii_uppercase();
-    let _ = write!(
-        out.buf,
-        "trailer\n<</Size {count}/Root {catalog} 0 R/Info {info} 0 R/ID[<{id}><{id}>]>>\nstartxref\n{xref_at}\n%%EOF\n"
+    let xref = ids.next();
+    let xref_at = out.buf.len();
+    let count = xref + 1;
+    // Per object: type (0 free, 1 at an offset, 2 in an object stream),
+    // offset or stream, generation or index: 1, 4 and 2 bytes.
+    let mut entries = vec![[0u8; 7]; count];
+    entries[0] = [0, 0, 0, 0, 0, 0xFF, 0xFF];
+    let entry = |kind: u8, a: usize, b: usize| {
+        let a = (a as u32).to_be_bytes();
+        let b = (b as u16).to_be_bytes();
+        [kind, a[0], a[1], a[2], a[3], b[0], b[1]]
+    };
+    for (obj, off) in out.offsets.iter().enumerate().skip(1) {
+        if *off != 0 && obj < count {
+            entries[obj] = entry(1, *off, 0);
+        }
+    }
+    for (obj, (stream, index)) in located {
+        if obj < count {
+            entries[obj] = entry(2, stream, index);
+        }
+    }
+    entries[xref] = entry(1, xref_at, 0);
+    let data = deflate(&entries.concat());
+    let dict = format!(
+        "/Type/XRef/Size {count}/W[1 4 2]/Root {catalog} 0 R/Info {info} 0 R/ID[<{id}><{id}>]/Filter/FlateDecode"
     );
+    out.stream(xref, dict.as_bytes(), &data);
+    let _ = write!(out.buf, "startxref\n{xref_at}\n%%EOF\n");
     Ok(out.buf)
 }
 
@@ -552,7 +689,11 @@ fn write_font(
     raw_len: usize,
 ) {
     let data = fonts.get(face);
-    let name = format!("{}+{}", face.pdf_id(), data.postscript_name());
+    let name = format!(
+        "{}+{}",
+        super::fonts::subset_tag(face, glyphs),
+        data.postscript_name()
+    );
     let d = data.descriptor();
     out.begin(fid.type0);
     let _ = write!(
@@ -659,7 +800,9 @@ fn write_outline(
     entries: &[OutlineEntry],
     page_ids: &[usize],
     height: f32,
+    top_closed: bool,
 ) {
+    let open = |e: &OutlineEntry| e.level <= 1 && !top_closed;
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
     let mut stack: Vec<usize> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -689,7 +832,7 @@ fn write_outline(
     for (i, e) in entries.iter().enumerate() {
         let siblings = siblings_of(i);
         let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
-        out.begin(ids[i]);
+        out.begin_packed(ids[i]);
         out.put("<</Title");
         text_string(&mut out.buf, &e.title);
         let _ = write!(
@@ -705,9 +848,10 @@ fn write_outline(
             let _ = write!(out.buf, "/Next {} 0 R", ids[n]);
         }
         if let (Some(&f), Some(&l)) = (kids[i].first(), kids[i].last()) {
-            // Top-level entries open, deeper ones closed (negative count).
+            // Top-level entries open (in the binder closed), deeper ones
+            // closed (negative count).
             let n = kids[i].len() as i64;
-            let count = if e.level <= 1 { n } else { -n };
+            let count = if open(e) { n } else { -n };
             let _ = write!(
                 out.buf,
                 "/First {} 0 R/Last {} 0 R/Count {count}",
@@ -720,14 +864,267 @@ fn write_outline(
     let visible: usize = top.len()
         + top
             .iter()
-            .filter(|&&t| entries[t].level <= 1)
+            .filter(|&&t| open(&entries[t]))
             .map(|&t| kids[t].len())
             .sum::<usize>();
-    out.begin(root);
+    out.begin_packed(root);
     out.put("<</Type/Outlines");
     if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
         let _ = write!(out.buf, "/First {} 0 R/Last {} 0 R", ids[f], ids[l]);
     }
     let _ = write!(out.buf, "/Count {visible}>>");
     out.end();
+}
+
+/// A link annotation's description when its element has no text.
+fn link_description(action: &Action) -> String {
+    match action {
+        Action::Uri(u) => u.clone(),
+        Action::File { file, .. } => format!("Open {file}"),
+        Action::GoTo(d) => format!("Go to page {}", d.page + 1),
+    }
+}
+
+/// Object numbers of the structure tree's own dictionaries.
+struct StructIds {
+    root: usize,
+    parent_tree: usize,
+    document: usize,
+}
+
+/// The structure tree as it is written: the elements kept (those with
+/// content; an element left empty, such as a paragraph of invisible
+/// characters, is dropped), their object numbers and parents, and which
+/// element owns each link annotation.
+struct Structure {
+    /// Object number per element; 0 = dropped.
+    obj: Vec<usize>,
+    /// Parent element per element (`None`: the document element).
+    parent: Vec<Option<u32>>,
+    link_owner: Vec<Option<u32>>,
+}
+
+impl Structure {
+    fn new(tree: &Tree, ids: &mut Ids, npages: usize, nlinks: usize) -> Structure {
+        let n = tree.nodes.len();
+        // A parent is always made before its kids, so one pass from the
+        // last element up settles which are empty.
+        let mut keep = vec![false; n];
+        let mut parent = vec![None; n];
+        for i in (0..n).rev() {
+            keep[i] = tree.nodes[i].kids.iter().any(|k| match k.get() {
+                KidRef::Node(c) => keep.get(c as usize).copied().unwrap_or(false),
+                KidRef::Mc { page, .. } => (page as usize) < npages,
+                KidRef::Link(l) => (l as usize) < nlinks,
+            });
+            for k in &tree.nodes[i].kids {
+                if let KidRef::Node(c) = k.get()
+                    && let Some(p) = parent.get_mut(c as usize)
+                {
+                    *p = Some(i as u32);
+                }
+            }
+        }
+        let obj = keep
+            .iter()
+            .map(|&k| if k { ids.next() } else { 0 })
+            .collect();
+        let mut link_owner = vec![None; nlinks];
+        for (i, node) in tree.nodes.iter().enumerate() {
+            for k in &node.kids {
+                if let KidRef::Link(l) = k.get()
+                    && let Some(o) = link_owner.get_mut(l as usize)
+                {
+                    *o = Some(i as u32);
+                }
+            }
+        }
+        Structure {
+            obj,
+            parent,
+            link_owner,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &self,
+        out: &mut Out,
+        tree: &Tree,
+        sid: StructIds,
+        page_ids: &[usize],
+        link_ids: &[usize],
+        links: &[LinkOut],
+    ) {
+        let npages = page_ids.len();
+        // Parent tree: per page, the element of each MCID; per link, its element.
+        let mut marked: Vec<Vec<(u32, usize)>> = vec![Vec::new(); npages];
+        out.begin_packed(sid.root);
+        let _ = write!(
+            out.buf,
+            "<</Type/StructTreeRoot/K[{} 0 R]/ParentTree {} 0 R/ParentTreeNextKey {}>>",
+            sid.document,
+            sid.parent_tree,
+            npages + links.len()
+        );
+        out.end();
+        out.begin_packed(sid.document);
+        let _ = write!(
+            out.buf,
+            "<</Type/StructElem/S/Document/P {} 0 R/K[",
+            sid.root
+        );
+        let mut first = true;
+        for &r in &tree.roots {
+            let o = self.obj[r as usize];
+            if o != 0 {
+                if !first {
+                    out.put(" ");
+                }
+                first = false;
+                let _ = write!(out.buf, "{o} 0 R");
+            }
+        }
+        out.put("]>>");
+        out.end();
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let o = self.obj[i];
+            if o == 0 {
+                continue;
+            }
+            let has_link = node
+                .kids
+                .iter()
+                .any(|k| matches!(k.get(), KidRef::Link(l) if (l as usize) < links.len()));
+            let s = match node.role {
+                Role::Link if !has_link => "Span",
+                ref r => tag(r),
+            };
+            let parent = self.parent[i].map_or(sid.document, |p| self.obj[p as usize]);
+            out.begin_packed(o);
+            let _ = write!(out.buf, "<</S/{s}/P {parent} 0 R");
+            let pg = node.kids.iter().find_map(|k| match k.get() {
+                KidRef::Mc { page, .. } => Some(page as usize),
+                _ => None,
+            });
+            if let Some(pg) = pg {
+                let _ = write!(out.buf, "/Pg {} 0 R", page_ids[pg]);
+            }
+            match &node.role {
+                Role::TH => out.put("/A<</O/Table/Scope/Column>>"),
+                Role::L { ordered: true } => out.put("/A<</O/List/ListNumbering/Decimal>>"),
+                Role::Figure(alt) => {
+                    out.put("/Alt");
+                    text_string(&mut out.buf, alt);
+                }
+                _ => {}
+            }
+            out.put("/K[");
+            let mut first = true;
+            for k in &node.kids {
+                let before = out.buf.len();
+                if !first {
+                    out.put(" ");
+                }
+                match k.get() {
+                    KidRef::Node(c) => match self.obj[c as usize] {
+                        0 => out.buf.truncate(before),
+                        co => {
+                            let _ = write!(out.buf, "{co} 0 R");
+                        }
+                    },
+                    KidRef::Mc { page, mcid } => {
+                        let page = page as usize;
+                        if page >= npages {
+                            out.buf.truncate(before);
+                        } else {
+                            marked[page].push((mcid, o));
+                            if Some(page) == pg {
+                                let _ = write!(out.buf, "{mcid}");
+                            } else {
+                                let _ = write!(
+                                    out.buf,
+                                    "<</Type/MCR/Pg {} 0 R/MCID {mcid}>>",
+                                    page_ids[page]
+                                );
+                            }
+                        }
+                    }
+                    KidRef::Link(l) => match (link_ids.get(l as usize), links.get(l as usize)) {
+                        (Some(a), Some(link)) => {
+                            let pg = page_ids.get(link.page).copied().unwrap_or(page_ids[0]);
+                            let _ = write!(out.buf, "<</Type/OBJR/Obj {a} 0 R/Pg {pg} 0 R>>");
+                        }
+                        _ => out.buf.truncate(before),
+                    },
+                }
+                first &= out.buf.len() == before;
+            }
+            out.put("]>>");
+            out.end();
+        }
+        out.begin_packed(sid.parent_tree);
+        out.put("<</Nums[");
+        for (p, mut list) in marked.into_iter().enumerate() {
+            list.sort_unstable();
+            let _ = write!(out.buf, "{p}[");
+            for (k, (_, o)) in list.iter().enumerate() {
+                if k > 0 {
+                    out.put(" ");
+                }
+                let _ = write!(out.buf, "{o} 0 R");
+            }
+            out.put("]");
+        }
+        for (k, owner) in self.link_owner.iter().enumerate() {
+            if let Some(n) = owner {
+                let _ = write!(out.buf, " {} {} 0 R", npages + k, self.obj[*n as usize]);
+            }
+        }
+        out.put("]>>");
+        out.end();
+    }
+}
+
+/// Text for XML character data and attribute values.
+fn xml_escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// The XMP metadata stream: the information dictionary's title, author,
+/// subject, keywords, producer and dates, as XMP (the same values).
+fn xmp(m: &Meta) -> Vec<u8> {
+    let mut x = String::with_capacity(1500);
+    x.push_str("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n<dc:format>application/pdf</dc:format>\n<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escape(&mut x, &m.title);
+    x.push_str("</rdf:li></rdf:Alt></dc:title>\n<dc:creator><rdf:Seq><rdf:li>");
+    xml_escape(&mut x, &m.author);
+    x.push_str("</rdf:li></rdf:Seq></dc:creator>\n<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    xml_escape(&mut x, &m.subject);
+    x.push_str("</rdf:li></rdf:Alt></dc:description>\n<dc:language><rdf:Bag><rdf:li>en-US</rdf:li></rdf:Bag></dc:language>\n<pdf:Keywords>");
+    xml_escape(&mut x, &m.keywords.join(", "));
+    x.push_str("</pdf:Keywords>\n<pdf:Producer>");
+    x.push_str(concat!("hicp ", env!("CARGO_PKG_VERSION")));
+    x.push_str("</pdf:Producer>\n<xmp:CreatorTool>hicp</xmp:CreatorTool>\n");
+    if let Some(date) = xmp_date(&m.date) {
+        for key in ["CreateDate", "ModifyDate", "MetadataDate"] {
+            x.push_str(&format!("<xmp:{key}>{date}</xmp:{key}>\n"));
+        }
+    }
+    x.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
+    x.into_bytes()
+}
+
+/// `2026-01-28` → `2026-01-28T00:00:00Z` (the information dictionary's date).
+fn xmp_date(date: &str) -> Option<String> {
+    pdf_date(date).map(|_| format!("{date}T00:00:00Z"))
 }
