@@ -777,7 +777,11 @@ fn cmd_validate(profiles: &[PathBuf], templates: &[PathBuf], json: bool, quiet: 
             .and_then(|l| {
                 let (files, _) =
                     pack::prepare(&l, templates, &[Format::Md], &p.display().to_string())?;
-                Ok((l, files.manifest.warnings))
+                // No PDF is made here, so what the PDFs could not show is
+                // said of the profile values that hold it.
+                let mut warnings = files.manifest.warnings;
+                warnings.extend(pack::glyph_advice(&l));
+                Ok((l, warnings))
             });
         match checked {
             Ok((l, warnings)) => {

@@ -229,3 +229,19 @@ fn document_ids_template_folder_and_logo_are_reported_together() {
     assert!(err.contains("at documents.templates"), "{err}");
     assert!(err.contains("branding.logo cannot be read"), "{err}");
 }
+
+#[test]
+fn validate_names_values_the_pdf_fonts_cannot_draw() {
+    let dir = tempdir("warnings", "validate-glyphs");
+    let (code, err) = validate(
+        &dir,
+        &profile("", "").replace("Base Clinic", "Base Clinic \u{1F3E5}"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "organization.name: the bundled PDF fonts have no glyph for \u{1F3E5} (U+1F3E5)"
+        ),
+        "{err}"
+    );
+}

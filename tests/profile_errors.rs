@@ -414,7 +414,7 @@ error: wrong type for `organization.phone`
    = expected: text
    = found: a list
 
-error: `dana.clinic.example` is not an e-mail address
+error: `dana.clinic.example` is not an e-mail address: it has no `@`
   --> tests/fixtures/profiles/many-errors.yaml:8:70
    | at people.security_officer.email
    = expected: an e-mail address (name@example.org)

@@ -343,13 +343,12 @@ impl<'a> Checker<'a> {
                 }
             }
             Some("email") => {
-                let at = value.find('@');
-                if !matches!(at, Some(i) if i > 0 && i + 1 < value.len()) {
+                if let Some(why) = email_problem(value) {
                     let d = self
                         .diag(
                             node.pos,
                             path,
-                            format!("`{value}` is not an e-mail address"),
+                            format!("`{value}` is not an e-mail address: {why}"),
                         )
                         .with_expected_found(
                             "an e-mail address (name@example.org)",
@@ -743,5 +742,74 @@ pub fn node_to_json(node: &Node) -> Value {
                 .map(|e| (e.key.clone(), node_to_json(&e.value)))
                 .collect(),
         ),
+    }
+}
+
+/// Why `value` is not an address mail can be sent to, in words: one `@`,
+/// a name before it without spaces or the characters that need quoting,
+/// and a domain of dotted labels after it (letters of any script, digits,
+/// inner hyphens). Every document prints these addresses as the way to
+/// reach a person, so `a@b` or `sam@@x` is a typo to catch, not a value.
+fn email_problem(value: &str) -> Option<&'static str> {
+    let (local, domain) = match value.split_once('@') {
+        None => return Some("it has no `@`"),
+        Some((_, d)) if d.contains('@') => return Some("it has more than one `@`"),
+        Some(parts) => parts,
+    };
+    if local.is_empty() {
+        return Some("nothing comes before the `@`");
+    }
+    if local
+        .chars()
+        .any(|c| c.is_whitespace() || "\"<>()[],;:\\".contains(c))
+    {
+        return Some("the part before the `@` has a space or one of \" < > ( ) [ ] , ; : \\");
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Some(
+            "the part before the `@` has a dot at its start, at its end or twice in a row",
+        );
+    }
+    if !domain.contains('.') {
+        return Some("the domain after the `@` has no dot (name@example.org)");
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    if !domain.split('.').all(label_ok) {
+        return Some("the domain after the `@` is not dotted names of letters, digits and hyphens");
+    }
+    None
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::email_problem;
+
+    #[test]
+    fn addresses_people_type_pass_and_typos_do_not() {
+        for ok in [
+            "dana@base.example",
+            "first.last+ir@mail.clinic-north.org",
+            "zoë@clínica.example",
+        ] {
+            assert_eq!(email_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "sam@@x.example",
+            "a@b",
+            "a\"onmouseover=\"alert(1)@x.example",
+            "bad email@x.example",
+            "@x.example",
+            "dana@base..example",
+            "dana@-base.example",
+            ".dana@base.example",
+            "dana",
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad}");
+        }
     }
 }
