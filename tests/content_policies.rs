@@ -696,3 +696,22 @@ fn governance_roles_merge_when_one_person_holds_them() {
             .contains("Alice Moreno, Office Manager | Configures encryption and DLP, and reports")
     );
 }
+
+// The restore test's last step in a small practice without an IT provider:
+// the Security Officer is the technical lead too, and signs once.
+#[test]
+fn restore_test_record_is_not_signed_twice_by_one_person() {
+    let p = minimal();
+    let step = row(p.md("procedure-backup-restore-testing"), "8");
+    assert!(step.contains("(signs as Security Officer)"), "{step}");
+    assert_eq!(step.matches("Alice Moreno").count(), 1, "{step}");
+    let r = riverbend();
+    let step = row(r.md("procedure-backup-restore-testing"), "8");
+    assert!(step.contains("; Dana Ortiz signs"), "{step}");
+    // Descriptions are the same in every pack: they promise nothing a
+    // small pack leaves out.
+    assert!(
+        !p.md("pack-overview")
+            .contains("for a large organization also automated discovery")
+    );
+}
