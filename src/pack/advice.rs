@@ -40,12 +40,12 @@ fn same_person(a: &Person, b: &Person) -> bool {
 fn approval_not_independent(loaded: &Loaded) -> Vec<String> {
     let p = &loaded.profile.people;
     let officer = &p.security_officer;
-    let approver = loaded.profile.documents.approved_by.as_deref().map(|key| {
-        (
-            format!("documents.approved_by ({key})"),
-            person_by_key(p, key),
-        )
-    });
+    let approver = loaded
+        .profile
+        .documents
+        .approved_by
+        .as_deref()
+        .map(|key| (format!("documents.approved_by ({key})"), p.by_key(key)));
     let (what, who) = match approver {
         Some((what, Some(who))) => (what, who),
         // An unknown key is an error of its own, reported by the checks.
@@ -69,18 +69,6 @@ fn approval_not_independent(loaded: &Loaded) -> Vec<String> {
     )]
 }
 
-/// A person of the profile by key, with the built-in roles' defaults.
-fn person_by_key<'a>(p: &'a crate::profile::types::People, key: &str) -> Option<&'a Person> {
-    match key {
-        "security_officer" => Some(&p.security_officer),
-        "privacy_officer" => Some(&p.privacy_officer),
-        "executive_sponsor" => Some(p.executive_sponsor.as_ref().unwrap_or(&p.security_officer)),
-        "incident_commander" => Some(p.incident_commander.as_ref().unwrap_or(&p.security_officer)),
-        "it_contact" => p.it_contact.as_ref(),
-        other => p.others.get(other),
-    }
-}
-
 /// Active threats are reported by phone in the incident documents; with no
 /// number anywhere they can only say "in person or by e-mail", which is
 /// slow for ransomware spreading at night.
@@ -92,7 +80,7 @@ fn no_reporting_phone(loaded: &Loaded) -> Vec<String> {
         .report_to
         .as_ref()
         .and_then(|r| r.phone.as_deref());
-    let commander = p.incident_commander.as_ref().unwrap_or(&p.security_officer);
+    let commander = p.commander();
     let any = [
         line,
         p.security_officer.phone.as_deref(),

@@ -172,6 +172,35 @@ pub struct People {
     pub others: BTreeMap<String, Person>,
 }
 
+impl People {
+    /// The executive sponsor, defaulting to the security officer (DESIGN §3).
+    pub fn sponsor(&self) -> &Person {
+        self.executive_sponsor
+            .as_ref()
+            .unwrap_or(&self.security_officer)
+    }
+
+    /// The incident commander, defaulting to the security officer (DESIGN §3).
+    pub fn commander(&self) -> &Person {
+        self.incident_commander
+            .as_ref()
+            .unwrap_or(&self.security_officer)
+    }
+
+    /// A person by key (`approved_by`, an `owner`), with the built-in
+    /// roles' defaults; None for a key the profile does not have.
+    pub fn by_key(&self, key: &str) -> Option<&Person> {
+        match key {
+            "security_officer" => Some(&self.security_officer),
+            "privacy_officer" => Some(&self.privacy_officer),
+            "executive_sponsor" => Some(self.sponsor()),
+            "incident_commander" => Some(self.commander()),
+            "it_contact" => self.it_contact.as_ref(),
+            other => self.others.get(other),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {

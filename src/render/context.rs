@@ -228,18 +228,12 @@ pub fn people_map(people: &People) -> Map<String, Value> {
         "privacy_officer".into(),
         person_json("privacy_officer", &people.privacy_officer),
     );
-    let sponsor = people
-        .executive_sponsor
-        .as_ref()
-        .unwrap_or(&people.security_officer);
+    let sponsor = people.sponsor();
     m.insert(
         "executive_sponsor".into(),
         person_json("executive_sponsor", sponsor),
     );
-    let commander = people
-        .incident_commander
-        .as_ref()
-        .unwrap_or(&people.security_officer);
+    let commander = people.commander();
     m.insert(
         "incident_commander".into(),
         person_json("incident_commander", commander),
